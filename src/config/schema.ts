@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/** One model the router may choose. Prices are USD per 1M tokens, as the provider lists them. */
+export const CatalogModelSchema = z.object({
+  id: z.string().min(1).max(200),
+  provider: z.string().min(1).max(100),
+  inputPricePer1M: z.number().nonnegative(),
+  outputPricePer1M: z.number().nonnegative(),
+  contextWindow: z.number().int().positive(),
+  tags: z.array(z.string().min(1).max(100)).default([]),
+});
+export type CatalogModel = z.infer<typeof CatalogModelSchema>;
+
+const bool = z.union([z.boolean(), z.stringbool()]);
+const num = z.coerce.number();
+
+const ServerSchema = z.object({
+  host: z.string().default('127.0.0.1'),
+  port: num.pipe(z.number().int().min(0).max(65535)).default(8787),
+  maxBodyBytes: num.pipe(z.number().int().positive()).default(256_000),
+});
+
+const EmbeddingSchema = z.object({
+  /** auto: the transformers model if it loads, else lexical (with a warning). */
+  backend: z.enum(['auto', 'transformers', 'lexical']).default('auto'),
+  modelId: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
+  /** A folder holding `<modelId>/` subfolders with config.json, tokenizer.json and onnx/model.onnx. */
+  localModelPath: z.string().optional(),
+  /** Where downloaded models are cached; defaults to `<dataDir>/models`. */
+  cacheDir: z.string().optional(),
+  allowRemote: bool.default(true),
+  /** onnx weights variant: fp32 is exact; q8 is the small quantised file most hub models ship. */
+  dtype: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4']).default('fp32'),
+  batchSize: num.pipe(z.number().int().positive().max(1024)).default(32),
+  lexicalDims: num.pipe(z.number().int().min(16).max(65536)).default(1024),
+});
+
+const IndexSchema = z.object({
+  m: num.pipe(z.number().int().min(2).max(128)).default(16),
+  efConstruction: num.pipe(z.number().int().min(8)).default(200),
+  efSearch: num.pipe(z.number().int().min(8)).default(64),
+  seed: num.pipe(z.number().int()).default(100),
+});
+
+const RoutingSchema = z.object({
+  /** Neighbours consulted per prompt. */
+  k: num.pipe(z.number().int().min(1).max(200)).default(10),
+  /** Weight of the normalised price against quality in [0,1] units; 0 ignores cost. */
+  costWeight: num.pipe(z.number().min(0).max(10)).default(0.25),
+  /** The model for uncovered prompts (and when the index is empty). */
+  defaultModel: z.string().min(1).default('gpt-4o'),
+  /** Beta-prior strength in weighted trials: how much evidence it takes to move off the global win rate. */
+  priorStrength: num.pipe(z.number().positive()).default(4),
+  /** Neighbour weight is similarity^power, so closer references count more. */
+  similarityPower: num.pipe(z.number().min(0).max(32)).default(4),
+  /** A number in [-1,1], or 'auto' to calibrate it from the reference set. */
+  coverageThreshold: z.union([z.literal('auto'), num.pipe(z.number().min(-1).max(1))]).default('auto'),
+  /** Percentile of nearest same-intent similarities used by the 'auto' threshold. */
+  calibrationPercentile: num.pipe(z.number().min(0).max(100)).default(5),
+  /** Weighted trials the neighbourhood must hold before a prompt counts as covered. */
+  minSupport: num.pipe(z.number().min(0)).default(1),
+  /** Output tokens assumed per request when blending input and output prices. */
+  expectedOutputTokens: num.pipe(z.number().int().min(0)).default(500),
+});
+
+const LogSchema = z.object({
+  level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Store and log prompts in clear; off by default, prompts are hashed. */
+  includePrompts: bool.default(false),
+});
+
+export const ConfigSchema = z.object({
+  dataDir: z.string().min(1).default('./data'),
+  referenceDir: z.string().min(1).default('./reference-prompts'),
+  /** Seed the reference sets at start when the database holds none. */
+  seedOnEmpty: bool.default(true),
+  server: ServerSchema.prefault({}),
+  embedding: EmbeddingSchema.prefault({}),
+  index: IndexSchema.prefault({}),
+  routing: RoutingSchema.prefault({}),
+  log: LogSchema.prefault({}),
+  /** The models to route between. Its default lives in the shipped router.config.yaml, the file users edit. */
+  catalog: z
+    .array(CatalogModelSchema)
+    .min(1, 'the catalog needs at least one model')
+    .refine((models) => new Set(models.map((m) => m.id)).size === models.length, 'catalog model ids must be unique'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type RoutingConfig = Config['routing'];
+export type EmbeddingConfig = Config['embedding'];
+export type IndexConfig = Config['index'];

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { TEST_CATALOG } from '../../test/helpers/catalog.js';
+import type { WinRecord } from '../store/types.js';
+import { decide, normalCdf } from './policy.js';
+import type { Decision, Evidence, PolicyInput, PolicyParams } from './types.js';
+
+const PARAMS: PolicyParams = {
+  costWeight: 0,
+  defaultModel: 'mid',
+  priorStrength: 4,
+  similarityPower: 1,
+  coverageThreshold: 0.5,
+  minSupport: 1,
+  expectedOutputTokens: 500,
+};
+
+function rec(wins: number, losses: number, ties = 0): WinRecord {
+  return { wins, losses, ties };
+}
+
+function ev(id: number, similarity: number, records: Record<string, WinRecord>, intent = 'code'): Evidence {
+  return { id, similarity, intent, records: new Map(Object.entries(records)) };
+}
+
+function run(overrides: Partial<PolicyInput> & { params?: Partial<PolicyParams> } = {}): Decision {
+  return decide({
+    evidence: [],
+    modelTotals: new Map(),
+    catalog: TEST_CATALOG,
+    constraints: {},
+    promptTokens: 20,
+    ...overrides,
+    params: { ...PARAMS, ...overrides.params },
+  });
+}
+
+function routed(d: Decision): Extract<Decision, { kind: 'routed' }> {
+  if (d.kind !== 'routed') throw new Error(`expected a routed decision, got ${d.kind}`);
+  return d;
+}
+
+describe('decide', () => {
+  it('gives the default model with reason empty_index when there are no neighbours', () => {
+    const d = routed(run());
+    expect(d).toMatchObject({ model: 'mid', reason: 'empty_index', covered: false, confidence: 0, topSimilarity: null });
+    expect(d.fallbacks).toHaveLength(2);
+  });
+
+  it('picks the model the close neighbours favour', () => {
+    const evidence = [ev(1, 0.9, { premium: rec(8, 2), budget: rec(2, 8) }), ev(2, 0.8, { premium: rec(6, 2), budget: rec(1, 7) })];
+    const d = routed(run({ evidence }));
+    expect(d.model).toBe('premium');
+    expect(d.reason).toBe('covered');
+    expect(d.confidence).toBeGreaterThan(0.5);
+    expect(d.intent).toBe('code');
+  });
+
+  it('abstains to the default when every neighbour is below the threshold', () => {
+    const evidence = [ev(1, 0.3, { premium: rec(9, 1) }), ev(2, 0.2, { premium: rec(9, 1) })];
+    const d = routed(run({ evidence }));
+    expect(d).toMatchObject({ model: 'mid', reason: 'uncovered', covered: false, confidence: 0, topSimilarity: 0.3 });
+  });
+
+  it('is uncovered when similar neighbours carry too little evidence', () => {
+    const d = routed(run({ evidence: [ev(1, 0.95, {})] }));
+    expect(d.covered).toBe(false);
+    expect(d.reason).toBe('uncovered');
+  });
+
+  it('lets a long strong record beat two lucky trials', () => {
+    const totals = new Map([['mid', rec(10, 90)], ['premium', rec(70, 30)]]);
+    const evidence = [ev(1, 0.9, { mid: rec(2, 0), premium: rec(16, 4) })];
+    expect(routed(run({ evidence, modelTotals: totals })).model).toBe('premium');
+  });
+
+  it('breaks exact utility ties by price, deterministically', () => {
+    const evidence = [ev(1, 0.9, { premium: rec(5, 5), mid: rec(5, 5), budget: rec(5, 5) })];
+    const first = routed(run({ evidence }));
+    expect(first.model).toBe('budget');
+    expect(first.fallbacks).toEqual(['mid', 'premium']);
+    expect(routed(run({ evidence }))).toEqual(first);
+  });
+
+  it('prefers the cheap model when quality is close and cost matters', () => {
+    const evidence = [ev(1, 0.9, { premium: rec(6, 4), budget: rec(5, 5) })];
+    expect(routed(run({ evidence })).model).toBe('premium');
+    expect(routed(run({ evidence, constraints: { costWeight: 0.5 } })).model).toBe('budget');
+  });
+
+  it('with one eligible model routes to it with full confidence', () => {
+    const evidence = [ev(1, 0.9, { premium: rec(9, 1), budget: rec(1, 9) })];
+    const d = routed(run({ evidence, constraints: { models: ['budget'] } }));
+    expect(d).toMatchObject({ model: 'budget', fallbacks: [], confidence: 1 });
+    expect(d.excluded.map((e) => e.model).sort()).toEqual(['mid', 'premium']);
+  });
+
+  it('ignores unknown models in the allow-list and refuses when none is left', () => {
+    const d = run({ constraints: { models: ['no-such-model'] } });
+    expect(d.kind).toBe('no_eligible_model');
+    const mixed = routed(run({ constraints: { models: ['no-such-model', 'budget'] } }));
+    expect(mixed.model).toBe('budget');
+  });
+
+  it('never picks a model over maxPricePer1M, even as the default', () => {
+    const evidence = [ev(1, 0.9, { premium: rec(10, 0), budget: rec(0, 10) })];
+    const d = routed(run({ evidence, constraints: { maxPricePer1M: 1 } }));
+    expect(d.model).toBe('budget');
+    expect(d.fallbacks).toEqual([]);
+    const uncovered = routed(run({ constraints: { maxPricePer1M: 1 } }));
+    expect(uncovered).toMatchObject({ model: 'budget', reason: 'default_not_eligible' });
+  });
+
+  it('drops models whose context window is too small for the prompt', () => {
+    const d = routed(run({ promptTokens: 10_000 }));
+    expect(d.excluded).toEqual([{ model: 'budget', why: 'context_too_small' }]);
+  });
+
+  it('takes the intent from the weighted neighbour vote', () => {
+    const evidence = [ev(1, 0.6, {}, 'chat'), ev(2, 0.59, {}, 'math'), ev(3, 0.58, {}, 'math')];
+    expect(routed(run({ evidence })).intent).toBe('math');
+  });
+
+  it('keeps scores within range and ordered by utility', () => {
+    const evidence = [ev(1, 0.7, { premium: rec(3, 1, 2), mid: rec(2, 2, 2) }), ev(2, 0.6, { budget: rec(1, 3) })];
+    const d = routed(run({ evidence, params: { costWeight: 0.3 } }));
+    for (const s of d.scores) {
+      expect(s.quality).toBeGreaterThanOrEqual(0);
+      expect(s.quality).toBeLessThanOrEqual(1);
+      expect(s.normalizedPrice).toBeGreaterThanOrEqual(0);
+      expect(s.normalizedPrice).toBeLessThanOrEqual(1);
+    }
+    const utilities = d.scores.map((s) => s.utility);
+    expect([...utilities].sort((a, b) => b - a)).toEqual(utilities);
+  });
+});
+
+describe('normalCdf', () => {
+  it('matches known values', () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 6);
+    expect(normalCdf(1.96)).toBeCloseTo(0.975, 3);
+    expect(normalCdf(-1.96)).toBeCloseTo(0.025, 3);
+  });
+});

@@ -1,0 +1,78 @@
+import type { CatalogModel } from '../config/schema.js';
+import type { ModelRecords, WinRecord } from '../store/types.js';
+
+/** A nearest reference with everything the policy needs to weigh it. */
+export interface Evidence {
+  readonly id: number;
+  readonly similarity: number;
+  readonly intent: string | null;
+  readonly text?: string;
+  readonly records: ModelRecords;
+}
+
+/** What the caller asks for; every field optional. */
+export interface RouteConstraints {
+  /** Allow-list of catalog ids. */
+  readonly models?: readonly string[];
+  /** Ceiling on the blended USD price per 1M tokens. */
+  readonly maxPricePer1M?: number;
+  readonly costWeight?: number;
+}
+
+export interface PolicyParams {
+  readonly costWeight: number;
+  readonly defaultModel: string;
+  readonly priorStrength: number;
+  readonly similarityPower: number;
+  /** Top similarity a prompt needs to count as covered. */
+  readonly coverageThreshold: number;
+  readonly minSupport: number;
+  readonly expectedOutputTokens: number;
+}
+
+export interface PolicyInput {
+  readonly evidence: readonly Evidence[];
+  /** Each model's record over all references: the Beta prior's centre. */
+  readonly modelTotals: ReadonlyMap<string, WinRecord>;
+  readonly catalog: readonly CatalogModel[];
+  readonly constraints: RouteConstraints;
+  readonly promptTokens: number;
+  readonly params: PolicyParams;
+}
+
+export interface ModelScore {
+  readonly model: string;
+  /** Estimated win rate in [0,1]: neighbourhood evidence shrunk toward the model's global rate. */
+  readonly quality: number;
+  /** Blended USD per 1M tokens for this request's shape. */
+  readonly pricePer1M: number;
+  /** Price on a log scale over the catalog, 0 = cheapest, 1 = dearest. */
+  readonly normalizedPrice: number;
+  readonly utility: number;
+  /** Similarity-weighted trials behind the quality estimate. */
+  readonly support: number;
+}
+
+export type DecisionReason = 'covered' | 'uncovered' | 'empty_index' | 'default_not_eligible';
+
+export interface ExcludedModel {
+  readonly model: string;
+  readonly why: 'not_allowed' | 'over_max_price' | 'context_too_small';
+}
+
+export type Decision =
+  | {
+      readonly kind: 'routed';
+      readonly model: string;
+      readonly fallbacks: readonly string[];
+      readonly reason: DecisionReason;
+      readonly covered: boolean;
+      readonly confidence: number;
+      readonly topSimilarity: number | null;
+      readonly coverageThreshold: number;
+      readonly intent: string | null;
+      readonly scores: readonly ModelScore[];
+      readonly excluded: readonly ExcludedModel[];
+      readonly evidence: readonly Evidence[];
+    }
+  | { readonly kind: 'no_eligible_model'; readonly excluded: readonly ExcludedModel[] };

@@ -1,0 +1,22 @@
+import type { Db } from './db.js';
+
+/** Small key/value facts: the embedder fingerprint, the reference generation, calibrated values. */
+export interface MetaStore {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+}
+
+export function createMetaStore(db: Db): MetaStore {
+  const getStmt = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const setStmt = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  return {
+    get: (key) => getStmt.get(key)?.value,
+    set: (key, value) => void setStmt.run(key, value),
+  };
+}
+
+export const META_KEYS = {
+  embedderFingerprint: 'embedder_fingerprint',
+  /** Bumped on every change to the reference prompts; the index file records the one it holds. */
+  referenceGeneration: 'reference_generation',
+} as const;

@@ -1,0 +1,193 @@
+import { blobToVector, vectorToBlob, type Db } from './db.js';
+import { createMetaStore, META_KEYS } from './meta-store.js';
+import type { ModelRecords, ReferenceInput, ReferencePrompt, WinRecord } from './types.js';
+
+export interface SetWriteSummary {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ReferenceStats {
+  sets: number;
+  prompts: number;
+  intents: number;
+  models: number;
+}
+
+interface PromptRow {
+  id: number;
+  text: string;
+  intent: string | null;
+  set_name: string;
+}
+interface RecordRow extends WinRecord {
+  reference_id: number;
+  model: string;
+}
+
+/** Reference sets, prompts (with their vectors) and per-model win records. */
+export class SqliteReferenceStore {
+  private readonly meta;
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.meta = createMetaStore(db);
+    this.stmts = {
+      upsertSet: db.prepare<[string, string | null, string, string]>(
+        `INSERT INTO reference_sets (name, source, created_at, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET source = excluded.source, updated_at = excluded.updated_at`,
+      ),
+      setId: db.prepare<[string], { id: number }>('SELECT id FROM reference_sets WHERE name = ?'),
+      byHash: db.prepare<[string], { id: number; intent: string | null; set_id: number }>(
+        'SELECT id, intent, set_id FROM reference_prompts WHERE content_hash = ?',
+      ),
+      insertPrompt: db.prepare<[number, string, string | null, string, Buffer | null, string, string]>(
+        `INSERT INTO reference_prompts (set_id, text, intent, content_hash, vector, origin, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updatePrompt: db.prepare<[number, string | null, number]>('UPDATE reference_prompts SET set_id = ?, intent = ? WHERE id = ?'),
+      recordsOf: db.prepare<[number], RecordRow>('SELECT reference_id, model, wins, losses, ties FROM records WHERE reference_id = ?'),
+      deleteRecords: db.prepare<[number]>('DELETE FROM records WHERE reference_id = ?'),
+      insertRecord: db.prepare<[number, string, number, number, number]>(
+        'INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (?, ?, ?, ?, ?)',
+      ),
+      setVector: db.prepare<[Buffer | null, number]>('UPDATE reference_prompts SET vector = ? WHERE id = ?'),
+      totals: db.prepare<[], RecordRow>(
+        'SELECT 0 AS reference_id, model, SUM(wins) AS wins, SUM(losses) AS losses, SUM(ties) AS ties FROM records GROUP BY model',
+      ),
+    };
+  }
+
+  /** Writes one whole set in a single transaction: all of it lands, or none. */
+  writeSet(name: string, source: string | null, items: readonly ReferenceInput[], vectors: ReadonlyMap<string, Float32Array>): SetWriteSummary {
+    return this.db.transaction(() => {
+      const now = new Date().toISOString();
+      this.stmts.upsertSet.run(name, source, now, now);
+      const setId = this.stmts.setId.get(name)?.id ?? 0;
+      const summary: SetWriteSummary = { inserted: 0, updated: 0, unchanged: 0 };
+      for (const item of items) summary[this.writeOne(setId, item, vectors.get(item.contentHash), now)] += 1;
+      if (summary.inserted + summary.updated > 0) this.bumpGeneration();
+      return summary;
+    })();
+  }
+
+  private writeOne(setId: number, item: ReferenceInput, vector: Float32Array | undefined, now: string): keyof SetWriteSummary {
+    const existing = this.stmts.byHash.get(item.contentHash);
+    if (!existing) {
+      const blob = vector ? vectorToBlob(vector) : null;
+      const id = Number(this.stmts.insertPrompt.run(setId, item.text, item.intent, item.contentHash, blob, 'seed', now).lastInsertRowid);
+      this.replaceRecords(id, item.records);
+      return 'inserted';
+    }
+    const sameRecords = recordsEqual(this.recordsOf(existing.id), item.records);
+    if (existing.intent === item.intent && existing.set_id === setId && sameRecords) return 'unchanged';
+    this.stmts.updatePrompt.run(setId, item.intent, existing.id);
+    if (!sameRecords) this.replaceRecords(existing.id, item.records);
+    return 'updated';
+  }
+
+  private replaceRecords(referenceId: number, records: Readonly<Record<string, WinRecord>>): void {
+    this.stmts.deleteRecords.run(referenceId);
+    for (const [model, r] of Object.entries(records)) this.stmts.insertRecord.run(referenceId, model, r.wins, r.losses, r.ties);
+  }
+
+  private recordsOf(referenceId: number): Map<string, WinRecord> {
+    return new Map(this.stmts.recordsOf.all(referenceId).map((r) => [r.model, { wins: r.wins, losses: r.losses, ties: r.ties }]));
+  }
+
+  /** Hashes already stored whose vector is present, so a re-seed embeds only what is new. */
+  hashesWithVectors(): Set<string> {
+    const rows = this.db.prepare<[], { content_hash: string }>('SELECT content_hash FROM reference_prompts WHERE vector IS NOT NULL').all();
+    return new Set(rows.map((r) => r.content_hash));
+  }
+
+  references(ids: readonly number[]): Map<number, ReferencePrompt> {
+    const rows = this.selectIn<PromptRow>(
+      'SELECT p.id, p.text, p.intent, s.name AS set_name FROM reference_prompts p JOIN reference_sets s ON s.id = p.set_id WHERE p.id IN',
+      ids,
+    );
+    return new Map(rows.map((r) => [r.id, { id: r.id, text: r.text, intent: r.intent, setName: r.set_name }]));
+  }
+
+  records(ids: readonly number[]): Map<number, ModelRecords> {
+    const out = new Map<number, Map<string, WinRecord>>();
+    for (const r of this.selectIn<RecordRow>('SELECT reference_id, model, wins, losses, ties FROM records WHERE reference_id IN', ids)) {
+      let byModel = out.get(r.reference_id);
+      if (!byModel) out.set(r.reference_id, (byModel = new Map()));
+      byModel.set(r.model, { wins: r.wins, losses: r.losses, ties: r.ties });
+    }
+    return out;
+  }
+
+  /** Each model's record summed over every reference: the prior the policy shrinks toward. */
+  modelTotals(): Map<string, WinRecord> {
+    return new Map(this.stmts.totals.all().map((r) => [r.model, { wins: r.wins, losses: r.losses, ties: r.ties }]));
+  }
+
+  *vectors(): IterableIterator<{ id: number; vector: Float32Array }> {
+    const stmt = this.db.prepare<[], { id: number; vector: Buffer }>('SELECT id, vector FROM reference_prompts WHERE vector IS NOT NULL ORDER BY id');
+    for (const row of stmt.iterate()) yield { id: row.id, vector: blobToVector(row.vector) };
+  }
+
+  /** Every reference text with its id, for re-embedding under a new embedder. */
+  texts(): { id: number; text: string; intent: string | null }[] {
+    return this.db.prepare<[], { id: number; text: string; intent: string | null }>('SELECT id, text, intent FROM reference_prompts ORDER BY id').all();
+  }
+
+  setVectors(items: readonly { id: number; vector: Float32Array }[]): void {
+    this.db.transaction(() => {
+      for (const item of items) this.stmts.setVector.run(vectorToBlob(item.vector), item.id);
+      this.bumpGeneration();
+    })();
+  }
+
+  clearVectors(): void {
+    this.db.prepare('UPDATE reference_prompts SET vector = NULL').run();
+  }
+
+  count(): number {
+    return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM reference_prompts').get()?.n ?? 0;
+  }
+
+  stats(): ReferenceStats {
+    const row = this.db
+      .prepare<[], ReferenceStats>(
+        `SELECT (SELECT COUNT(*) FROM reference_sets) AS sets, (SELECT COUNT(*) FROM reference_prompts) AS prompts,
+                (SELECT COUNT(DISTINCT intent) FROM reference_prompts) AS intents, (SELECT COUNT(DISTINCT model) FROM records) AS models`,
+      )
+      .get();
+    return row ?? { sets: 0, prompts: 0, intents: 0, models: 0 };
+  }
+
+  /** Deletes every reference set, prompt and record (decisions are kept). */
+  reset(): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM reference_sets').run();
+      this.bumpGeneration();
+    })();
+  }
+
+  generation(): number {
+    return Number(this.meta.get(META_KEYS.referenceGeneration) ?? '0');
+  }
+
+  private bumpGeneration(): void {
+    this.meta.set(META_KEYS.referenceGeneration, String(this.generation() + 1));
+  }
+
+  private selectIn<T>(sqlPrefix: string, ids: readonly number[]): T[] {
+    if (ids.length === 0) return [];
+    const placeholders = ids.map(() => '?').join(',');
+    return this.db.prepare<number[], T>(`${sqlPrefix} (${placeholders})`).all(...ids);
+  }
+}
+
+function recordsEqual(stored: ReadonlyMap<string, WinRecord>, wanted: Readonly<Record<string, WinRecord>>): boolean {
+  const entries = Object.entries(wanted);
+  if (entries.length !== stored.size) return false;
+  return entries.every(([model, r]) => {
+    const s = stored.get(model);
+    return s !== undefined && s.wins === r.wins && s.losses === r.losses && s.ties === r.ties;
+  });
+}

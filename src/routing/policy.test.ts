@@ -22,7 +22,7 @@ function ev(id: number, similarity: number, records: Record<string, WinRecord>, 
   return { id, similarity, intent, records: new Map(Object.entries(records)) };
 }
 
-function run(overrides: Partial<PolicyInput> & { params?: Partial<PolicyParams> } = {}): Decision {
+function run(overrides: Partial<Omit<PolicyInput, 'params'>> & { params?: Partial<PolicyParams> } = {}): Decision {
   return decide({
     evidence: [],
     modelTotals: new Map(),

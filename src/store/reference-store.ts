@@ -60,23 +60,23 @@ export class SqliteReferenceStore {
   }
 
   /** Writes one whole set in a single transaction: all of it lands, or none. */
-  writeSet(name: string, source: string | null, items: readonly ReferenceInput[], vectors: ReadonlyMap<string, Float32Array>): SetWriteSummary {
+  writeSet(name: string, source: string | null, items: readonly ReferenceInput[]): SetWriteSummary {
     return this.db.transaction(() => {
       const now = new Date().toISOString();
       this.stmts.upsertSet.run(name, source, now, now);
       const setId = this.stmts.setId.get(name)?.id ?? 0;
       const summary: SetWriteSummary = { inserted: 0, updated: 0, unchanged: 0 };
-      for (const item of items) summary[this.writeOne(setId, item, vectors.get(item.contentHash), now)] += 1;
+      for (const item of items) summary[this.writeOne(setId, item, now)] += 1;
       if (summary.inserted + summary.updated > 0) this.bumpGeneration();
       return summary;
     })();
   }
 
-  private writeOne(setId: number, item: ReferenceInput, vector: Float32Array | undefined, now: string): keyof SetWriteSummary {
+  /** New prompts are written without a vector; the index embeds them right after (embedMissing). */
+  private writeOne(setId: number, item: ReferenceInput, now: string): keyof SetWriteSummary {
     const existing = this.stmts.byHash.get(item.contentHash);
     if (!existing) {
-      const blob = vector ? vectorToBlob(vector) : null;
-      const id = Number(this.stmts.insertPrompt.run(setId, item.text, item.intent, item.contentHash, blob, 'seed', now).lastInsertRowid);
+      const id = Number(this.stmts.insertPrompt.run(setId, item.text, item.intent, item.contentHash, null, 'seed', now).lastInsertRowid);
       this.replaceRecords(id, item.records);
       return 'inserted';
     }
@@ -94,12 +94,6 @@ export class SqliteReferenceStore {
 
   private recordsOf(referenceId: number): Map<string, WinRecord> {
     return new Map(this.stmts.recordsOf.all(referenceId).map((r) => [r.model, { wins: r.wins, losses: r.losses, ties: r.ties }]));
-  }
-
-  /** Hashes already stored whose vector is present, so a re-seed embeds only what is new. */
-  hashesWithVectors(): Set<string> {
-    const rows = this.db.prepare<[], { content_hash: string }>('SELECT content_hash FROM reference_prompts WHERE vector IS NOT NULL').all();
-    return new Set(rows.map((r) => r.content_hash));
   }
 
   references(ids: readonly number[]): Map<number, ReferencePrompt> {
@@ -144,6 +138,14 @@ export class SqliteReferenceStore {
 
   clearVectors(): void {
     this.db.prepare('UPDATE reference_prompts SET vector = NULL').run();
+  }
+
+  textsWithoutVectors(): { id: number; text: string }[] {
+    return this.db.prepare<[], { id: number; text: string }>('SELECT id, text FROM reference_prompts WHERE vector IS NULL ORDER BY id').all();
+  }
+
+  countWithVectors(): number {
+    return this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM reference_prompts WHERE vector IS NOT NULL').get()?.n ?? 0;
   }
 
   count(): number {

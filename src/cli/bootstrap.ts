@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/schema.js';
+import { resolveCoverageThreshold } from '../coverage/threshold.js';
+import { createEmbedder } from '../embedding/create-embedder.js';
+import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
+import { ReferenceIndex } from '../routing/reference-index.js';
+import { Router } from '../routing/router.js';
+import { seedReferenceSets, type SeedSummary } from '../seeding/seed.js';
+import type { AppDeps } from '../server/app.js';
+import type { Logger } from '../shared/logger.js';
+import { openDatabase, type Db } from '../store/db.js';
+import { SqliteDecisionStore } from '../store/decision-store.js';
+import { createMetaStore, type MetaStore } from '../store/meta-store.js';
+import { SqliteReferenceStore } from '../store/reference-store.js';
+
+export interface Deps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Db;
+  readonly meta: MetaStore;
+  readonly references: SqliteReferenceStore;
+  readonly decisions: SqliteDecisionStore;
+  readonly embedder: Embedder;
+  readonly index: ReferenceIndex;
+  router: Router;
+  /** The seed run at start, when the database was empty and seedOnEmpty is on. */
+  readonly initialSeed?: SeedSummary;
+  close(): void;
+}
+
+export interface BootstrapOptions {
+  /** Use this embedder instead of building the configured one (tests, benchmarks). */
+  readonly embedder?: Embedder;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export function dataPaths(config: Config): { db: string; index: string } {
+  return { db: path.join(config.dataDir, 'router.sqlite'), index: path.join(config.dataDir, 'index.hnsw') };
+}
+
+/** The composition root: opens the store, loads the embedder and index, seeds if empty, builds the router. */
+export async function bootstrap(config: Config, logger: Logger, options: BootstrapOptions = {}): Promise<Deps> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const paths = dataPaths(config);
+  const db = openDatabase(paths.db);
+  const meta = createMetaStore(db);
+  const references = new SqliteReferenceStore(db);
+  const decisions = new SqliteDecisionStore(db);
+  const embedder = options.embedder ?? (await createEmbedder(config.embedding, config.dataDir, logger));
+  const index = await ReferenceIndex.open({
+    store: references,
+    meta,
+    embedder,
+    indexPath: paths.index,
+    config: config.index,
+    logger: logger.child({ module: 'index' }),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  let initialSeed: SeedSummary | undefined;
+  if (config.seedOnEmpty && references.count() === 0) {
+    initialSeed = await seedReferenceSets({ references, index, logger }, config.referenceDir);
+    logger.info({ ...initialSeed, errors: initialSeed.errors.length }, 'seeded the bundled reference sets into an empty database');
+  }
+  const deps = { config, logger, db, meta, references, decisions, embedder, index, initialSeed };
+  return {
+    ...deps,
+    router: buildRouter(deps),
+    close() {
+      index.save();
+      db.close();
+    },
+  };
+}
+
+/** A router over the current state; call again after the reference set changes (new threshold). */
+export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'embedder' | 'index'>): Router {
+  const coverageThreshold = resolveCoverageThreshold(
+    { references: deps.references, meta: deps.meta, index: deps.index, embedderKey: fingerprintKey(deps.embedder.fingerprint), logger: deps.logger },
+    deps.config.routing,
+  );
+  return new Router({
+    embedder: deps.embedder,
+    index: deps.index,
+    references: deps.references,
+    decisions: deps.decisions,
+    catalog: deps.config.catalog,
+    routing: deps.config.routing,
+    coverageThreshold,
+    storePrompts: deps.config.log.includePrompts,
+    logger: deps.logger.child({ module: 'router' }),
+  });
+}
+
+/** What the HTTP layer gets from the composition root. */
+export function appDepsOf(deps: Deps, logger: Logger = deps.logger.child({ module: 'http' })): AppDeps {
+  return {
+    router: deps.router,
+    embedder: deps.embedder,
+    index: deps.index,
+    references: deps.references,
+    catalog: deps.config.catalog,
+    defaultModel: deps.config.routing.defaultModel,
+    maxBodyBytes: deps.config.server.maxBodyBytes,
+    logger,
+  };
+}

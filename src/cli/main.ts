@@ -1,0 +1,65 @@
+import { loadConfig } from '../config/load.js';
+import { AppError } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
+import { bootstrap } from './bootstrap.js';
+import { parseSeedArgs, runSeed, SEED_HELP } from './commands/seed.js';
+import { runServe } from './commands/serve.js';
+import { progressReporter } from './progress.js';
+
+const HELP = `semroute: a local, explainable semantic LLM router
+
+Usage: tsx src/cli/main.ts <command> [options]   (npm start, npm run seed -- ...)
+
+Commands:
+  serve   start the HTTP service (seeds the bundled reference sets when the database is empty)
+  seed    load reference sets into SQLite and the index (see: npm run seed -- --help)
+
+Environment: PORT, ROUTER_DATA_DIR, ROUTER_CONFIG, ROUTER_<SECTION>__<KEY> (see README).
+`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (command === 'seed' && parseSeedArgs(rest).help) {
+    process.stdout.write(SEED_HELP);
+    return 0;
+  }
+  // Only the composition root reads the environment.
+  // eslint-disable-next-line n/no-process-env
+  const config = loadConfig({ env: process.env });
+  const logger = createLogger(config.log.level);
+  switch (command) {
+    case 'serve': {
+      const deps = await bootstrap(config, logger, { onProgress: progressReporter('embedding references') });
+      runServe(deps);
+      return -1;
+    }
+    case 'seed': {
+      const args = parseSeedArgs(rest);
+      const deps = await bootstrap({ ...config, seedOnEmpty: false }, logger, { onProgress: progressReporter('embedding') });
+      try {
+        const summary = await runSeed(deps, args, (line) => process.stdout.write(`${line}\n`));
+        return summary.errors.length > 0 ? 1 : 0;
+      } finally {
+        deps.close();
+      }
+    }
+    default:
+      process.stderr.write(`unknown command '${command}'\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof AppError) process.stderr.write(`error: ${error.message}\n`);
+    else process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

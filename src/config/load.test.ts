@@ -1,0 +1,70 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, tempDir } from '../../test/helpers/test-deps.js';
+import { AppError } from '../shared/errors.js';
+import { envOverrides, loadConfig } from './load.js';
+
+const SHIPPED = path.join(PROJECT_ROOT, 'router.config.yaml');
+
+function configError(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('loadConfig', () => {
+  it('loads the shipped file: at least 4 models in 3 price tiers, defaults everywhere else', () => {
+    const config = loadConfig({ env: {}, file: SHIPPED });
+    expect(config.catalog.length).toBeGreaterThanOrEqual(4);
+    const tiers = new Set(config.catalog.flatMap((m) => m.tags.filter((t) => ['premium', 'mid', 'budget'].includes(t))));
+    expect(tiers.size).toBe(3);
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8787, maxBodyBytes: 256_000 });
+    expect(config.catalog.map((m) => m.id)).toContain(config.routing.defaultModel);
+    expect(Object.isFrozen(config.routing)).toBe(true);
+  });
+
+  it('lets env override the file, and PORT / ROUTER_DATA_DIR the usual way', () => {
+    const env = { PORT: '9999', ROUTER_DATA_DIR: '/tmp/x', ROUTER_ROUTING__COST_WEIGHT: '0.7', ROUTER_EMBEDDING__ALLOW_REMOTE: 'false' };
+    const config = loadConfig({ env, file: SHIPPED });
+    expect(config.server.port).toBe(9999);
+    expect(config.dataDir).toBe('/tmp/x');
+    expect(config.routing.costWeight).toBe(0.7);
+    expect(config.embedding.allowRemote).toBe(false);
+  });
+
+  it('maps ROUTER_<SECTION>__<KEY> to camelCase paths', () => {
+    expect(envOverrides({ ROUTER_INDEX__EF_SEARCH: '32' })).toEqual({ index: { efSearch: '32' } });
+  });
+
+  it('fails fast with every issue and its path', () => {
+    const { dir, cleanup } = tempDir();
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, 'server:\n  port: seventy\ncatalog:\n  - id: a\n    provider: p\n    inputPricePer1M: -1\n    outputPricePer1M: 1\n    contextWindow: 10\n');
+    const error = configError(() => loadConfig({ env: {}, file }));
+    cleanup();
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.details?.map((d) => d.path)).toEqual(expect.arrayContaining(['server.port', 'catalog.0.inputPricePer1M']));
+    expect(error.message).toContain('catalog.0.inputPricePer1M');
+  });
+
+  it('rejects an empty catalog, duplicate ids, and files that are not YAML mappings', () => {
+    const { dir, cleanup } = tempDir();
+    const write = (name: string, text: string) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    };
+    expect(configError(() => loadConfig({ env: {}, file: write('empty.yaml', 'catalog: []\n') })).details?.[0]?.path).toBe('catalog');
+    const model = '{ id: a, provider: p, inputPricePer1M: 1, outputPricePer1M: 1, contextWindow: 10 }';
+    expect(configError(() => loadConfig({ env: {}, file: write('dup.yaml', `catalog: [${model}, ${model}]\n`) })).message).toContain('unique');
+    expect(configError(() => loadConfig({ env: {}, file: write('list.yaml', '- 1\n- 2\n') })).message).toContain('mapping');
+    expect(configError(() => loadConfig({ env: {}, file: write('broken.json', '{"catalog": [') })).message).toContain('not valid JSON');
+    expect(configError(() => loadConfig({ env: {}, file: path.join(dir, 'missing.yaml') })).message).toContain('cannot read');
+    cleanup();
+  });
+});

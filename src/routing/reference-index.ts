@@ -1,0 +1,115 @@
+import type { IndexConfig } from '../config/schema.js';
+import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
+import { HnswIndex } from '../index/hnsw-index.js';
+import type { Neighbor } from '../index/vector-index.js';
+import type { Logger } from '../shared/logger.js';
+import { META_KEYS, type MetaStore } from '../store/meta-store.js';
+import type { SqliteReferenceStore } from '../store/reference-store.js';
+
+export interface ReferenceIndexDeps {
+  readonly store: SqliteReferenceStore;
+  readonly meta: MetaStore;
+  readonly embedder: Embedder;
+  readonly indexPath: string;
+  readonly config: IndexConfig;
+  readonly logger: Logger;
+  /** Called with (done, total) while re-embedding, for progress output. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Keeps the HNSW index a faithful cache of SQLite: vectors come from the store, the file is reused
+ * only when its sidecar matches the active embedder and the store's reference generation.
+ */
+export class ReferenceIndex {
+  private constructor(
+    private readonly deps: ReferenceIndexDeps,
+    private index: HnswIndex,
+  ) {}
+
+  static async open(deps: ReferenceIndexDeps): Promise<ReferenceIndex> {
+    await syncEmbedderFingerprint(deps);
+    const expected = { dims: deps.embedder.fingerprint.dims, fingerprint: indexFingerprint(deps), count: deps.store.countWithVectors() };
+    const loaded = HnswIndex.load(deps.indexPath, expected);
+    let ref: ReferenceIndex;
+    if (loaded.ok) ref = new ReferenceIndex(deps, loaded.index);
+    else {
+      deps.logger.warn({ reason: loaded.reason, path: deps.indexPath }, 'index file not usable; rebuilding it from SQLite');
+      ref = new ReferenceIndex(deps, buildFromStore(deps));
+      ref.save();
+    }
+    // References written by a seed that stopped before embedding them get their vectors now.
+    if ((await ref.embedMissing()) > 0) ref.save();
+    return ref;
+  }
+
+  search(vector: Float32Array, k: number): Neighbor[] {
+    return this.index.search(vector, k);
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  describe() {
+    return this.index.describe();
+  }
+
+  /** Rebuilds from the vectors in SQLite (no re-embedding) and swaps the new index in whole. */
+  rebuild(): void {
+    this.index = buildFromStore(this.deps);
+    this.save();
+  }
+
+  /** Embeds references that have no vector yet (new rows), stores the vectors, and indexes them. */
+  async embedMissing(): Promise<number> {
+    const missing = this.deps.store.textsWithoutVectors();
+    if (missing.length === 0) return 0;
+    const vectors = await embedInBatches(this.deps, missing.map((m) => m.text));
+    const items = missing.map((m, i) => ({ id: m.id, vector: vectors[i] ?? new Float32Array(this.index.dims) }));
+    this.deps.store.setVectors(items);
+    for (const item of items) this.index.add(item.id, item.vector);
+    return items.length;
+  }
+
+  save(): void {
+    this.index.save(this.deps.indexPath, indexFingerprint(this.deps));
+  }
+}
+
+/** Index files are valid for one embedder, one HNSW shape and one generation of the reference set. */
+function indexFingerprint(deps: ReferenceIndexDeps): string {
+  const { m, efConstruction } = deps.config;
+  return `${fingerprintKey(deps.embedder.fingerprint)}|m=${m}|efc=${efConstruction}|gen=${deps.store.generation()}`;
+}
+
+/** A new embedder makes every stored vector meaningless: re-embed the stored texts. */
+async function syncEmbedderFingerprint(deps: ReferenceIndexDeps): Promise<void> {
+  const active = fingerprintKey(deps.embedder.fingerprint);
+  const stored = deps.meta.get(META_KEYS.embedderFingerprint);
+  if (stored === active) return;
+  const texts = deps.store.texts();
+  if (texts.length > 0) {
+    deps.logger.warn({ stored, active, references: texts.length }, 'embedder changed; re-embedding every reference prompt');
+    const vectors = await embedInBatches(deps, texts.map((t) => t.text));
+    deps.store.setVectors(texts.map((t, i) => ({ id: t.id, vector: vectors[i] ?? new Float32Array(deps.embedder.fingerprint.dims) })));
+  }
+  deps.meta.set(META_KEYS.embedderFingerprint, active);
+}
+
+async function embedInBatches(deps: ReferenceIndexDeps, texts: readonly string[]): Promise<Float32Array[]> {
+  const batch = 256;
+  const out: Float32Array[] = [];
+  for (let start = 0; start < texts.length; start += batch) {
+    out.push(...(await deps.embedder.embed(texts.slice(start, start + batch))));
+    deps.onProgress?.(out.length, texts.length);
+  }
+  return out;
+}
+
+function buildFromStore(deps: ReferenceIndexDeps): HnswIndex {
+  const { m, efConstruction, efSearch, seed } = deps.config;
+  const index = new HnswIndex({ dims: deps.embedder.fingerprint.dims, capacity: Math.max(16, deps.store.countWithVectors()), m, efConstruction, efSearch, seed });
+  for (const { id, vector } of deps.store.vectors()) index.add(id, vector);
+  return index;
+}

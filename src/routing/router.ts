@@ -1,0 +1,132 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { estimateTokens } from '../config/catalog.js';
+import type { CatalogModel, RoutingConfig } from '../config/schema.js';
+import type { Embedder } from '../embedding/embedder.js';
+import type { Logger } from '../shared/logger.js';
+import type { SqliteDecisionStore } from '../store/decision-store.js';
+import type { SqliteReferenceStore } from '../store/reference-store.js';
+import type { WinRecord } from '../store/types.js';
+import { decide } from './policy.js';
+import type { ReferenceIndex } from './reference-index.js';
+import type { Decision, Evidence, PolicyParams, RouteConstraints } from './types.js';
+
+export interface RouterDeps {
+  readonly embedder: Embedder;
+  readonly index: ReferenceIndex;
+  readonly references: SqliteReferenceStore;
+  readonly decisions: SqliteDecisionStore;
+  readonly catalog: readonly CatalogModel[];
+  readonly routing: RoutingConfig;
+  /** The coverage threshold in force (calibrated or configured). */
+  readonly coverageThreshold: number;
+  readonly storePrompts: boolean;
+  readonly logger: Logger;
+}
+
+export interface RouteRequest {
+  readonly prompt: string;
+  readonly constraints: RouteConstraints;
+  readonly k?: number;
+}
+
+export interface RouteTimings {
+  readonly embedMs: number;
+  readonly searchMs: number;
+  readonly decideMs: number;
+}
+
+export type RouteResult = { readonly decisionId: string; readonly decision: Decision; readonly timings: RouteTimings };
+
+/** The orchestrator: embed → search → load records → decide (pure) → store the decision. */
+export class Router {
+  private totals: Map<string, WinRecord>;
+
+  constructor(private readonly deps: RouterDeps) {
+    this.totals = deps.references.modelTotals();
+  }
+
+  get coverageThreshold(): number {
+    return this.deps.coverageThreshold;
+  }
+
+  async route(request: RouteRequest): Promise<RouteResult> {
+    const t0 = performance.now();
+    const [vector] = await this.deps.embedder.embed([request.prompt]);
+    if (!vector) throw new Error('embedder returned no vector');
+    const t1 = performance.now();
+    const { decision, searchMs } = this.decideFor(vector, request);
+    const t2 = performance.now();
+    const decisionId = randomUUID();
+    if (decision.kind === 'routed') this.store(decisionId, request.prompt, vector, decision);
+    return { decisionId, decision, timings: { embedMs: t1 - t0, searchMs, decideMs: t2 - t1 - searchMs } };
+  }
+
+  /** Everything after embedding; synchronous, so benchmarks can time it without the model. */
+  decideFor(vector: Float32Array, request: RouteRequest): { decision: Decision; searchMs: number } {
+    const s0 = performance.now();
+    const neighbours = this.deps.index.search(vector, request.k ?? this.deps.routing.k);
+    const searchMs = performance.now() - s0;
+    const ids = neighbours.map((n) => n.label);
+    const refs = this.deps.references.references(ids);
+    const records = this.deps.references.records(ids);
+    const evidence: Evidence[] = neighbours.map((n) => {
+      const ref = refs.get(n.label);
+      return { id: n.label, similarity: n.similarity, intent: ref?.intent ?? null, text: ref?.text ?? '', records: records.get(n.label) ?? new Map() };
+    });
+    const decision = decide({
+      evidence,
+      modelTotals: this.totals,
+      catalog: this.deps.catalog,
+      constraints: request.constraints,
+      promptTokens: estimateTokens(request.prompt),
+      params: this.params(),
+    });
+    return { decision, searchMs };
+  }
+
+  /** Re-reads each model's global record, e.g. after seeding. */
+  refreshTotals(): void {
+    this.totals = this.deps.references.modelTotals();
+  }
+
+  private params(): PolicyParams {
+    const r = this.deps.routing;
+    return {
+      costWeight: r.costWeight,
+      defaultModel: r.defaultModel,
+      priorStrength: r.priorStrength,
+      similarityPower: r.similarityPower,
+      coverageThreshold: this.deps.coverageThreshold,
+      minSupport: r.minSupport,
+      expectedOutputTokens: r.expectedOutputTokens,
+    };
+  }
+
+  private store(id: string, prompt: string, vector: Float32Array, d: Extract<Decision, { kind: 'routed' }>): void {
+    this.deps.decisions.insert(
+      {
+        id,
+        createdAt: new Date().toISOString(),
+        promptHash: promptHash(prompt),
+        promptText: this.deps.storePrompts ? prompt : null,
+        promptChars: prompt.length,
+        chosenModel: d.model,
+        reason: d.reason,
+        covered: d.covered,
+        topSimilarity: d.topSimilarity,
+        confidence: d.confidence,
+        intent: d.intent,
+        neighborIds: d.evidence.map((e) => e.id),
+        neighborSimilarities: d.evidence.map((e) => e.similarity),
+        fallbacks: d.fallbacks,
+        scores: d.scores,
+      },
+      vector,
+    );
+  }
+}
+
+/** A short, stable hash that lets logs and decisions be joined without keeping the prompt. */
+export function promptHash(prompt: string): string {
+  return createHash('sha256').update(prompt).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,72 @@
+import type { ReferenceIndex } from '../routing/reference-index.js';
+import type { Logger } from '../shared/logger.js';
+import type { SqliteReferenceStore } from '../store/reference-store.js';
+import { crossSetDuplicates, listSetFiles, readSetFile, type LineError, type ReferenceSetFile } from './reference-file.js';
+
+export interface SeedDeps {
+  readonly references: SqliteReferenceStore;
+  readonly index: ReferenceIndex;
+  readonly logger: Logger;
+}
+
+export interface SeedSummary {
+  sets: number;
+  prompts: number;
+  intents: number;
+  models: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  embedded: number;
+  skippedSets: string[];
+  errors: LineError[];
+  seconds: number;
+}
+
+/**
+ * Loads every `*.jsonl` set in `dir`. A set with any bad line is reported (file:line and reason)
+ * and not written at all; good sets are upserted by content hash, so a second run changes nothing.
+ */
+export async function seedReferenceSets(deps: SeedDeps, dir: string, options: { reset?: boolean } = {}): Promise<SeedSummary> {
+  const start = performance.now();
+  const sets = listSetFiles(dir).map(readSetFile);
+  const errors = [...sets.flatMap((s) => s.errors), ...crossSetDuplicates(sets)];
+  const badFiles = new Set(errors.map((e) => e.file));
+  const good = sets.filter((s) => !badFiles.has(s.file));
+
+  if (options.reset) {
+    deps.references.reset();
+    deps.index.rebuild();
+  }
+  const totals = { inserted: 0, updated: 0, unchanged: 0 };
+  for (const set of good) {
+    const written = deps.references.writeSet(set.name, set.file, set.items);
+    totals.inserted += written.inserted;
+    totals.updated += written.updated;
+    totals.unchanged += written.unchanged;
+  }
+  const embedded = await deps.index.embedMissing();
+  if (embedded > 0 || options.reset) deps.index.save();
+  return {
+    ...summarise(good),
+    ...totals,
+    embedded,
+    skippedSets: sets.filter((s) => badFiles.has(s.file)).map((s) => s.name),
+    errors,
+    seconds: (performance.now() - start) / 1000,
+  };
+}
+
+function summarise(sets: readonly ReferenceSetFile[]): Pick<SeedSummary, 'sets' | 'prompts' | 'intents' | 'models'> {
+  const intents = new Set<string>();
+  const models = new Set<string>();
+  let prompts = 0;
+  for (const set of sets) {
+    for (const item of set.items) {
+      prompts += 1;
+      if (item.intent !== null) intents.add(item.intent);
+      for (const model of Object.keys(item.records)) models.add(model);
+    }
+  }
+  return { sets: sets.length, prompts, intents: intents.size, models: models.size };
+}

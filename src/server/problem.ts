@@ -1,0 +1,48 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError, type ErrorCode } from '../shared/errors.js';
+import type { AppEnv } from './env.js';
+
+/** The only place that knows HTTP statuses. */
+const STATUS = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  NO_ELIGIBLE_MODEL: 422,
+  INDEX_NOT_READY: 503,
+  MODEL_NOT_READY: 503,
+  CONFIG_INVALID: 500,
+  DIMENSION_MISMATCH: 500,
+  INTERNAL: 500,
+} satisfies Record<ErrorCode, ContentfulStatusCode>;
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** RFC 9457 problem details; `code` repeats the title in a stable machine form. */
+export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
+  const status = STATUS[error.code];
+  const body = {
+    type: `urn:semroute:error:${error.code.toLowerCase()}`,
+    title: error.code,
+    code: error.code,
+    status,
+    // Never echo internal messages: they may carry paths, SQL or secrets.
+    detail: status >= 500 ? 'Internal error' : error.message,
+    instance: c.get('requestId'),
+    ...(error.details ? { errors: error.details } : {}),
+  };
+  return c.body(JSON.stringify(body), status, { 'content-type': PROBLEM_CONTENT_TYPE });
+}
+
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  const error = err instanceof AppError ? err : new AppError('INTERNAL', 'Unexpected error', undefined, { cause: err });
+  const event = c.get('event');
+  if (event) event['error'] = { code: error.code, message: error.message };
+  if (STATUS[error.code] >= 500) c.get('logger')?.error({ err, requestId: c.get('requestId') }, 'request failed');
+  return problemResponse(c, error);
+};
+
+export const notFound: NotFoundHandler<AppEnv> = (c) =>
+  problemResponse(c, new AppError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));

@@ -1,0 +1,100 @@
+import { vectorToBlob, type Db } from './db.js';
+
+/** What is kept of every routing decision. The prompt text only when configured; the hash always. */
+export interface StoredDecision {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly promptHash: string;
+  readonly promptText: string | null;
+  readonly promptChars: number;
+  readonly chosenModel: string;
+  readonly reason: string;
+  readonly covered: boolean;
+  readonly topSimilarity: number | null;
+  readonly confidence: number;
+  readonly intent: string | null;
+  readonly neighborIds: readonly number[];
+  readonly neighborSimilarities: readonly number[];
+  readonly fallbacks: readonly string[];
+  readonly scores: unknown;
+}
+
+interface DecisionRow {
+  id: string;
+  created_at: string;
+  prompt_hash: string;
+  prompt_text: string | null;
+  prompt_chars: number;
+  chosen_model: string;
+  reason: string;
+  covered: number;
+  top_similarity: number | null;
+  confidence: number;
+  intent: string | null;
+  neighbor_ids: string;
+  neighbor_sims: string;
+  fallbacks: string;
+  scores: string;
+}
+
+export class SqliteDecisionStore {
+  private readonly insertStmt;
+  private readonly getStmt;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO decisions (id, created_at, prompt_hash, prompt_text, prompt_chars, chosen_model, reason, covered,
+         top_similarity, confidence, intent, neighbor_ids, neighbor_sims, fallbacks, scores, vector)
+       VALUES (@id, @created_at, @prompt_hash, @prompt_text, @prompt_chars, @chosen_model, @reason, @covered,
+         @top_similarity, @confidence, @intent, @neighbor_ids, @neighbor_sims, @fallbacks, @scores, @vector)`,
+    );
+    this.getStmt = db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE id = ?');
+  }
+
+  /** The prompt's vector is kept so the coverage report can cluster uncovered traffic without the text. */
+  insert(d: StoredDecision, vector: Float32Array | null): void {
+    this.insertStmt.run({
+      id: d.id,
+      created_at: d.createdAt,
+      prompt_hash: d.promptHash,
+      prompt_text: d.promptText,
+      prompt_chars: d.promptChars,
+      chosen_model: d.chosenModel,
+      reason: d.reason,
+      covered: d.covered ? 1 : 0,
+      top_similarity: d.topSimilarity,
+      confidence: d.confidence,
+      intent: d.intent,
+      neighbor_ids: JSON.stringify(d.neighborIds),
+      neighbor_sims: JSON.stringify(d.neighborSimilarities),
+      fallbacks: JSON.stringify(d.fallbacks),
+      scores: JSON.stringify(d.scores),
+      vector: vector ? vectorToBlob(vector) : null,
+    });
+  }
+
+  get(id: string): StoredDecision | undefined {
+    const row = this.getStmt.get(id);
+    return row ? fromRow(row) : undefined;
+  }
+}
+
+function fromRow(r: DecisionRow): StoredDecision {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    promptHash: r.prompt_hash,
+    promptText: r.prompt_text,
+    promptChars: r.prompt_chars,
+    chosenModel: r.chosen_model,
+    reason: r.reason,
+    covered: r.covered === 1,
+    topSimilarity: r.top_similarity,
+    confidence: r.confidence,
+    intent: r.intent,
+    neighborIds: JSON.parse(r.neighbor_ids) as number[],
+    neighborSimilarities: JSON.parse(r.neighbor_sims) as number[],
+    fallbacks: JSON.parse(r.fallbacks) as string[],
+    scores: JSON.parse(r.scores) as unknown,
+  };
+}

@@ -1,0 +1,84 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, tempDir } from '../../test/helpers/test-deps.js';
+import { bootstrap, type Deps } from '../cli/bootstrap.js';
+import { loadConfig } from '../config/load.js';
+import { LexicalEmbedder } from '../embedding/lexical-embedder.js';
+import { silentLogger } from '../shared/logger.js';
+import { seedReferenceSets } from './seed.js';
+
+const FIXTURE_SETS = path.join(PROJECT_ROOT, 'test/fixtures/reference-sets');
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((f) => f()));
+
+/** A data dir plus a private copy of the fixture sets that a test may edit. */
+async function setup(): Promise<{ deps: Deps; setsDir: string }> {
+  const { dir, cleanup } = tempDir();
+  const setsDir = path.join(dir, 'sets');
+  mkdirSync(setsDir);
+  for (const f of ['alpha.jsonl', 'beta.jsonl']) copyFileSync(path.join(FIXTURE_SETS, f), path.join(setsDir, f));
+  const config = loadConfig({
+    env: {},
+    file: path.join(PROJECT_ROOT, 'router.config.yaml'),
+    overrides: { dataDir: path.join(dir, 'data'), referenceDir: setsDir, seedOnEmpty: false, log: { level: 'silent' } },
+  });
+  const deps = await bootstrap(config, silentLogger(), { embedder: new LexicalEmbedder({ dims: 256 }) });
+  cleanups.push(() => {
+    deps.close();
+    cleanup();
+  });
+  return { deps, setsDir };
+}
+
+describe('seedReferenceSets', () => {
+  it('loads every set, then a second run changes nothing', async () => {
+    const { deps, setsDir } = await setup();
+    const first = await seedReferenceSets(deps, setsDir);
+    expect(first).toMatchObject({ sets: 2, prompts: 10, intents: 2, models: 2, inserted: 10, updated: 0, embedded: 10, errors: [] });
+    const generation = deps.references.generation();
+    const second = await seedReferenceSets(deps, setsDir);
+    expect(second).toMatchObject({ inserted: 0, updated: 0, unchanged: 10, embedded: 0 });
+    expect(deps.references.generation()).toBe(generation);
+    expect(deps.index.size).toBe(10);
+  });
+
+  it('reports a bad line as file:line and writes no part of that set', async () => {
+    const { deps, setsDir } = await setup();
+    const bad = path.join(setsDir, 'gamma.jsonl');
+    writeFileSync(
+      bad,
+      [
+        JSON.stringify({ prompt: 'A fine line that would be written', intent: 'misc' }),
+        JSON.stringify({ prompt: 'Negative wins', intent: 'misc', records: { big: { wins: -1 } } }),
+        '{"prompt": "truncated',
+        JSON.stringify({ prompt: 'typo in a key', intnet: 'misc' }),
+      ].join('\n'),
+    );
+    const summary = await seedReferenceSets(deps, setsDir);
+    expect(summary.errors.map((e) => `${path.basename(e.file)}:${e.line}`)).toEqual(['gamma.jsonl:2', 'gamma.jsonl:3', 'gamma.jsonl:4']);
+    expect(summary.errors[0]?.reason).toContain('records.big.wins');
+    expect(summary.skippedSets).toEqual(['gamma']);
+    expect(deps.references.count()).toBe(10);
+  });
+
+  it('refuses a prompt that appears in two files', async () => {
+    const { deps, setsDir } = await setup();
+    writeFileSync(path.join(setsDir, 'zeta.jsonl'), JSON.stringify({ prompt: 'Hi there,   how is your day going?', intent: 'chat' }) + '\n');
+    const summary = await seedReferenceSets(deps, setsDir);
+    expect(summary.errors).toHaveLength(1);
+    expect(summary.errors[0]?.reason).toContain('beta.jsonl:1');
+  });
+
+  it('updates records in place when a file changes, and --reset starts over', async () => {
+    const { deps, setsDir } = await setup();
+    await seedReferenceSets(deps, setsDir);
+    writeFileSync(path.join(setsDir, 'beta.jsonl'), JSON.stringify({ prompt: 'Hi there, how is your day going?', intent: 'chat', records: { big: { wins: 9 } } }) + '\n');
+    const changed = await seedReferenceSets(deps, setsDir);
+    expect(changed).toMatchObject({ inserted: 0, updated: 1, embedded: 0 });
+    const reset = await seedReferenceSets(deps, setsDir, { reset: true });
+    expect(reset).toMatchObject({ inserted: 6, updated: 0 });
+    expect(deps.references.count()).toBe(6);
+    expect(deps.index.size).toBe(6);
+  });
+});

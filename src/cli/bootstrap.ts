@@ -11,6 +11,9 @@ import type { AppDeps } from '../server/app.js';
 import type { Logger } from '../shared/logger.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { SqliteDecisionStore } from '../store/decision-store.js';
+import { SqliteOutcomeStore } from '../store/outcome-store.js';
+import { WriteQueue } from '../store/write-queue.js';
+import { Learner } from '../routing/learner.js';
 import { createMetaStore, type MetaStore } from '../store/meta-store.js';
 import { SqliteReferenceStore } from '../store/reference-store.js';
 
@@ -23,6 +26,9 @@ export interface Deps {
   readonly decisions: SqliteDecisionStore;
   readonly embedder: Embedder;
   readonly index: ReferenceIndex;
+  readonly outcomes: SqliteOutcomeStore;
+  readonly queue: WriteQueue;
+  readonly learner: Learner;
   router: Router;
   /** The seed run at start, when the database was empty and seedOnEmpty is on. */
   readonly initialSeed?: SeedSummary;
@@ -62,15 +68,34 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
     initialSeed = await seedReferenceSets({ references, index, logger }, config.referenceDir);
     logger.info({ ...initialSeed, errors: initialSeed.errors.length }, 'seeded the bundled reference sets into an empty database');
   }
-  const deps = { config, logger, db, meta, references, decisions, embedder, index, initialSeed };
-  return {
-    ...deps,
-    router: buildRouter(deps),
+  const outcomes = new SqliteOutcomeStore(db);
+  const queue = new WriteQueue(db);
+  const base = { config, logger, db, meta, references, decisions, embedder, index, initialSeed, outcomes, queue };
+  const deps: Deps = {
+    ...base,
+    router: buildRouter(base),
+    learner: new Learner({
+      references,
+      decisions,
+      outcomes,
+      queue,
+      index,
+      embedder,
+      router: () => deps.router,
+      learning: config.learning,
+      logger: logger.child({ module: 'learner' }),
+    }),
     close() {
+      clearInterval(saver);
+      queue.flush();
       index.save();
       db.close();
     },
   };
+  // Learned references reach the index file now and then; a crash in between only costs a rebuild.
+  const saver = setInterval(() => index.saveIfDirty(), config.learning.indexSaveIntervalMs);
+  saver.unref();
+  return deps;
 }
 
 /** A router over the current state; call again after the reference set changes (new threshold). */
@@ -95,7 +120,13 @@ export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'ref
 /** What the HTTP layer gets from the composition root. */
 export function appDepsOf(deps: Deps, logger: Logger = deps.logger.child({ module: 'http' })): AppDeps {
   return {
-    router: deps.router,
+    // A getter: the router is rebuilt when the reference set or the config changes.
+    get router() {
+      return deps.router;
+    },
+    learner: deps.learner,
+    decisions: deps.decisions,
+    outcomes: deps.outcomes,
     embedder: deps.embedder,
     index: deps.index,
     references: deps.references,

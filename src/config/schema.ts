@@ -42,6 +42,13 @@ const IndexSchema = z.object({
   seed: num.pipe(z.number().int()).default(100),
 });
 
+const ExplorationSchema = z.object({
+  /** Thompson sampling over each model's Beta posterior, so models with little evidence get trials. */
+  enabled: bool.default(false),
+  /** Fixes the sampler's sequence (tests, replays); unset = seeded from the clock. */
+  seed: num.pipe(z.number().int()).optional(),
+});
+
 const RoutingSchema = z.object({
   /** Neighbours consulted per prompt. */
   k: num.pipe(z.number().int().min(1).max(200)).default(10),
@@ -61,6 +68,16 @@ const RoutingSchema = z.object({
   minSupport: num.pipe(z.number().min(0)).default(1),
   /** Output tokens assumed per request when blending input and output prices. */
   expectedOutputTokens: num.pipe(z.number().int().min(0)).default(500),
+  exploration: ExplorationSchema.prefault({}),
+});
+
+const LearningSchema = z.object({
+  /** Outcomes a prompt (with its text) needs before it becomes a reference of its own. */
+  promoteAfter: num.pipe(z.number().int().min(1)).default(3),
+  /** A reference this similar to the prompt counts as the prompt's own. */
+  duplicateSimilarity: num.pipe(z.number().min(0).max(1)).default(0.98),
+  /** How often a changed index is written to disk (it is also written at shutdown). */
+  indexSaveIntervalMs: num.pipe(z.number().int().min(100)).default(30_000),
 });
 
 const LogSchema = z.object({
@@ -78,6 +95,7 @@ export const ConfigSchema = z.object({
   embedding: EmbeddingSchema.prefault({}),
   index: IndexSchema.prefault({}),
   routing: RoutingSchema.prefault({}),
+  learning: LearningSchema.prefault({}),
   log: LogSchema.prefault({}),
   /** The models to route between. Its default lives in the shipped router.config.yaml, the file users edit. */
   catalog: z
@@ -90,3 +108,4 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type RoutingConfig = Config['routing'];
 export type EmbeddingConfig = Config['embedding'];
 export type IndexConfig = Config['index'];
+export type LearningConfig = Config['learning'];

@@ -22,6 +22,8 @@ export interface ReferenceIndexDeps {
  * only when its sidecar matches the active embedder and the store's reference generation.
  */
 export class ReferenceIndex {
+  private dirty = false;
+
   private constructor(
     private readonly deps: ReferenceIndexDeps,
     private index: HnswIndex,
@@ -72,7 +74,24 @@ export class ReferenceIndex {
     return items.length;
   }
 
+  /** Adds one vector already stored in SQLite (a learned reference); the file is saved later. */
+  add(id: number, vector: Float32Array): void {
+    this.index.add(id, vector);
+    this.dirty = true;
+  }
+
+  remove(id: number): void {
+    this.index.remove(id);
+    this.dirty = true;
+  }
+
+  /** Saves only when something changed since the last save. */
+  saveIfDirty(): void {
+    if (this.dirty) this.save();
+  }
+
   save(): void {
+    this.dirty = false;
     this.index.save(this.deps.indexPath, indexFingerprint(this.deps));
   }
 }

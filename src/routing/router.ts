@@ -49,6 +49,22 @@ export class Router {
     return this.deps.coverageThreshold;
   }
 
+  get similarityPower(): number {
+    return this.deps.routing.similarityPower;
+  }
+
+  get k(): number {
+    return this.deps.routing.k;
+  }
+
+  /** Moves the global per-model totals by learned deltas, so the prior follows without a full re-read. */
+  applyDeltas(deltas: readonly ({ model: string } & WinRecord)[]): void {
+    for (const d of deltas) {
+      const prev = this.totals.get(d.model) ?? { wins: 0, losses: 0, ties: 0 };
+      this.totals.set(d.model, { wins: prev.wins + d.wins, losses: prev.losses + d.losses, ties: prev.ties + d.ties });
+    }
+  }
+
   async route(request: RouteRequest): Promise<RouteResult> {
     const t0 = performance.now();
     const [vector] = await this.deps.embedder.embed([request.prompt]);

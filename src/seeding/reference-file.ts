@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { contentHash } from '../store/content-hash.js';
 import type { ReferenceInput } from '../store/types.js';
 
 const count = z.number().finite().nonnegative();
@@ -35,11 +35,6 @@ export interface ReferenceSetFile {
   readonly file: string;
   readonly items: readonly (ReferenceInput & { readonly line: number })[];
   readonly errors: readonly LineError[];
-}
-
-/** Same text, same hash: whitespace runs and Unicode forms do not make a new reference. */
-export function contentHash(text: string): string {
-  return createHash('sha256').update(text.normalize('NFC').trim().replace(/\s+/g, ' ')).digest('hex');
 }
 
 export function listSetFiles(dir: string): string[] {

@@ -4,7 +4,10 @@ import { requestId } from 'hono/request-id';
 import type { CatalogModel } from '../config/schema.js';
 import type { Embedder } from '../embedding/embedder.js';
 import type { ReferenceIndex } from '../routing/reference-index.js';
+import type { Learner } from '../routing/learner.js';
 import type { Router } from '../routing/router.js';
+import type { SqliteDecisionStore } from '../store/decision-store.js';
+import type { SqliteOutcomeStore } from '../store/outcome-store.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
@@ -12,11 +15,17 @@ import type { AppEnv } from './env.js';
 import { wideEvent } from './middleware/wide-event.js';
 import { notFound, onError } from './problem.js';
 import { healthRoutes } from './routes/health.js';
+import { decisionRoutes } from './routes/decisions.js';
+import { modelRoutes } from './routes/models.js';
+import { outcomeRoutes } from './routes/outcomes.js';
 import { routeRoutes } from './routes/route.js';
 
 /** Everything the HTTP layer needs, built once by the composition root. */
 export interface AppDeps {
   readonly router: Router;
+  readonly learner: Learner;
+  readonly decisions: SqliteDecisionStore;
+  readonly outcomes: SqliteOutcomeStore;
   readonly embedder: Embedder;
   readonly index: ReferenceIndex;
   readonly references: SqliteReferenceStore;
@@ -41,5 +50,8 @@ export function createApp(deps: AppDeps) {
     .onError(onError)
     .notFound(notFound)
     .route('/v1', routeRoutes(deps))
+    .route('/v1', outcomeRoutes(deps))
+    .route('/v1', decisionRoutes(deps))
+    .route('/v1', modelRoutes(deps))
     .route('/', healthRoutes(deps));
 }

@@ -1,4 +1,4 @@
-import { vectorToBlob, type Db } from './db.js';
+import { blobToVector, vectorToBlob, type Db } from './db.js';
 
 /** What is kept of every routing decision. The prompt text only when configured; the hash always. */
 export interface StoredDecision {
@@ -40,6 +40,7 @@ interface DecisionRow {
 export class SqliteDecisionStore {
   private readonly insertStmt;
   private readonly getStmt;
+  private readonly vectorStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -49,6 +50,7 @@ export class SqliteDecisionStore {
          @top_similarity, @confidence, @intent, @neighbor_ids, @neighbor_sims, @fallbacks, @scores, @vector)`,
     );
     this.getStmt = db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE id = ?');
+    this.vectorStmt = db.prepare<[string], { vector: Buffer | null }>('SELECT vector FROM decisions WHERE id = ?');
   }
 
   /** The prompt's vector is kept so the coverage report can cluster uncovered traffic without the text. */
@@ -71,6 +73,11 @@ export class SqliteDecisionStore {
       scores: JSON.stringify(d.scores),
       vector: vector ? vectorToBlob(vector) : null,
     });
+  }
+
+  vectorOf(id: string): Float32Array | null {
+    const row = this.vectorStmt.get(id);
+    return row?.vector ? blobToVector(row.vector) : null;
   }
 
   get(id: string): StoredDecision | undefined {

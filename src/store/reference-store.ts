@@ -47,10 +47,19 @@ export class SqliteReferenceStore {
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
       updatePrompt: db.prepare<[number, string | null, number]>('UPDATE reference_prompts SET set_id = ?, intent = ? WHERE id = ?'),
-      recordsOf: db.prepare<[number], RecordRow>('SELECT reference_id, model, wins, losses, ties FROM records WHERE reference_id = ?'),
+      seedRecordsOf: db.prepare<[number], RecordRow>('SELECT reference_id, model, wins, losses, ties FROM seed_records WHERE reference_id = ?'),
+      deleteSeedRecords: db.prepare<[number]>('DELETE FROM seed_records WHERE reference_id = ?'),
+      insertSeedRecord: db.prepare<[number, string, number, number, number]>(
+        'INSERT INTO seed_records (reference_id, model, wins, losses, ties) VALUES (?, ?, ?, ?, ?)',
+      ),
       deleteRecords: db.prepare<[number]>('DELETE FROM records WHERE reference_id = ?'),
-      insertRecord: db.prepare<[number, string, number, number, number]>(
-        'INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (?, ?, ?, ?, ?)',
+      // records = what the seed said + every learned delta since: the one rule that derives them.
+      recomputeRecords: db.prepare<[{ id: number }]>(
+        `INSERT INTO records (reference_id, model, wins, losses, ties)
+         SELECT reference_id, model, MAX(0, SUM(wins)), MAX(0, SUM(losses)), MAX(0, SUM(ties)) FROM (
+           SELECT reference_id, model, wins, losses, ties FROM seed_records WHERE reference_id = @id
+           UNION ALL SELECT reference_id, model, wins, losses, ties FROM record_deltas WHERE reference_id = @id)
+         GROUP BY reference_id, model`,
       ),
       setVector: db.prepare<[Buffer | null, number]>('UPDATE reference_prompts SET vector = ? WHERE id = ?'),
       totals: db.prepare<[], RecordRow>(
@@ -88,12 +97,35 @@ export class SqliteReferenceStore {
   }
 
   private replaceRecords(referenceId: number, records: Readonly<Record<string, WinRecord>>): void {
+    this.stmts.deleteSeedRecords.run(referenceId);
+    for (const [model, r] of Object.entries(records)) this.stmts.insertSeedRecord.run(referenceId, model, r.wins, r.losses, r.ties);
+    this.recomputeRecords(referenceId);
+  }
+
+  /** Re-derives one reference's records from its seed records and learned deltas. */
+  recomputeRecords(referenceId: number): void {
     this.stmts.deleteRecords.run(referenceId);
-    for (const [model, r] of Object.entries(records)) this.stmts.insertRecord.run(referenceId, model, r.wins, r.losses, r.ties);
+    this.stmts.recomputeRecords.run({ id: referenceId });
+  }
+
+  /** Re-derives every record from the source tables (seed records + learned deltas). */
+  recomputeAllRecords(): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM records').run();
+      this.db
+        .prepare(
+          `INSERT INTO records (reference_id, model, wins, losses, ties)
+           SELECT reference_id, model, MAX(0, SUM(wins)), MAX(0, SUM(losses)), MAX(0, SUM(ties)) FROM (
+             SELECT reference_id, model, wins, losses, ties FROM seed_records
+             UNION ALL SELECT reference_id, model, wins, losses, ties FROM record_deltas)
+           GROUP BY reference_id, model`,
+        )
+        .run();
+    })();
   }
 
   private recordsOf(referenceId: number): Map<string, WinRecord> {
-    return new Map(this.stmts.recordsOf.all(referenceId).map((r) => [r.model, { wins: r.wins, losses: r.losses, ties: r.ties }]));
+    return new Map(this.stmts.seedRecordsOf.all(referenceId).map((r) => [r.model, { wins: r.wins, losses: r.losses, ties: r.ties }]));
   }
 
   references(ids: readonly number[]): Map<number, ReferencePrompt> {
@@ -138,6 +170,28 @@ export class SqliteReferenceStore {
 
   clearVectors(): void {
     this.db.prepare('UPDATE reference_prompts SET vector = NULL').run();
+  }
+
+  idByHash(hash: string): number | null {
+    return this.stmts.byHash.get(hash)?.id ?? null;
+  }
+
+  /** A reference learned from outcomes, in the 'learned' set; call inside a transaction. */
+  insertLearned(input: { text: string; intent: string | null; contentHash: string; vector: Float32Array }): number {
+    const now = new Date().toISOString();
+    this.stmts.upsertSet.run('learned', 'outcomes', now, now);
+    const setId = this.stmts.setId.get('learned')?.id ?? 0;
+    const blob = vectorToBlob(input.vector);
+    const id = Number(this.stmts.insertPrompt.run(setId, input.text, input.intent, input.contentHash, blob, 'learned', now).lastInsertRowid);
+    this.bumpGeneration();
+    return id;
+  }
+
+  /** Deletes one reference with its records; returns whether it existed. */
+  remove(id: number): boolean {
+    const changed = this.db.prepare('DELETE FROM reference_prompts WHERE id = ?').run(id).changes > 0;
+    if (changed) this.bumpGeneration();
+    return changed;
   }
 
   textsWithoutVectors(): { id: number; text: string }[] {

@@ -1,0 +1,153 @@
+import type { LearningConfig } from '../config/schema.js';
+import type { Embedder } from '../embedding/embedder.js';
+import { AppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { contentHash } from '../store/content-hash.js';
+import type { SqliteDecisionStore } from '../store/decision-store.js';
+import type { OutcomeKind, OutcomeRow, SqliteOutcomeStore } from '../store/outcome-store.js';
+import type { SqliteReferenceStore } from '../store/reference-store.js';
+import type { WriteQueue } from '../store/write-queue.js';
+import { deltasFor, learningTargets, sumRecords, type Delta, type OutcomeFact } from './learning.js';
+import type { ReferenceIndex } from './reference-index.js';
+import { promptHash, type Router } from './router.js';
+
+export interface OutcomeReport {
+  readonly decisionId?: string;
+  /** The prompt itself: required without a decision; lets a decided prompt become a reference. */
+  readonly prompt?: string;
+  readonly model: string;
+  readonly kind: OutcomeKind;
+  readonly value: number;
+  readonly opponent?: string;
+  readonly latencyMs?: number;
+  readonly costUsd?: number;
+  readonly source?: string;
+  readonly idempotencyKey?: string;
+}
+
+export interface LearnResult {
+  readonly outcomeId: number;
+  readonly duplicate: boolean;
+  /** References whose records the outcome changed. */
+  readonly learnedInto: readonly number[];
+  readonly promotedReferenceId: number | null;
+}
+
+export interface LearnerDeps {
+  readonly references: SqliteReferenceStore;
+  readonly decisions: SqliteDecisionStore;
+  readonly outcomes: SqliteOutcomeStore;
+  readonly queue: WriteQueue;
+  readonly index: ReferenceIndex;
+  readonly embedder: Embedder;
+  readonly router: () => Router;
+  readonly learning: LearningConfig;
+  readonly logger: Logger;
+}
+
+interface Context {
+  readonly promptHash: string;
+  readonly text: string | null;
+  readonly intent: string | null;
+  readonly vector: Float32Array;
+  readonly neighbours: readonly { id: number; similarity: number }[];
+}
+
+/**
+ * Turns reported outcomes into record updates, durably, and makes them visible to the next route:
+ * records are read from SQLite per request, new references are added to the live index, and the
+ * router's global totals move by the same deltas. See learning.ts for the rule.
+ */
+export class Learner {
+  constructor(private readonly deps: LearnerDeps) {}
+
+  async record(report: OutcomeReport): Promise<LearnResult> {
+    const { idempotencyKey } = report;
+    const seen = idempotencyKey === undefined ? undefined : this.deps.outcomes.byIdempotencyKey(idempotencyKey);
+    if (seen) return { outcomeId: seen.id, duplicate: true, learnedInto: [], promotedReferenceId: null };
+    const context = await this.contextOf(report);
+    const written = await this.deps.queue.run(() => this.write(report, context));
+    this.afterCommit(written, context);
+    return written.result;
+  }
+
+  private async contextOf(report: OutcomeReport): Promise<Context> {
+    if (report.decisionId !== undefined) {
+      const decision = this.deps.decisions.get(report.decisionId);
+      const vector = decision ? this.deps.decisions.vectorOf(decision.id) : null;
+      if (!decision || !vector) throw new AppError('NOT_FOUND', `no decision with id ${report.decisionId}`);
+      const neighbours = decision.neighborIds.map((id, i) => ({ id, similarity: decision.neighborSimilarities[i] ?? 0 }));
+      return { promptHash: decision.promptHash, text: report.prompt ?? decision.promptText, intent: decision.intent, vector, neighbours };
+    }
+    if (report.prompt === undefined) throw new AppError('VALIDATION_FAILED', 'an outcome needs a decisionId or the prompt');
+    const [vector] = await this.deps.embedder.embed([report.prompt]);
+    if (!vector) throw new AppError('INTERNAL', 'embedder returned no vector');
+    const found = this.deps.index.search(vector, this.deps.router().k);
+    const intent = found[0] ? (this.deps.references.references([found[0].label]).get(found[0].label)?.intent ?? null) : null;
+    const neighbours = found.map((n) => ({ id: n.label, similarity: n.similarity }));
+    return { promptHash: promptHash(report.prompt), text: report.prompt, intent, vector, neighbours };
+  }
+
+  /** Runs inside the group-commit transaction: everything here lands together or not at all. */
+  private write(report: OutcomeReport, context: Context): { result: LearnResult; deltas: Delta[] } {
+    const fact: OutcomeFact = { model: report.model, kind: report.kind, value: report.value, opponent: report.opponent ?? null };
+    const own = this.ownReference(context);
+    const promote = own === null && this.shouldPromote(context);
+    let promotedReferenceId: number | null = null;
+    let deltas: Delta[];
+    if (promote && context.text !== null) {
+      promotedReferenceId = this.deps.references.insertLearned({
+        text: context.text,
+        intent: context.intent,
+        contentHash: contentHash(context.text),
+        vector: context.vector,
+      });
+      const start = sumRecords([...this.deps.outcomes.forPrompt(context.promptHash), fact]);
+      deltas = [...start].map(([model, r]) => ({ referenceId: promotedReferenceId ?? 0, model, ...r }));
+    } else {
+      const router = this.deps.router();
+      const targets = learningTargets(own, context.neighbours, { similarityPower: router.similarityPower, minSimilarity: router.coverageThreshold });
+      deltas = deltasFor(fact, targets);
+    }
+    const outcomeId = this.deps.outcomes.insert(toRow(report, context.promptHash), deltas);
+    const learnedInto = [...new Set(deltas.map((d) => d.referenceId))];
+    return { result: { outcomeId, duplicate: false, learnedInto, promotedReferenceId }, deltas };
+  }
+
+  private ownReference(context: Context): number | null {
+    if (context.text !== null) {
+      const exact = this.deps.references.idByHash(contentHash(context.text));
+      if (exact !== null) return exact;
+    }
+    const top = context.neighbours[0];
+    return top && top.similarity >= this.deps.learning.duplicateSimilarity ? top.id : null;
+  }
+
+  private shouldPromote(context: Context): boolean {
+    if (context.text === null) return false;
+    return this.deps.outcomes.forPrompt(context.promptHash).length + 1 >= this.deps.learning.promoteAfter;
+  }
+
+  private afterCommit({ result, deltas }: { result: LearnResult; deltas: readonly Delta[] }, context: Context): void {
+    if (result.promotedReferenceId !== null) {
+      this.deps.index.add(result.promotedReferenceId, context.vector);
+      this.deps.logger.info({ referenceId: result.promotedReferenceId, intent: context.intent }, 'promoted a prompt to a learned reference');
+    }
+    this.deps.router().applyDeltas(deltas);
+  }
+}
+
+function toRow(report: OutcomeReport, hash: string): OutcomeRow {
+  return {
+    idempotencyKey: report.idempotencyKey ?? null,
+    decisionId: report.decisionId ?? null,
+    promptHash: hash,
+    model: report.model,
+    kind: report.kind,
+    value: report.value,
+    opponent: report.opponent ?? null,
+    latencyMs: report.latencyMs ?? null,
+    costUsd: report.costUsd ?? null,
+    source: report.source ?? null,
+  };
+}

@@ -1,0 +1,48 @@
+import { Hono } from 'hono';
+import { AppError } from '../../shared/errors.js';
+import type { AppDeps } from '../app.js';
+import type { AppEnv } from '../env.js';
+import { DecisionResponseSchema } from '../outcome-schemas.js';
+
+export const decisionRoutes = (deps: AppDeps) =>
+  new Hono<AppEnv>().get('/decisions/:id', (c) => {
+    const id = c.req.param('id');
+    const d = deps.decisions.get(id);
+    if (!d) throw new AppError('NOT_FOUND', `no decision with id ${id}`);
+    const refs = deps.references.references(d.neighborIds);
+    const evidence = d.neighborIds.map((rid, i) => ({
+      id: rid,
+      similarity: d.neighborSimilarities[i] ?? 0,
+      text: refs.get(rid)?.text ?? null,
+      intent: refs.get(rid)?.intent ?? null,
+    }));
+    const outcomes = deps.outcomes.forDecision(id).map((o) => ({
+      id: o.id,
+      model: o.model,
+      kind: o.kind,
+      value: o.value,
+      opponent: o.opponent,
+      latencyMs: o.latencyMs,
+      costUsd: o.costUsd,
+      source: o.source,
+      createdAt: o.createdAt,
+    }));
+    return c.json(
+      DecisionResponseSchema.parse({
+        id: d.id,
+        createdAt: d.createdAt,
+        promptHash: d.promptHash,
+        promptText: d.promptText,
+        model: d.chosenModel,
+        reason: d.reason,
+        covered: d.covered,
+        confidence: d.confidence,
+        topSimilarity: d.topSimilarity,
+        intent: d.intent,
+        fallbacks: d.fallbacks,
+        scores: d.scores,
+        evidence,
+        outcomes,
+      }),
+    );
+  });

@@ -1,0 +1,93 @@
+import type { Db } from './db.js';
+import type { WinRecord } from './types.js';
+
+export type OutcomeKind = 'success' | 'score' | 'pairwise';
+
+export interface OutcomeRow {
+  readonly idempotencyKey: string | null;
+  readonly decisionId: string | null;
+  readonly promptHash: string;
+  readonly model: string;
+  readonly kind: OutcomeKind;
+  /** 1/0 for success, the score, or 1/0.5/0 for a pairwise win/tie/loss. */
+  readonly value: number;
+  readonly opponent: string | null;
+  readonly latencyMs: number | null;
+  readonly costUsd: number | null;
+  readonly source: string | null;
+}
+
+export interface StoredOutcome extends OutcomeRow {
+  readonly id: number;
+  readonly createdAt: string;
+}
+
+export interface RecordDelta extends WinRecord {
+  readonly referenceId: number;
+  readonly model: string;
+}
+
+export interface ModelOutcomeStats {
+  readonly model: string;
+  readonly trials: number;
+  readonly meanValue: number | null;
+  readonly meanLatencyMs: number | null;
+  readonly meanCostUsd: number | null;
+}
+
+const COLUMNS = `id, idempotency_key AS idempotencyKey, decision_id AS decisionId, prompt_hash AS promptHash, model, kind, value,
+  opponent, latency_ms AS latencyMs, cost_usd AS costUsd, source, created_at AS createdAt`;
+
+/** Outcomes and the record deltas they caused; call these inside a transaction (see WriteQueue). */
+export class SqliteOutcomeStore {
+  private readonly stmts;
+
+  constructor(private readonly db: Db) {
+    this.stmts = {
+      byKey: db.prepare<[string], StoredOutcome>(`SELECT ${COLUMNS} FROM outcomes WHERE idempotency_key = ?`),
+      insert: db.prepare(
+        `INSERT INTO outcomes (idempotency_key, decision_id, prompt_hash, model, kind, value, opponent, latency_ms, cost_usd, source, created_at)
+         VALUES (@idempotencyKey, @decisionId, @promptHash, @model, @kind, @value, @opponent, @latencyMs, @costUsd, @source, @createdAt)`,
+      ),
+      insertDelta: db.prepare(
+        'INSERT INTO record_deltas (outcome_id, reference_id, model, wins, losses, ties) VALUES (@outcomeId, @referenceId, @model, @wins, @losses, @ties)',
+      ),
+      bumpRecord: db.prepare(
+        `INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (@referenceId, @model, @wins, @losses, @ties)
+         ON CONFLICT(reference_id, model) DO UPDATE SET wins = wins + excluded.wins, losses = losses + excluded.losses, ties = ties + excluded.ties`,
+      ),
+      forDecision: db.prepare<[string], StoredOutcome>(`SELECT ${COLUMNS} FROM outcomes WHERE decision_id = ? ORDER BY id`),
+      forPrompt: db.prepare<[string], StoredOutcome>(`SELECT ${COLUMNS} FROM outcomes WHERE prompt_hash = ? ORDER BY id`),
+      stats: db.prepare<[], ModelOutcomeStats>(
+        `SELECT model, COUNT(*) AS trials, AVG(value) AS meanValue, AVG(latency_ms) AS meanLatencyMs, AVG(cost_usd) AS meanCostUsd
+         FROM outcomes GROUP BY model ORDER BY model`,
+      ),
+    };
+  }
+
+  byIdempotencyKey(key: string): StoredOutcome | undefined {
+    return this.stmts.byKey.get(key);
+  }
+
+  /** Inserts the outcome and applies its deltas to the records; returns the outcome id. */
+  insert(outcome: OutcomeRow, deltas: readonly RecordDelta[]): number {
+    const outcomeId = Number(this.stmts.insert.run({ ...outcome, createdAt: new Date().toISOString() }).lastInsertRowid);
+    for (const d of deltas) {
+      this.stmts.insertDelta.run({ outcomeId, ...d });
+      this.stmts.bumpRecord.run(d);
+    }
+    return outcomeId;
+  }
+
+  forDecision(decisionId: string): StoredOutcome[] {
+    return this.stmts.forDecision.all(decisionId);
+  }
+
+  forPrompt(promptHash: string): StoredOutcome[] {
+    return this.stmts.forPrompt.all(promptHash);
+  }
+
+  modelStats(): ModelOutcomeStats[] {
+    return this.stmts.stats.all();
+  }
+}

@@ -7,7 +7,7 @@ export interface LexicalEmbedderOptions {
 }
 
 /** Words too common to say anything about a prompt's kind; dropped from word and bigram features. */
-const STOP_WORDS = new Set(
+export const STOP_WORDS: ReadonlySet<string> = new Set(
   ('a an the of to in on at for from by with and or but is are was were be been being it its this that these those ' +
     'i me my we our you your he she they them their his her as so if then than do does did can could would should ' +
     'will shall may might must have has had not no yes please').split(' '),

@@ -1,0 +1,85 @@
+/**
+ * Just enough of the ONNX protobuf format to write a one-node graph, so the tiny test model
+ * needs no Python and no protobuf library. Field numbers are from onnx.proto3.
+ */
+
+export const ONNX_FLOAT = 1;
+export const ONNX_INT64 = 7;
+
+function varint(value: number | bigint): number[] {
+  let v = BigInt(value);
+  const out: number[] = [];
+  do {
+    let byte = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v > 0n) byte |= 0x80;
+    out.push(byte);
+  } while (v > 0n);
+  return out;
+}
+
+/** A protobuf message body built field by field. */
+export class Message {
+  private readonly parts: number[][] = [];
+  private readonly blobs: Uint8Array[] = [];
+  private readonly order: ('part' | 'blob')[] = [];
+
+  int(field: number, value: number): this {
+    return this.push([...varint((field << 3) | 0), ...varint(value)]);
+  }
+
+  bytes(field: number, data: Uint8Array): this {
+    this.push([...varint((field << 3) | 2), ...varint(data.length)]);
+    this.blobs.push(data);
+    this.order.push('blob');
+    return this;
+  }
+
+  string(field: number, text: string): this {
+    return this.bytes(field, new TextEncoder().encode(text));
+  }
+
+  message(field: number, child: Message): this {
+    return this.bytes(field, child.encode());
+  }
+
+  encode(): Uint8Array {
+    const chunks: Uint8Array[] = [];
+    let p = 0;
+    let b = 0;
+    for (const kind of this.order) chunks.push(kind === 'part' ? Uint8Array.from(this.parts[p++] ?? []) : (this.blobs[b++] ?? new Uint8Array()));
+    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let offset = 0;
+    for (const c of chunks) {
+      out.set(c, offset);
+      offset += c.length;
+    }
+    return out;
+  }
+
+  private push(bytes: number[]): this {
+    this.parts.push(bytes);
+    this.order.push('part');
+    return this;
+  }
+}
+
+/** ValueInfoProto for a tensor whose dimensions are named (symbolic) or fixed. */
+export function tensorInfo(name: string, elemType: number, dims: readonly (string | number)[]): Message {
+  const shape = new Message();
+  for (const d of dims) shape.message(1, typeof d === 'number' ? new Message().int(1, d) : new Message().string(2, d));
+  const tensorType = new Message().int(1, elemType).message(2, shape);
+  return new Message().string(1, name).message(2, new Message().message(1, tensorType));
+}
+
+/** TensorProto holding float32 data as raw little-endian bytes. */
+export function floatTensor(name: string, dims: readonly number[], data: Float32Array): Message {
+  const t = new Message();
+  for (const d of dims) t.int(1, d);
+  return t.int(2, ONNX_FLOAT).string(8, name).bytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+}
+
+/** ModelProto: IR version 8, default-domain opset 13. */
+export function model(graph: Message): Uint8Array {
+  return new Message().int(1, 8).string(2, 'semroute-make-tiny-model').message(7, graph).message(8, new Message().string(1, '').int(2, 13)).encode();
+}

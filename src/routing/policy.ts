@@ -1,5 +1,6 @@
 import { blendedPricePer1M } from '../config/catalog.js';
 import type { CatalogModel } from '../config/schema.js';
+import { betaSample } from '../shared/random.js';
 import { trials, type WinRecord } from '../store/types.js';
 import type { Decision, DecisionReason, Evidence, ExcludedModel, ModelScore, PolicyInput } from './types.js';
 
@@ -24,6 +25,7 @@ export function decide(input: PolicyInput): Decision {
   const covered = topSimilarity !== null && topSimilarity >= params.coverageThreshold && support >= params.minSupport;
 
   const { model, reason } = covered ? { model: firstOf(scores), reason: 'covered' as const } : fallbackChoice(scores, input);
+  const explored = covered && input.random !== undefined && model !== bestByMean(scores, input);
   return {
     kind: 'routed',
     model,
@@ -31,6 +33,7 @@ export function decide(input: PolicyInput): Decision {
     reason,
     covered,
     confidence: covered ? winProbability(scores, params.priorStrength) : 0,
+    explored,
     topSimilarity,
     coverageThreshold: params.coverageThreshold,
     intent: weightedIntent(evidence, weights),
@@ -72,11 +75,24 @@ function scoreModel(model: CatalogModel, weights: readonly number[], input: Poli
     support += w * trials(r);
   });
   const prior = globalWinRate(modelTotals.get(model.id));
-  const quality = (weightedWins + params.priorStrength * prior) / (support + params.priorStrength);
+  // Beta posterior: the prior contributes priorStrength pseudo-trials at the model's global rate.
+  const alpha = weightedWins + params.priorStrength * prior;
+  const beta = support - weightedWins + params.priorStrength * (1 - prior);
+  const quality = alpha / (alpha + beta);
   const pricePer1M = blendedPricePer1M(model, promptTokens, params.expectedOutputTokens);
   const normalizedPrice = normalizePrice(pricePer1M, catalog, promptTokens, params.expectedOutputTokens);
   const costWeight = input.constraints.costWeight ?? params.costWeight;
-  return { model: model.id, quality, pricePer1M, normalizedPrice, utility: quality - costWeight * normalizedPrice, support };
+  const score = { model: model.id, quality, pricePer1M, normalizedPrice, utility: quality - costWeight * normalizedPrice, support };
+  if (!input.random) return score;
+  const sampledQuality = betaSample(Math.max(alpha, 1e-6), Math.max(beta, 1e-6), input.random);
+  return { ...score, sampledQuality, utility: sampledQuality - costWeight * normalizedPrice };
+}
+
+/** The model the posterior means alone would pick, to tell when exploration changed the choice. */
+function bestByMean(scores: readonly ModelScore[], input: PolicyInput): string {
+  const costWeight = input.constraints.costWeight ?? input.params.costWeight;
+  const byMean = [...scores].sort((a, b) => b.quality - costWeight * b.normalizedPrice - (a.quality - costWeight * a.normalizedPrice));
+  return byMean[0]?.model ?? '';
 }
 
 /** A model with no record anywhere is assumed average (0.5), not bad. */

@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.js';
 import type { SqliteDecisionStore } from '../store/decision-store.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
 import type { WinRecord } from '../store/types.js';
+import { seededRandom } from '../shared/random.js';
 import { decide } from './policy.js';
 import type { ReferenceIndex } from './reference-index.js';
 import type { Decision, Evidence, PolicyParams, RouteConstraints } from './types.js';
@@ -40,9 +41,13 @@ export type RouteResult = { readonly decisionId: string; readonly decision: Deci
 /** The orchestrator: embed → search → load records → decide (pure) → store the decision. */
 export class Router {
   private totals: Map<string, WinRecord>;
+  /** Drives Thompson sampling; absent when exploration is off, which keeps decisions deterministic. */
+  private readonly random: (() => number) | undefined;
 
   constructor(private readonly deps: RouterDeps) {
     this.totals = deps.references.modelTotals();
+    const exploration = deps.routing.exploration;
+    this.random = exploration.enabled ? seededRandom(exploration.seed ?? Date.now()) : undefined;
   }
 
   get coverageThreshold(): number {
@@ -96,6 +101,7 @@ export class Router {
       constraints: request.constraints,
       promptTokens: estimateTokens(request.prompt),
       params: this.params(),
+      ...(this.random ? { random: this.random } : {}),
     });
     return { decision, searchMs };
   }

@@ -38,6 +38,8 @@ export interface PolicyInput {
   readonly constraints: RouteConstraints;
   readonly promptTokens: number;
   readonly params: PolicyParams;
+  /** Present when exploring: ranks on a Thompson sample of each model's Beta posterior. */
+  readonly random?: () => number;
 }
 
 export interface ModelScore {
@@ -51,6 +53,8 @@ export interface ModelScore {
   readonly utility: number;
   /** Similarity-weighted trials behind the quality estimate. */
   readonly support: number;
+  /** When exploring: the posterior draw that the utility used instead of `quality`. */
+  readonly sampledQuality?: number;
 }
 
 export type DecisionReason = 'covered' | 'uncovered' | 'empty_index' | 'default_not_eligible';
@@ -68,6 +72,8 @@ export type Decision =
       readonly reason: DecisionReason;
       readonly covered: boolean;
       readonly confidence: number;
+      /** True when exploration picked a model other than the best posterior mean. */
+      readonly explored: boolean;
       readonly topSimilarity: number | null;
       readonly coverageThreshold: number;
       readonly intent: string | null;

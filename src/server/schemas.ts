@@ -35,6 +35,7 @@ export const ModelScoreSchema = z.object({
   normalizedPrice: z.number(),
   utility: z.number(),
   support: z.number(),
+  sampledQuality: z.number().optional(),
 });
 
 export const NeighborSchema = z.object({
@@ -50,6 +51,8 @@ export const RouteResponseSchema = z.object({
   model: z.string(),
   fallbacks: z.array(z.string()),
   confidence: z.number().min(0).max(1),
+  /** True when exploration (Thompson sampling) picked a model other than the best estimate. */
+  explored: z.boolean(),
   covered: z.boolean(),
   reason: z.enum(['covered', 'uncovered', 'empty_index', 'default_not_eligible']),
   intent: z.string().nullable(),

@@ -41,8 +41,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const args = parseSeedArgs(rest);
       const deps = await bootstrap({ ...config, seedOnEmpty: false }, logger, { onProgress: progressReporter('embedding') });
       try {
-        const summary = await runSeed(deps, args, (line) => process.stdout.write(`${line}\n`));
-        return summary.errors.length > 0 ? 1 : 0;
+        return await runSeed(deps, args, (line) => process.stdout.write(`${line}\n`));
       } finally {
         deps.close();
       }

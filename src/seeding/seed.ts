@@ -1,3 +1,4 @@
+import { statSync, writeFileSync, renameSync } from 'node:fs';
 import type { ReferenceIndex } from '../routing/reference-index.js';
 import type { Logger } from '../shared/logger.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
@@ -27,9 +28,11 @@ export interface SeedSummary {
  * Loads every `*.jsonl` set in `dir`. A set with any bad line is reported (file:line and reason)
  * and not written at all; good sets are upserted by content hash, so a second run changes nothing.
  */
-export async function seedReferenceSets(deps: SeedDeps, dir: string, options: { reset?: boolean } = {}): Promise<SeedSummary> {
+export async function seedReferenceSets(deps: SeedDeps, source: string, options: { reset?: boolean } = {}): Promise<SeedSummary> {
   const start = performance.now();
-  const sets = listSetFiles(dir).map(readSetFile);
+  // A folder means every *.jsonl in it; a file means just that set.
+  const files = statSync(source).isDirectory() ? listSetFiles(source) : [source];
+  const sets = files.map(readSetFile);
   const errors = [...sets.flatMap((s) => s.errors), ...crossSetDuplicates(sets)];
   const badFiles = new Set(errors.map((e) => e.file));
   const good = sets.filter((s) => !badFiles.has(s.file));
@@ -69,4 +72,31 @@ function summarise(sets: readonly ReferenceSetFile[]): Pick<SeedSummary, 'sets' 
     }
   }
   return { sets: sets.length, prompts, intents: intents.size, models: models.size };
+}
+
+export interface FromDbSummary {
+  references: number;
+  embedded: number;
+  seconds: number;
+}
+
+/**
+ * Rebuilds everything derived from SQLite: records from seed records plus learned deltas, missing
+ * vectors, and the whole index. What the database holds is the truth; this makes the rest agree.
+ */
+export async function reseedFromDatabase(deps: SeedDeps): Promise<FromDbSummary> {
+  const start = performance.now();
+  deps.references.recomputeAllRecords();
+  const embedded = await deps.index.embedMissing();
+  deps.index.rebuild();
+  return { references: deps.index.size, embedded, seconds: (performance.now() - start) / 1000 };
+}
+
+/** Writes every reference with its current records as one set file the seed reads back. */
+export function exportReferenceSet(deps: Pick<SeedDeps, 'references'>, file: string): number {
+  const lines = deps.references.exportAll().map((r) => JSON.stringify(r));
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, lines.join('\n') + '\n');
+  renameSync(tmp, file);
+  return lines.length;
 }

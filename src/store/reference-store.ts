@@ -1,4 +1,6 @@
 import { blobToVector, vectorToBlob, type Db } from './db.js';
+
+type InStatement = ReturnType<Db['prepare']>;
 import { createMetaStore, META_KEYS } from './meta-store.js';
 import type { ModelRecords, ReferenceInput, ReferencePrompt, WinRecord } from './types.js';
 
@@ -194,6 +196,13 @@ export class SqliteReferenceStore {
     return changed;
   }
 
+  /** Every reference with its current records, in id order: the seed file format's content. */
+  exportAll(): { prompt: string; intent: string | null; records: Record<string, WinRecord> }[] {
+    const rows = this.db.prepare<[], { id: number; text: string; intent: string | null }>('SELECT id, text, intent FROM reference_prompts ORDER BY id').all();
+    const records = this.records(rows.map((r) => r.id));
+    return rows.map((r) => ({ prompt: r.text, intent: r.intent, records: Object.fromEntries(records.get(r.id) ?? []) }));
+  }
+
   textsWithoutVectors(): { id: number; text: string }[] {
     return this.db.prepare<[], { id: number; text: string }>('SELECT id, text FROM reference_prompts WHERE vector IS NULL ORDER BY id').all();
   }
@@ -232,10 +241,19 @@ export class SqliteReferenceStore {
     this.meta.set(META_KEYS.referenceGeneration, String(this.generation() + 1));
   }
 
+  private readonly inStatements = new Map<string, InStatement>();
+
+  /** `… IN (?, ?, …)` statements are prepared once per (query, id count): routing asks for k ids every time. */
   private selectIn<T>(sqlPrefix: string, ids: readonly number[]): T[] {
     if (ids.length === 0) return [];
-    const placeholders = ids.map(() => '?').join(',');
-    return this.db.prepare<number[], T>(`${sqlPrefix} (${placeholders})`).all(...ids);
+    const key = `${ids.length}:${sqlPrefix}`;
+    let stmt = this.inStatements.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare(`${sqlPrefix} (${ids.map(() => '?').join(',')})`);
+      this.inStatements.set(key, stmt);
+    }
+    // better-sqlite3 types rows as unknown; the SQL above fixes their shape.
+    return stmt.all(ids) as T[];
   }
 }
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { dataPaths, type Deps } from '../bootstrap.js';
 import type { SeedSummary } from '../../seeding/seed.js';
-import { seedReferenceSets } from '../../seeding/seed.js';
+import { exportReferenceSet, reseedFromDatabase, seedReferenceSets } from '../../seeding/seed.js';
 
 export const SEED_HELP = `Usage: npm run seed -- [options]
 
@@ -10,13 +10,24 @@ Prompts are upserted by content hash, so running it twice changes nothing. A fil
 line is reported as file:line and not written at all; the exit code is then 1.
 
 Options:
-  --dir <folder>   reference set folder (default: referenceDir from config, ./reference-prompts)
-  --reset          delete every stored reference prompt and record first (decisions are kept)
-  -h, --help       show this help
+  --dir <folder>     reference set folder (default: referenceDir from config, ./reference-prompts)
+  --file <file>      seed this one set file instead of a folder
+  --reset            delete every stored reference prompt and record first (decisions and outcomes are kept)
+  --from-db          rebuild records (seed records + learned outcomes) and the index from SQLite alone
+  --export <file>    write every reference with its current records, in the seed format, and exit
+  -h, --help         show this help
+
+Examples:
+  npm run seed                                   # load ./reference-prompts
+  npm run seed -- --export learned.jsonl         # review or version what the router has learned
+  npm run seed -- --reset --file learned.jsonl   # load it elsewhere, or start over from it
 `;
 
 export interface SeedArgs {
   dir?: string;
+  file?: string;
+  export?: string;
+  fromDb: boolean;
   reset: boolean;
   help: boolean;
 }
@@ -24,20 +35,44 @@ export interface SeedArgs {
 export function parseSeedArgs(argv: readonly string[]): SeedArgs {
   const { values } = parseArgs({
     args: [...argv],
-    options: { dir: { type: 'string' }, reset: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      dir: { type: 'string' },
+      file: { type: 'string' },
+      export: { type: 'string' },
+      'from-db': { type: 'boolean', default: false },
+      reset: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
     strict: true,
   });
-  return { ...(values.dir !== undefined ? { dir: values.dir } : {}), reset: values.reset, help: values.help };
+  return {
+    ...(values.dir !== undefined ? { dir: values.dir } : {}),
+    ...(values.file !== undefined ? { file: values.file } : {}),
+    ...(values.export !== undefined ? { export: values.export } : {}),
+    fromDb: values['from-db'],
+    reset: values.reset,
+    help: values.help,
+  };
 }
 
-export async function runSeed(deps: Deps, args: SeedArgs, out: (line: string) => void): Promise<SeedSummary> {
-  const dir = args.dir ?? deps.config.referenceDir;
-  out(`seeding ${dir} into ${dataPaths(deps.config).db} (embedder ${deps.embedder.fingerprint.backend}:${deps.embedder.fingerprint.modelId})`);
-  const summary = await seedReferenceSets(deps, dir, { reset: args.reset });
+/** Runs the seed command; returns the exit code. */
+export async function runSeed(deps: Deps, args: SeedArgs, out: (line: string) => void): Promise<number> {
+  if (args.export !== undefined) {
+    out(`exported ${exportReferenceSet(deps, args.export)} references with their records to ${args.export}`);
+    return 0;
+  }
+  if (args.fromDb) {
+    const s = await reseedFromDatabase(deps);
+    out(`rebuilt records and the index from ${dataPaths(deps.config).db}: ${s.references} references, ${s.embedded} embedded, in ${s.seconds.toFixed(2)} s`);
+    return 0;
+  }
+  const source = args.file ?? args.dir ?? deps.config.referenceDir;
+  out(`seeding ${source} into ${dataPaths(deps.config).db} (embedder ${deps.embedder.fingerprint.backend}:${deps.embedder.fingerprint.modelId})`);
+  const summary = await seedReferenceSets(deps, source, { reset: args.reset });
   for (const e of summary.errors) out(`error ${e.file}:${e.line}: ${e.reason}`);
   if (summary.skippedSets.length > 0) out(`not written (fix the lines above): ${summary.skippedSets.join(', ')}`);
   out(formatSummary(summary));
-  return summary;
+  return summary.errors.length > 0 ? 1 : 0;
 }
 
 export function formatSummary(s: SeedSummary): string {

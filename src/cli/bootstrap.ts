@@ -6,6 +6,7 @@ import { createEmbedder } from '../embedding/create-embedder.js';
 import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
 import { ReferenceIndex } from '../routing/reference-index.js';
 import { Router } from '../routing/router.js';
+import { compileRules } from '../routing/rules.js';
 import { seedReferenceSets, type SeedSummary } from '../seeding/seed.js';
 import type { AppDeps } from '../server/app.js';
 import type { Logger } from '../shared/logger.js';
@@ -111,6 +112,7 @@ export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'ref
     decisions: deps.decisions,
     catalog: deps.config.catalog,
     routing: deps.config.routing,
+    rules: compileRules(deps.config.rules),
     coverageThreshold,
     storePrompts: deps.config.log.includePrompts,
     logger: deps.logger.child({ module: 'router' }),

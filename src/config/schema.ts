@@ -80,6 +80,42 @@ const LearningSchema = z.object({
   indexSaveIntervalMs: num.pipe(z.number().int().min(100)).default(30_000),
 });
 
+function isRegex(source: string): boolean {
+  try {
+    new RegExp(source, 'iu');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A routing rule: when every condition holds, its actions apply before similarity decides. */
+export const RuleSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  when: z
+    .strictObject({
+      /** Case-insensitive regular expression searched in the prompt. */
+      pattern: z.string().min(1).refine(isRegex, 'not a valid regular expression').optional(),
+      /** Any of these words or phrases, case-insensitive, as whole words. */
+      keywords: z.array(z.string().min(1)).min(1).optional(),
+      minTokens: z.number().int().min(0).optional(),
+      maxTokens: z.number().int().min(0).optional(),
+      /** The request's `tier` is one of these. */
+      tier: z.array(z.string().min(1)).min(1).optional(),
+      /** The request carries at least one of these tags. */
+      tags: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .refine((w) => Object.keys(w).length > 0, 'a rule needs at least one condition'),
+  then: z
+    .strictObject({
+      pin: z.string().min(1).optional(),
+      exclude: z.array(z.string().min(1)).min(1).optional(),
+      costWeight: z.number().min(0).max(10).optional(),
+    })
+    .refine((t) => Object.keys(t).length > 0, 'a rule needs at least one action'),
+});
+export type Rule = z.infer<typeof RuleSchema>;
+
 const LogSchema = z.object({
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Store and log prompts in clear; off by default, prompts are hashed. */
@@ -102,6 +138,15 @@ export const ConfigSchema = z.object({
     .array(CatalogModelSchema)
     .min(1, 'the catalog needs at least one model')
     .refine((models) => new Set(models.map((m) => m.id)).size === models.length, 'catalog model ids must be unique'),
+  /** Ordered; the first rule whose conditions all hold fires. */
+  rules: z.array(RuleSchema).default([]),
+}).superRefine((config, ctx) => {
+  const known = new Set(config.catalog.map((m) => m.id));
+  config.rules.forEach((rule, i) => {
+    for (const [path, id] of [['pin', rule.then.pin], ...(rule.then.exclude ?? []).map((e, j) => [`exclude.${j}`, e] as const)] as const) {
+      if (id !== undefined && !known.has(id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'then', ...path.split('.')], message: `unknown model '${id}'` });
+    }
+  });
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -24,7 +24,10 @@ export function decide(input: PolicyInput): Decision {
   const support = scores.reduce((sum, s) => sum + s.support, 0);
   const covered = topSimilarity !== null && topSimilarity >= params.coverageThreshold && support >= params.minSupport;
 
-  const { model, reason } = covered ? { model: firstOf(scores), reason: 'covered' as const } : fallbackChoice(scores, input);
+  const pin = input.rule?.then.pin;
+  const pinned = pin !== undefined && scores.some((s) => s.model === pin) ? pin : undefined;
+  const { model, reason } =
+    pinned !== undefined ? { model: pinned, reason: 'rule' as const } : covered ? { model: firstOf(scores), reason: 'covered' as const } : fallbackChoice(scores, input);
   const explored = covered && input.random !== undefined && model !== bestByMean(scores, input);
   return {
     kind: 'routed',
@@ -32,8 +35,9 @@ export function decide(input: PolicyInput): Decision {
     fallbacks: scores.map((s) => s.model).filter((id) => id !== model),
     reason,
     covered,
-    confidence: covered ? winProbability(scores, params.priorStrength) : 0,
+    confidence: pinned !== undefined ? 1 : covered ? winProbability(scores, params.priorStrength) : 0,
     explored,
+    rule: input.rule?.name ?? null,
     topSimilarity,
     coverageThreshold: params.coverageThreshold,
     intent: weightedIntent(evidence, weights),
@@ -51,11 +55,13 @@ export function neighbourWeight(similarity: number, power: number): number {
 function eligibleModels(input: PolicyInput): { eligible: CatalogModel[]; excluded: ExcludedModel[] } {
   const { catalog, constraints, promptTokens, params } = input;
   const allowed = constraints.models ? new Set(constraints.models) : undefined;
+  const ruled = new Set(input.rule?.then.exclude ?? []);
   const eligible: CatalogModel[] = [];
   const excluded: ExcludedModel[] = [];
   for (const m of catalog) {
     const price = blendedPricePer1M(m, promptTokens, params.expectedOutputTokens);
-    if (allowed && !allowed.has(m.id)) excluded.push({ model: m.id, why: 'not_allowed' });
+    if (ruled.has(m.id)) excluded.push({ model: m.id, why: 'excluded_by_rule' });
+    else if (allowed && !allowed.has(m.id)) excluded.push({ model: m.id, why: 'not_allowed' });
     else if (constraints.maxPricePer1M !== undefined && price > constraints.maxPricePer1M) excluded.push({ model: m.id, why: 'over_max_price' });
     else if (m.contextWindow < promptTokens + params.expectedOutputTokens) excluded.push({ model: m.id, why: 'context_too_small' });
     else eligible.push(m);
@@ -81,7 +87,7 @@ function scoreModel(model: CatalogModel, weights: readonly number[], input: Poli
   const quality = alpha / (alpha + beta);
   const pricePer1M = blendedPricePer1M(model, promptTokens, params.expectedOutputTokens);
   const normalizedPrice = normalizePrice(pricePer1M, catalog, promptTokens, params.expectedOutputTokens);
-  const costWeight = input.constraints.costWeight ?? params.costWeight;
+  const costWeight = effectiveCostWeight(input);
   const score = { model: model.id, quality, pricePer1M, normalizedPrice, utility: quality - costWeight * normalizedPrice, support };
   if (!input.random) return score;
   const sampledQuality = betaSample(Math.max(alpha, 1e-6), Math.max(beta, 1e-6), input.random);
@@ -90,9 +96,14 @@ function scoreModel(model: CatalogModel, weights: readonly number[], input: Poli
 
 /** The model the posterior means alone would pick, to tell when exploration changed the choice. */
 function bestByMean(scores: readonly ModelScore[], input: PolicyInput): string {
-  const costWeight = input.constraints.costWeight ?? input.params.costWeight;
+  const costWeight = effectiveCostWeight(input);
   const byMean = [...scores].sort((a, b) => b.quality - costWeight * b.normalizedPrice - (a.quality - costWeight * a.normalizedPrice));
   return byMean[0]?.model ?? '';
+}
+
+/** An operator's rule outranks the request, which outranks the configured default. */
+function effectiveCostWeight(input: PolicyInput): number {
+  return input.rule?.then.costWeight ?? input.constraints.costWeight ?? input.params.costWeight;
 }
 
 /** A model with no record anywhere is assumed average (0.5), not bad. */

@@ -8,6 +8,7 @@ import type { SqliteReferenceStore } from '../store/reference-store.js';
 import type { WinRecord } from '../store/types.js';
 import { seededRandom } from '../shared/random.js';
 import { decide } from './policy.js';
+import { firstMatchingRule, type CompiledRule } from './rules.js';
 import type { ReferenceIndex } from './reference-index.js';
 import type { Decision, Evidence, PolicyParams, RouteConstraints } from './types.js';
 
@@ -18,6 +19,7 @@ export interface RouterDeps {
   readonly decisions: SqliteDecisionStore;
   readonly catalog: readonly CatalogModel[];
   readonly routing: RoutingConfig;
+  readonly rules: readonly CompiledRule[];
   /** The coverage threshold in force (calibrated or configured). */
   readonly coverageThreshold: number;
   readonly storePrompts: boolean;
@@ -28,6 +30,9 @@ export interface RouteRequest {
   readonly prompt: string;
   readonly constraints: RouteConstraints;
   readonly k?: number;
+  /** Request metadata that rules match on. */
+  readonly tier?: string;
+  readonly tags?: readonly string[];
 }
 
 export interface RouteTimings {
@@ -94,12 +99,15 @@ export class Router {
       const ref = refs.get(n.label);
       return { id: n.label, similarity: n.similarity, intent: ref?.intent ?? null, text: ref?.text ?? '', records: records.get(n.label) ?? new Map() };
     });
+    const promptTokens = estimateTokens(request.prompt);
+    const rule = firstMatchingRule(this.deps.rules, { prompt: request.prompt, promptTokens, ...pickMetadata(request) });
     const decision = decide({
       evidence,
       modelTotals: this.totals,
       catalog: this.deps.catalog,
       constraints: request.constraints,
-      promptTokens: estimateTokens(request.prompt),
+      promptTokens,
+      rule,
       params: this.params(),
       ...(this.random ? { random: this.random } : {}),
     });
@@ -146,6 +154,10 @@ export class Router {
       vector,
     );
   }
+}
+
+function pickMetadata(r: RouteRequest): { tier?: string; tags?: readonly string[] } {
+  return { ...(r.tier !== undefined ? { tier: r.tier } : {}), ...(r.tags !== undefined ? { tags: r.tags } : {}) };
 }
 
 /** A short, stable hash that lets logs and decisions be joined without keeping the prompt. */

@@ -1,4 +1,4 @@
-import type { CatalogModel } from '../config/schema.js';
+import type { CatalogModel, Rule } from '../config/schema.js';
 import type { ModelRecords, WinRecord } from '../store/types.js';
 
 /** A nearest reference with everything the policy needs to weigh it. */
@@ -40,6 +40,8 @@ export interface PolicyInput {
   readonly params: PolicyParams;
   /** Present when exploring: ranks on a Thompson sample of each model's Beta posterior. */
   readonly random?: () => number;
+  /** The routing rule that fired for this request, if any. */
+  readonly rule?: Rule | null;
 }
 
 export interface ModelScore {
@@ -57,11 +59,11 @@ export interface ModelScore {
   readonly sampledQuality?: number;
 }
 
-export type DecisionReason = 'covered' | 'uncovered' | 'empty_index' | 'default_not_eligible';
+export type DecisionReason = 'covered' | 'uncovered' | 'empty_index' | 'default_not_eligible' | 'rule';
 
 export interface ExcludedModel {
   readonly model: string;
-  readonly why: 'not_allowed' | 'over_max_price' | 'context_too_small';
+  readonly why: 'not_allowed' | 'over_max_price' | 'context_too_small' | 'excluded_by_rule';
 }
 
 export type Decision =
@@ -72,6 +74,8 @@ export type Decision =
       readonly reason: DecisionReason;
       readonly covered: boolean;
       readonly confidence: number;
+      /** The name of the rule that fired, if any. */
+      readonly rule: string | null;
       /** True when exploration picked a model other than the best posterior mean. */
       readonly explored: boolean;
       readonly topSimilarity: number | null;

@@ -18,6 +18,9 @@ export const RouteRequestSchema = z
     maxPricePer1M: z.number().finite().nonnegative().optional(),
     costWeight: z.number().finite().min(0).max(10).optional(),
     k: z.number().int().min(1).max(200).optional(),
+    /** Request metadata that routing rules can match on. */
+    tier: z.string().min(1).max(100).optional(),
+    tags: z.array(z.string().min(1).max(100)).max(50).optional(),
     explain: z.boolean().default(false),
   })
   .refine((r) => (r.prompt === undefined) !== (r.messages === undefined), {
@@ -54,7 +57,9 @@ export const RouteResponseSchema = z.object({
   /** True when exploration (Thompson sampling) picked a model other than the best estimate. */
   explored: z.boolean(),
   covered: z.boolean(),
-  reason: z.enum(['covered', 'uncovered', 'empty_index', 'default_not_eligible']),
+  reason: z.enum(['covered', 'uncovered', 'empty_index', 'default_not_eligible', 'rule']),
+  /** The routing rule that fired, if any. */
+  rule: z.string().nullable(),
   intent: z.string().nullable(),
   topSimilarity: z.number().nullable(),
   coverageThreshold: z.number(),

@@ -14,6 +14,8 @@ export const routeRoutes = (deps: AppDeps) =>
     const result = await deps.router.route({
       prompt,
       k: body.k,
+      ...(body.tier !== undefined ? { tier: body.tier } : {}),
+      ...(body.tags !== undefined ? { tags: body.tags } : {}),
       constraints: { models: body.models, maxPricePer1M: body.maxPricePer1M, costWeight: body.costWeight },
     });
     const d = result.decision;
@@ -27,6 +29,7 @@ export const routeRoutes = (deps: AppDeps) =>
       reason: d.reason,
       covered: d.covered,
       explored: d.explored,
+      rule: d.rule,
       top_similarity: d.topSimilarity,
       intent: d.intent,
       embed_ms: round(result.timings.embedMs),
@@ -60,6 +63,7 @@ function toResponse(decisionId: string, d: Extract<Decision, { kind: 'routed' }>
     fallbacks: [...d.fallbacks],
     confidence: d.confidence,
     explored: d.explored,
+    rule: d.rule,
     covered: d.covered,
     reason: d.reason,
     intent: d.intent,

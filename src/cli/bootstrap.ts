@@ -7,7 +7,8 @@ import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
 import { ReferenceIndex } from '../routing/reference-index.js';
 import { Router } from '../routing/router.js';
 import { compileRules } from '../routing/rules.js';
-import { seedReferenceSets, type SeedSummary } from '../seeding/seed.js';
+import { reseedFromDatabase, seedReferenceSets, type SeedSummary } from '../seeding/seed.js';
+import { Metrics } from '../shared/metrics.js';
 import type { AppDeps } from '../server/app.js';
 import type { Logger } from '../shared/logger.js';
 import { openDatabase, type Db } from '../store/db.js';
@@ -30,6 +31,7 @@ export interface Deps {
   readonly outcomes: SqliteOutcomeStore;
   readonly queue: WriteQueue;
   readonly learner: Learner;
+  readonly metrics: Metrics;
   router: Router;
   /** The seed run at start, when the database was empty and seedOnEmpty is on. */
   readonly initialSeed?: SeedSummary;
@@ -71,7 +73,7 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
   }
   const outcomes = new SqliteOutcomeStore(db);
   const queue = new WriteQueue(db);
-  const base = { config, logger, db, meta, references, decisions, embedder, index, initialSeed, outcomes, queue };
+  const base = { config, logger, db, meta, references, decisions, embedder, index, initialSeed, outcomes, queue, metrics: new Metrics() };
   const deps: Deps = {
     ...base,
     router: buildRouter(base),
@@ -136,5 +138,22 @@ export function appDepsOf(deps: Deps, logger: Logger = deps.logger.child({ modul
     defaultModel: deps.config.routing.defaultModel,
     maxBodyBytes: deps.config.server.maxBodyBytes,
     logger,
+    metrics: deps.metrics,
+    includePrompts: deps.config.log.includePrompts,
+    version: VERSION,
+    admin: {
+      token: deps.config.admin.token,
+      referencesChanged: () => {
+        deps.router = buildRouter(deps);
+      },
+      rebuild: async () => {
+        const summary = await reseedFromDatabase(deps);
+        deps.router = buildRouter(deps);
+        return summary;
+      },
+    },
   };
 }
+
+/** The package version, for /openapi.json. */
+const VERSION = '0.1.0';

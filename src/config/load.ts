@@ -58,6 +58,7 @@ export function envOverrides(env: Env): Tree {
   const tree: Tree = {};
   if (env['PORT']) setPath(tree, ['server', 'port'], env['PORT']);
   if (env['ROUTER_DATA_DIR']) tree['dataDir'] = env['ROUTER_DATA_DIR'];
+  if (env['ROUTER_ADMIN_TOKEN']) setPath(tree, ['admin', 'token'], env['ROUTER_ADMIN_TOKEN']);
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || !name.includes('__') || value === undefined) continue;
     const keys = name.slice(ENV_PREFIX.length).split('__').map(snakeToCamel);

@@ -132,6 +132,12 @@ export const ConfigSchema = z.object({
   index: IndexSchema.prefault({}),
   routing: RoutingSchema.prefault({}),
   learning: LearningSchema.prefault({}),
+  admin: z
+    .object({
+      /** Bearer token for /v1/admin/*; without one the admin endpoints do not exist. Set it with ROUTER_ADMIN_TOKEN. */
+      token: z.string().min(16, 'the admin token must be at least 16 characters').optional(),
+    })
+    .prefault({}),
   log: LogSchema.prefault({}),
   /** The models to route between. Its default lives in the shipped router.config.yaml, the file users edit. */
   catalog: z

@@ -10,6 +10,9 @@ import type { SqliteDecisionStore } from '../store/decision-store.js';
 import type { SqliteOutcomeStore } from '../store/outcome-store.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
+import { docsPage, openApiDocument } from './openapi.js';
+import { adminRoutes } from './routes/admin.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
 import type { AppEnv } from './env.js';
 import { wideEvent } from './middleware/wide-event.js';
@@ -33,10 +36,24 @@ export interface AppDeps {
   readonly defaultModel: string;
   readonly maxBodyBytes: number;
   readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Log and store prompts in clear (off by default: a hash is logged instead). */
+  readonly includePrompts: boolean;
+  readonly admin: AdminHooks;
+  readonly version: string;
+}
+
+/** What admin endpoints may trigger in the composition root; `token` undefined = no admin endpoints. */
+export interface AdminHooks {
+  readonly token: string | undefined;
+  /** The reference set changed: recalibrate and rebuild the router. */
+  referencesChanged(): void;
+  rebuild(): Promise<{ references: number; embedded: number; seconds: number }>;
 }
 
 export function createApp(deps: AppDeps) {
-  return new Hono<AppEnv>()
+  const doc = openApiDocument({ adminEnabled: deps.admin.token !== undefined, version: deps.version });
+  const app = new Hono<AppEnv>()
     .use(requestId())
     .use(wideEvent(deps.logger))
     .use(
@@ -53,5 +70,14 @@ export function createApp(deps: AppDeps) {
     .route('/v1', outcomeRoutes(deps))
     .route('/v1', decisionRoutes(deps))
     .route('/v1', modelRoutes(deps))
-    .route('/', healthRoutes(deps));
+    .route('/', healthRoutes(deps))
+    .get('/metrics', async (c) => {
+      deps.metrics.indexSize.set(deps.index.size);
+      const { contentType, body } = await deps.metrics.render();
+      return c.body(body, 200, { 'content-type': contentType });
+    })
+    .get('/openapi.json', (c) => c.json(doc))
+    .get('/docs', (c) => c.html(docsPage(doc)));
+  // Without a token the admin endpoints do not exist at all (404), rather than answering 401.
+  return deps.admin.token === undefined ? app : app.route('/v1/admin', adminRoutes(deps, deps.admin.token));
 }

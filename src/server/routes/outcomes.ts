@@ -14,7 +14,9 @@ export const outcomeRoutes = (deps: AppDeps) =>
       if (id !== undefined && !known.has(id)) throw new AppError('VALIDATION_FAILED', `unknown model '${id}'`, [{ path, message: `unknown model '${id}'` }]);
     }
     const header = c.req.header('idempotency-key');
-    const result = await deps.learner.record(toReport(body, body.idempotencyKey ?? header));
+    const report = toReport(body, body.idempotencyKey ?? header);
+    const result = await deps.learner.record(report);
+    if (!result.duplicate) deps.metrics.recordOutcome(body.model, report.value);
     Object.assign(c.get('event'), { outcome_id: result.outcomeId, duplicate: result.duplicate, model: body.model, decision_id: body.decisionId });
     // Answered only now: the write above resolved after its transaction committed.
     return c.json(OutcomeResponseSchema.parse(result), result.duplicate ? 200 : 201);

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { promptHash } from '../../routing/router.js';
 import type { Decision } from '../../routing/types.js';
 import { AppError } from '../../shared/errors.js';
 import type { AppDeps } from '../app.js';
@@ -23,6 +24,7 @@ export const routeRoutes = (deps: AppDeps) =>
       const why = d.excluded.map((e) => `${e.model}: ${e.why}`);
       throw new AppError('NO_ELIGIBLE_MODEL', `no catalog model satisfies the request (${why.join(', ')})`);
     }
+    deps.metrics.recordDecision({ model: d.model, reason: d.reason, covered: d.covered, ...result.timings });
     Object.assign(c.get('event'), {
       decision_id: result.decisionId,
       model: d.model,
@@ -35,6 +37,8 @@ export const routeRoutes = (deps: AppDeps) =>
       embed_ms: round(result.timings.embedMs),
       search_ms: round(result.timings.searchMs),
       prompt_chars: prompt.length,
+      prompt_hash: promptHash(prompt),
+      ...(deps.includePrompts ? { prompt } : {}),
     });
     return c.json(RouteResponseSchema.parse(toResponse(result.decisionId, d, result.timings, body.explain)));
   });

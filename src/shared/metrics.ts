@@ -1,0 +1,56 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The service's Prometheus metrics; the only module that imports prom-client. Labels are model ids,
+ * reasons and stages — never prompts, keys or anything a caller controls freely.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly decisions = new Counter({
+    name: 'semroute_decisions_total',
+    help: 'Routing decisions by chosen model and reason',
+    labelNames: ['model', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly coverage = new Counter({
+    name: 'semroute_decisions_coverage_total',
+    help: 'Routing decisions by whether a reference covered the prompt (covered ratio = covered / all)',
+    labelNames: ['covered'] as const,
+    registers: [this.registry],
+  });
+  readonly outcomes = new Counter({
+    name: 'semroute_outcomes_total',
+    help: 'Reported outcomes by model and result (success counts score >= 0.5 and pairwise wins)',
+    labelNames: ['model', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly routeSeconds = new Histogram({
+    name: 'semroute_route_duration_seconds',
+    help: 'Time spent routing, by stage: embed, search (HNSW), decide, total',
+    labelNames: ['stage'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly indexSize = new Gauge({ name: 'semroute_index_size', help: 'Reference prompts in the HNSW index', registers: [this.registry] });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'semroute_' });
+  }
+
+  recordDecision(d: { model: string; reason: string; covered: boolean; embedMs: number; searchMs: number; decideMs: number }): void {
+    this.decisions.inc({ model: d.model, reason: d.reason });
+    this.coverage.inc({ covered: String(d.covered) });
+    this.routeSeconds.observe({ stage: 'embed' }, d.embedMs / 1000);
+    this.routeSeconds.observe({ stage: 'search' }, d.searchMs / 1000);
+    this.routeSeconds.observe({ stage: 'decide' }, d.decideMs / 1000);
+    this.routeSeconds.observe({ stage: 'total' }, (d.embedMs + d.searchMs + d.decideMs) / 1000);
+  }
+
+  recordOutcome(model: string, value: number): void {
+    this.outcomes.inc({ model, result: value >= 0.5 ? 'success' : 'failure' });
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -2,8 +2,8 @@
  * Writes a tiny BERT-shaped sentence embedder for offline tests: a one-node ONNX graph (Gather
  * over an embedding table) plus a WordPiece tokenizer, loadable by @huggingface/transformers with
  * remote models off. It is not a language model: a sentence vector is the mean of its tokens'
- * vectors, each built from the token's own random vector plus its character trigrams' (so
- * "merge" and "merges" are close) and damped for very common words. Deterministic output.
+ * vectors, each built from the token's own random vector plus a small share of its character
+ * trigrams' (so "merge" and "merges" are close) and damped for very common words. Deterministic output.
  * Usage: npm run make-tiny-model [-- --out test/fixtures/models/tiny-bert]
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { gaussian, seededRandom } from '../src/shared/random.js';
 import { floatTensor, Message, model, ONNX_FLOAT, ONNX_INT64, tensorInfo } from './onnx-writer.js';
 import { COMMON_WORDS } from './tiny-model-words.js';
 
-const DIMS = 64;
+const DIMS = 256;
 const SPECIAL = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
 const CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789'.split('');
 
@@ -61,12 +61,16 @@ function randomVector(key: string): Float32Array {
 function row(token: string): Float32Array {
   if (SPECIAL.includes(token)) return randomVector(token).map((x) => x * 0.02);
   const word = token.replace(/^##/, '');
-  const v = randomVector(`w:${word}`).map((x) => x * 0.8);
+  const trigrams = new Float32Array(DIMS);
   const padded = `<${word}>`;
   for (let i = 0; i + 3 <= padded.length; i++) {
     const tri = randomVector(`c:${padded.slice(i, i + 3)}`);
-    for (let d = 0; d < DIMS; d++) v[d] = (v[d] ?? 0) + 0.35 * (tri[d] ?? 0);
+    for (let d = 0; d < DIMS; d++) trigrams[d] = (trigrams[d] ?? 0) + (tri[d] ?? 0);
   }
+  // Mostly the word itself; a small, normalised share of trigrams links inflections (merge/merges).
+  normalizeInPlace(trigrams);
+  const own = randomVector(`w:${word}`);
+  const v = own.map((x, d) => 0.9 * x + 0.3 * (trigrams[d] ?? 0));
   const scale = STOP_WORDS.has(word) ? 0.15 : token.startsWith('##') || word.length === 1 ? 0.3 : 1;
   return normalizeInPlace(v).map((x) => x * scale);
 }

@@ -13,12 +13,12 @@ function dot(a: Float32Array, b: Float32Array): number {
 describe('TransformersEmbedder (tiny offline model, real pipeline)', () => {
   it('returns unit vectors of the model width, in batches, deterministically', async () => {
     const embedder = await loadTinyEmbedder();
-    expect(embedder.fingerprint).toEqual({ backend: 'transformers', modelId: 'tiny-bert@fp32', dims: 64, pooling: 'mean' });
+    expect(embedder.fingerprint).toEqual({ backend: 'transformers', modelId: 'tiny-bert@fp32', dims: 256, pooling: 'mean' });
     const texts = Array.from({ length: 70 }, (_, i) => `write a python function number ${i}`);
     const vectors = await embedder.embed(texts);
     expect(vectors).toHaveLength(70);
     for (const v of vectors) {
-      expect(v.length).toBe(64);
+      expect(v.length).toBe(256);
       expect(dot(v, v)).toBeCloseTo(1, 4);
     }
     const [again] = await embedder.embed([texts[5] ?? '']);

@@ -20,7 +20,8 @@ import { createMetaStore, type MetaStore } from '../store/meta-store.js';
 import { SqliteReferenceStore } from '../store/reference-store.js';
 
 export interface Deps {
-  readonly config: Config;
+  /** Replaced whole by a hot reload (catalog, rules, routing knobs). */
+  config: Config;
   readonly logger: Logger;
   readonly db: Db;
   readonly meta: MetaStore;
@@ -134,8 +135,12 @@ export function appDepsOf(deps: Deps, logger: Logger = deps.logger.child({ modul
     embedder: deps.embedder,
     index: deps.index,
     references: deps.references,
-    catalog: deps.config.catalog,
-    defaultModel: deps.config.routing.defaultModel,
+    get catalog() {
+      return deps.config.catalog;
+    },
+    get defaultModel() {
+      return deps.config.routing.defaultModel;
+    },
     maxBodyBytes: deps.config.server.maxBodyBytes,
     logger,
     metrics: deps.metrics,
@@ -157,3 +162,18 @@ export function appDepsOf(deps: Deps, logger: Logger = deps.logger.child({ modul
 
 /** The package version, for /openapi.json. */
 const VERSION = '0.1.0';
+
+/** Settings that only take effect at start; a reload that changes them says so and keeps the old. */
+const RESTART_ONLY = ['dataDir', 'server', 'embedding', 'index', 'admin'] as const;
+
+/**
+ * Swaps in a new config's catalog, rules and routing/learning knobs. The caller has already parsed
+ * it (a bad file never gets here). Returns the sections that need a restart to change.
+ */
+export function applyReloadedConfig(deps: Deps, next: Config): string[] {
+  const needsRestart = RESTART_ONLY.filter((key) => JSON.stringify(next[key]) !== JSON.stringify(deps.config[key]));
+  const merged: Config = { ...next, ...Object.fromEntries(RESTART_ONLY.map((key) => [key, deps.config[key]])) };
+  deps.config = merged;
+  deps.router = buildRouter(deps);
+  return needsRestart;
+}

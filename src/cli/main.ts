@@ -1,4 +1,5 @@
-import { loadConfig } from '../config/load.js';
+import { configFilePath, loadConfig } from '../config/load.js';
+import { createConfigReloader } from './config-reload.js';
 import { AppError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { bootstrap } from './bootstrap.js';
@@ -34,7 +35,9 @@ async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const deps = await bootstrap(config, logger, { onProgress: progressReporter('embedding references') });
-      runServe(deps);
+      // eslint-disable-next-line n/no-process-env
+      const file = configFilePath(process.env);
+      runServe(deps, file === undefined ? undefined : createConfigReloader(deps, { env: process.env, file, logger: logger.child({ module: 'config' }) }));
       return -1;
     }
     case 'seed': {

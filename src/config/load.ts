@@ -21,10 +21,15 @@ const DEFAULT_FILE = 'router.config.yaml';
 
 /** Merges defaults < file < env < overrides, validates once, and freezes the result. */
 export function loadConfig(options: LoadConfigOptions): Config {
-  const file = options.file ?? options.env['ROUTER_CONFIG'] ?? (existsSync(DEFAULT_FILE) ? DEFAULT_FILE : undefined);
+  const file = options.file ?? configFilePath(options.env);
   const fromFile = file === undefined ? {} : readConfigFile(file);
   const merged = deepMerge(deepMerge(fromFile, envOverrides(options.env)), options.overrides ?? {});
   return parseConfig(merged, file ?? '(no config file)');
+}
+
+/** The config file in use: ROUTER_CONFIG, else ./router.config.yaml when it exists. */
+export function configFilePath(env: Env): string | undefined {
+  return env['ROUTER_CONFIG'] ?? (existsSync(DEFAULT_FILE) ? DEFAULT_FILE : undefined);
 }
 
 /** Validates a raw config tree; every issue is reported with its path. */

@@ -36,7 +36,9 @@ export class ReferenceIndex {
     let ref: ReferenceIndex;
     if (loaded.ok) ref = new ReferenceIndex(deps, loaded.index);
     else {
-      deps.logger.warn({ reason: loaded.reason, path: deps.indexPath }, 'index file not usable; rebuilding it from SQLite');
+      // A missing file on a fresh data dir is normal; anything else means the cache went bad.
+      const level = loaded.reason === 'missing' ? 'info' : 'warn';
+      deps.logger[level]({ reason: loaded.reason, path: deps.indexPath }, 'index file not usable; rebuilding it from SQLite');
       ref = new ReferenceIndex(deps, buildFromStore(deps));
       ref.save();
     }

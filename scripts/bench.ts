@@ -16,12 +16,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const HELP = `npm run bench -- [--sizes 1000,10000] [--queries 2000] [--requests 1000]`;
+const HELP = `npm run bench -- [--sizes 1000,10000] [--queries 2000] [--requests 1000] [--outcomes 20000] [--concurrency 64]`;
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,10000' },
     queries: { type: 'string', default: '2000' },
     requests: { type: 'string', default: '1000' },
+    outcomes: { type: 'string', default: '20000' },
+    concurrency: { type: 'string', default: '64' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -114,6 +116,38 @@ async function routeTime(requests: number): Promise<void> {
   cleanup(deps);
 }
 
+/**
+ * Outcome ingestion with durable commits (WAL, synchronous=FULL): `concurrency` submissions in
+ * flight through POST /v1/outcomes, each answered only after its group-commit transaction is on disk.
+ */
+async function outcomeThroughput(total: number, concurrency: number): Promise<void> {
+  const deps = await bootstrap(tempConfig({ seedOnEmpty: true }), silentLogger(), { embedder: new LexicalEmbedder({ dims: 1024 }) });
+  const app = createApp(appDepsOf(deps, silentLogger()));
+  const decisionIds: string[] = [];
+  for (let i = 0; i < 200; i++) decisionIds.push((await deps.router.route({ prompt: `${PROMPTS[i % PROMPTS.length]} #${i}`, constraints: {} })).decisionId);
+  const models = deps.config.catalog.map((m) => m.id);
+  let next = 0;
+  const latencies: number[] = [];
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      const body = JSON.stringify({ decisionId: decisionIds[i % decisionIds.length], model: models[i % models.length], outcome: { success: i % 3 !== 0 }, latencyMs: 800 });
+      const start = performance.now();
+      const res = await app.request('/v1/outcomes', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      if (res.status !== 201) throw new Error(`outcome ${i} answered ${res.status}`);
+      await res.text();
+      latencies.push(performance.now() - start);
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  const stored = deps.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outcomes').get()?.n ?? 0;
+  console.log(`outcomes: ${total} in ${seconds.toFixed(2)} s = ${(total / seconds).toFixed(0)} outcomes/s (concurrency ${concurrency}, synchronous=FULL, ${stored} rows stored)`);
+  console.log(`  per-outcome latency: ${fmt(summarize(latencies))}`);
+  cleanup(deps);
+}
+
 function cleanup(deps: Deps): void {
   deps.close();
   rmSync(deps.config.dataDir, { recursive: true, force: true });
@@ -122,3 +156,4 @@ function cleanup(deps: Deps): void {
 console.log(machineLine());
 for (const size of values.sizes.split(',').map(Number)) await decisionTime(size, Number(values.queries));
 await routeTime(Number(values.requests));
+await outcomeThroughput(Number(values.outcomes), Number(values.concurrency));

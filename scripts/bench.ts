@@ -12,11 +12,13 @@ import { createApp } from '../src/server/app.js';
 import { silentLogger } from '../src/shared/logger.js';
 import type { WinRecord } from '../src/store/types.js';
 import { fmt, machineLine, seededRandom, summarize, syntheticEmbedder } from './bench-lib.js';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { z } from 'zod';
 import os from 'node:os';
 import path from 'node:path';
 
-const HELP = `npm run bench -- [--sizes 1000,10000] [--queries 2000] [--requests 1000] [--outcomes 20000] [--concurrency 64]`;
+const HELP = `npm run bench -- [--sizes 1000,10000] [--queries 2000] [--requests 1000] [--outcomes 20000] [--concurrency 64] [--seconds 20]`;
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,10000' },
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '1000' },
     outcomes: { type: 'string', default: '20000' },
     concurrency: { type: 'string', default: '64' },
+    seconds: { type: 'string', default: '20' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -148,6 +151,38 @@ async function outcomeThroughput(total: number, concurrency: number): Promise<vo
   cleanup(deps);
 }
 
+/** autocannon in its own process against our server on loopback: the load generator does not share our thread. */
+async function autocannon(url: string, body: string, seconds: number, connections: number): Promise<{ rps: number; p50: number; p99: number; non2xx: number; total: number }> {
+  const args = ['-m', 'POST', '-H', 'content-type=application/json', '-b', body, '-c', String(connections), '-d', String(seconds), '-j', url];
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile('node_modules/.bin/autocannon', args, { maxBuffer: 16 * 2 ** 20 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+  });
+  const r = AutocannonResult.parse(JSON.parse(out));
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, total: r.requests.total };
+}
+
+const AutocannonResult = z.object({
+  requests: z.object({ average: z.number(), total: z.number() }),
+  latency: z.object({ p50: z.number(), p99: z.number() }),
+  non2xx: z.number(),
+  errors: z.number(),
+});
+
+async function outcomesOverHttp(seconds: number, connections: number): Promise<void> {
+  const deps = await bootstrap(tempConfig({ seedOnEmpty: true }), silentLogger(), { embedder: new LexicalEmbedder({ dims: 1024 }) });
+  const server = serve({ fetch: createApp(appDepsOf(deps, silentLogger())).fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const { decisionId } = await deps.router.route({ prompt: PROMPTS[0] ?? '', constraints: {} });
+  const body = JSON.stringify({ decisionId, model: 'gpt-4o-mini', outcome: { success: true }, latencyMs: 800 });
+  const r = await autocannon(`http://127.0.0.1:${port}/v1/outcomes`, body, seconds, connections);
+  const stored = deps.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outcomes').get()?.n ?? 0;
+  console.log(`outcomes over loopback HTTP (autocannon, ${connections} connections, ${seconds} s, synchronous=FULL): ${r.rps.toFixed(0)} outcomes/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.non2xx} errors; ${r.total} acknowledged, ${stored} rows stored`);
+  await new Promise((resolve) => server.close(resolve));
+  cleanup(deps);
+}
+
 function cleanup(deps: Deps): void {
   deps.close();
   rmSync(deps.config.dataDir, { recursive: true, force: true });
@@ -157,3 +192,4 @@ console.log(machineLine());
 for (const size of values.sizes.split(',').map(Number)) await decisionTime(size, Number(values.queries));
 await routeTime(Number(values.requests));
 await outcomeThroughput(Number(values.outcomes), Number(values.concurrency));
+await outcomesOverHttp(Number(values.seconds), Number(values.concurrency));

@@ -103,7 +103,7 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
 }
 
 /** A router over the current state; call again after the reference set changes (new threshold). */
-export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'embedder' | 'index'>): Router {
+export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'embedder' | 'index' | 'queue'>): Router {
   const coverageThreshold = resolveCoverageThreshold(
     { references: deps.references, meta: deps.meta, index: deps.index, embedderKey: fingerprintKey(deps.embedder.fingerprint), logger: deps.logger },
     deps.config.routing,
@@ -119,6 +119,7 @@ export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'ref
     coverageThreshold,
     storePrompts: deps.config.log.includePrompts,
     logger: deps.logger.child({ module: 'router' }),
+    queue: deps.queue,
   });
 }
 
@@ -132,6 +133,7 @@ export function appDepsOf(deps: Deps, logger: Logger = deps.logger.child({ modul
     learner: deps.learner,
     decisions: deps.decisions,
     outcomes: deps.outcomes,
+    queue: deps.queue,
     embedder: deps.embedder,
     index: deps.index,
     references: deps.references,

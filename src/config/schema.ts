@@ -1,6 +1,17 @@
 import { z } from 'zod';
 
 /** One model the router may choose. Prices are USD per 1M tokens, as the provider lists them. */
+/** Where the front door sends a model's requests: any OpenAI-compatible chat completions API. */
+export const UpstreamSchema = z.strictObject({
+  /** e.g. https://api.openai.com/v1 — the proxy POSTs to `${baseUrl}/chat/completions`. */
+  baseUrl: z.url(),
+  /** Name of the environment variable holding the API key; the key itself is never in config or logs. */
+  apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').optional(),
+  /** The provider's name for the model, when it differs from the catalog id. */
+  model: z.string().min(1).optional(),
+  timeoutMs: z.number().int().positive().default(60_000),
+});
+
 export const CatalogModelSchema = z.object({
   id: z.string().min(1).max(200),
   provider: z.string().min(1).max(100),
@@ -8,6 +19,7 @@ export const CatalogModelSchema = z.object({
   outputPricePer1M: z.number().nonnegative(),
   contextWindow: z.number().int().positive(),
   tags: z.array(z.string().min(1).max(100)).default([]),
+  upstream: UpstreamSchema.optional(),
 });
 export type CatalogModel = z.infer<typeof CatalogModelSchema>;
 
@@ -22,7 +34,7 @@ const ServerSchema = z.object({
 
 const EmbeddingSchema = z.object({
   /** auto: the transformers model if it loads, else lexical (with a warning). */
-  backend: z.enum(['auto', 'transformers', 'lexical']).default('auto'),
+  backend: z.enum(['auto', 'transformers', 'use-lite', 'lexical']).default('auto'),
   modelId: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
   /** A folder holding `<modelId>/` subfolders with config.json, tokenizer.json and onnx/model.onnx. */
   localModelPath: z.string().optional(),
@@ -116,6 +128,46 @@ export const RuleSchema = z.strictObject({
 });
 export type Rule = z.infer<typeof RuleSchema>;
 
+const Limit = z.strictObject({ dailyUsd: z.number().positive().optional(), monthlyUsd: z.number().positive().optional() });
+
+const ProxySchema = z.object({
+  /** Everything one chat request may take, retries and fallbacks included. */
+  deadlineMs: num.pipe(z.number().int().positive()).default(120_000),
+  /** Retries on the same model (connection error, timeout, 429, 5xx) before moving down the fallbacks. */
+  retries: num.pipe(z.number().int().min(0).max(5)).default(1),
+  backoffMs: num.pipe(z.number().int().min(0)).default(200),
+  /** Models tried per request at most (the chosen one plus fallbacks). */
+  maxAttempts: num.pipe(z.number().int().min(1).max(20)).default(4),
+  cooldown: z
+    .object({
+      /** Consecutive failed attempts that put a model in cooldown. */
+      failures: num.pipe(z.number().int().min(1)).default(3),
+      ms: num.pipe(z.number().int().min(0)).default(30_000),
+    })
+    .prefault({}),
+  escalation: z
+    .object({
+      /** Escalate by default; a request can also ask with `router_escalate: true`. */
+      enabled: bool.default(false),
+      /** Below this routing confidence the first attempt already goes to the next stronger model. */
+      minConfidence: num.pipe(z.number().min(0).max(1)).default(0.55),
+    })
+    .prefault({}),
+  budgets: z
+    .object({
+      global: Limit.optional(),
+      /** Our own API keys (Authorization: Bearer …), each read from an environment variable. */
+      keys: z.array(z.strictObject({ name: z.string().min(1).max(100), keyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/) }).extend(Limit.shape)).default([]),
+      /** What an exhausted budget does: refuse with 429, or allow only the cheapest model. */
+      onExhausted: z.enum(['reject', 'cheapest']).default('reject'),
+      /** costWeight added as the remaining budget falls to zero (scaled by the share spent). */
+      pressure: num.pipe(z.number().min(0).max(10)).default(1),
+      /** Require one of the configured keys on /v1/chat/completions. */
+      requireKey: bool.default(false),
+    })
+    .prefault({}),
+});
+
 const LogSchema = z.object({
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Store and log prompts in clear; off by default, prompts are hashed. */
@@ -132,6 +184,7 @@ export const ConfigSchema = z.object({
   index: IndexSchema.prefault({}),
   routing: RoutingSchema.prefault({}),
   learning: LearningSchema.prefault({}),
+  proxy: ProxySchema.prefault({}),
   admin: z
     .object({
       /** Bearer token for /v1/admin/*; without one the admin endpoints do not exist. Set it with ROUTER_ADMIN_TOKEN. */
@@ -160,3 +213,5 @@ export type RoutingConfig = Config['routing'];
 export type EmbeddingConfig = Config['embedding'];
 export type IndexConfig = Config['index'];
 export type LearningConfig = Config['learning'];
+export type ProxyConfig = Config['proxy'];
+export type Upstream = z.infer<typeof UpstreamSchema>;

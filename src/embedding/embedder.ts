@@ -7,7 +7,7 @@ export interface Embedder {
 }
 
 export interface EmbedderFingerprint {
-  readonly backend: 'transformers' | 'lexical';
+  readonly backend: 'transformers' | 'use-lite' | 'lexical';
   readonly modelId: string;
   readonly dims: number;
   readonly pooling: string;

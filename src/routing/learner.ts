@@ -73,8 +73,8 @@ export class Learner {
 
   private async contextOf(report: OutcomeReport): Promise<Context> {
     if (report.decisionId !== undefined) {
-      const decision = this.deps.decisions.get(report.decisionId);
-      const vector = decision ? this.deps.decisions.vectorOf(decision.id) : null;
+      const decision = this.deps.decisions.learningContext(report.decisionId) ?? this.afterFlush(report.decisionId);
+      const vector = decision?.vector;
       if (!decision || !vector) throw new AppError('NOT_FOUND', `no decision with id ${report.decisionId}`);
       const neighbours = decision.neighborIds.map((id, i) => ({ id, similarity: decision.neighborSimilarities[i] ?? 0 }));
       return { promptHash: decision.promptHash, text: report.prompt ?? decision.promptText, intent: decision.intent, vector, neighbours };
@@ -86,6 +86,12 @@ export class Learner {
     const intent = found[0] ? (this.deps.references.references([found[0].label]).get(found[0].label)?.intent ?? null) : null;
     const neighbours = found.map((n) => ({ id: n.label, similarity: n.similarity }));
     return { promptHash: promptHash(report.prompt), text: report.prompt, intent, vector, neighbours };
+  }
+
+  /** A decision made a moment ago may still sit in the group-commit queue. */
+  private afterFlush(decisionId: string) {
+    this.deps.queue.flush();
+    return this.deps.decisions.learningContext(decisionId);
   }
 
   /** Runs inside the group-commit transaction: everything here lands together or not at all. */

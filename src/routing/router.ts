@@ -5,6 +5,7 @@ import type { Embedder } from '../embedding/embedder.js';
 import type { Logger } from '../shared/logger.js';
 import type { SqliteDecisionStore } from '../store/decision-store.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
+import type { WriteQueue } from '../store/write-queue.js';
 import type { WinRecord } from '../store/types.js';
 import { seededRandom } from '../shared/random.js';
 import { decide } from './policy.js';
@@ -24,6 +25,8 @@ export interface RouterDeps {
   readonly coverageThreshold: number;
   readonly storePrompts: boolean;
   readonly logger: Logger;
+  /** Decisions are logged through group commit: one fsync for many, none on the request's path. */
+  readonly queue: WriteQueue;
 }
 
 export interface RouteRequest {
@@ -61,6 +64,10 @@ export class Router {
 
   get similarityPower(): number {
     return this.deps.routing.similarityPower;
+  }
+
+  get costWeight(): number {
+    return this.deps.routing.costWeight;
   }
 
   get k(): number {
@@ -133,7 +140,7 @@ export class Router {
   }
 
   private store(id: string, prompt: string, vector: Float32Array, d: Extract<Decision, { kind: 'routed' }>): void {
-    this.deps.decisions.insert(
+    const write = this.deps.queue.run(() => this.deps.decisions.insert(
       {
         id,
         createdAt: new Date().toISOString(),
@@ -152,7 +159,8 @@ export class Router {
         scores: d.scores,
       },
       vector,
-    );
+    ));
+    write.catch((error: unknown) => this.deps.logger.error({ err: error, decisionId: id }, 'could not store a decision'));
   }
 }
 

@@ -8,6 +8,7 @@ import type { Learner } from '../routing/learner.js';
 import type { Router } from '../routing/router.js';
 import type { SqliteDecisionStore } from '../store/decision-store.js';
 import type { SqliteOutcomeStore } from '../store/outcome-store.js';
+import type { WriteQueue } from '../store/write-queue.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
@@ -29,6 +30,7 @@ export interface AppDeps {
   readonly learner: Learner;
   readonly decisions: SqliteDecisionStore;
   readonly outcomes: SqliteOutcomeStore;
+  readonly queue: WriteQueue;
   readonly embedder: Embedder;
   readonly index: ReferenceIndex;
   readonly references: SqliteReferenceStore;

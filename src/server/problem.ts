@@ -11,6 +11,8 @@ const STATUS = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   NO_ELIGIBLE_MODEL: 422,
+  BUDGET_EXHAUSTED: 429,
+  UPSTREAM_FAILED: 502,
   INDEX_NOT_READY: 503,
   MODEL_NOT_READY: 503,
   CONFIG_INVALID: 500,
@@ -29,7 +31,8 @@ export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
     code: error.code,
     status,
     // Never echo internal messages: they may carry paths, SQL or secrets.
-    detail: status >= 500 ? 'Internal error' : error.message,
+    // Never echo internal messages: they may carry paths, SQL or secrets. 502 details are ours.
+    detail: status >= 500 && error.code !== 'UPSTREAM_FAILED' ? 'Internal error' : error.message,
     instance: c.get('requestId'),
     ...(error.details ? { errors: error.details } : {}),
   };

@@ -31,6 +31,16 @@ export class Metrics {
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
+  readonly attempts = new Counter({
+    name: 'semroute_upstream_attempts_total',
+    help: 'Upstream calls by model and result (ok, stream, retryable, caller_error)',
+    labelNames: ['model', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly fallbacks = new Counter({ name: 'semroute_fallbacks_total', help: 'Requests that moved down the fallback list, by the model tried', labelNames: ['model'] as const, registers: [this.registry] });
+  readonly escalations = new Counter({ name: 'semroute_escalations_total', help: 'Escalations to a stronger model, by reason', labelNames: ['reason'] as const, registers: [this.registry] });
+  readonly cooldowns = new Counter({ name: 'semroute_cooldowns_total', help: 'Times a model was put in cooldown by the circuit breaker', labelNames: ['model'] as const, registers: [this.registry] });
+  readonly spend = new Counter({ name: 'semroute_spend_usd_total', help: 'Upstream spend in USD by model and API key name', labelNames: ['model', 'key'] as const, registers: [this.registry] });
   readonly indexSize = new Gauge({ name: 'semroute_index_size', help: 'Reference prompts in the HNSW index', registers: [this.registry] });
 
   constructor(options: { processMetrics?: boolean } = {}) {

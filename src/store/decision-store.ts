@@ -41,6 +41,7 @@ export class SqliteDecisionStore {
   private readonly insertStmt;
   private readonly getStmt;
   private readonly vectorStmt;
+  private readonly contextStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -50,6 +51,9 @@ export class SqliteDecisionStore {
          @top_similarity, @confidence, @intent, @neighbor_ids, @neighbor_sims, @fallbacks, @scores, @vector)`,
     );
     this.getStmt = db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE id = ?');
+    this.contextStmt = db.prepare<[string], Pick<DecisionRow, 'prompt_hash' | 'prompt_text' | 'intent' | 'neighbor_ids' | 'neighbor_sims'> & { vector: Buffer | null }>(
+      'SELECT prompt_hash, prompt_text, intent, neighbor_ids, neighbor_sims, vector FROM decisions WHERE id = ?',
+    );
     this.vectorStmt = db.prepare<[string], { vector: Buffer | null }>('SELECT vector FROM decisions WHERE id = ?');
   }
 
@@ -73,6 +77,20 @@ export class SqliteDecisionStore {
       scores: JSON.stringify(d.scores),
       vector: vector ? vectorToBlob(vector) : null,
     });
+  }
+
+  /** Just what learning needs, without parsing the stored scores. */
+  learningContext(id: string): { promptHash: string; promptText: string | null; intent: string | null; neighborIds: number[]; neighborSimilarities: number[]; vector: Float32Array | null } | undefined {
+    const row = this.contextStmt.get(id);
+    if (!row) return undefined;
+    return {
+      promptHash: row.prompt_hash,
+      promptText: row.prompt_text,
+      intent: row.intent,
+      neighborIds: JSON.parse(row.neighbor_ids) as number[],
+      neighborSimilarities: JSON.parse(row.neighbor_sims) as number[],
+      vector: row.vector ? blobToVector(row.vector) : null,
+    };
   }
 
   vectorOf(id: string): Float32Array | null {

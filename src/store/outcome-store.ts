@@ -46,14 +46,13 @@ export class SqliteOutcomeStore {
     this.stmts = {
       byKey: db.prepare<[string], StoredOutcome>(`SELECT ${COLUMNS} FROM outcomes WHERE idempotency_key = ?`),
       insert: db.prepare(
-        `INSERT INTO outcomes (idempotency_key, decision_id, prompt_hash, model, kind, value, opponent, latency_ms, cost_usd, source, created_at)
-         VALUES (@idempotencyKey, @decisionId, @promptHash, @model, @kind, @value, @opponent, @latencyMs, @costUsd, @source, @createdAt)`,
+        `INSERT INTO outcomes (idempotency_key, decision_id, prompt_hash, model, kind, value, opponent, latency_ms, cost_usd, source, deltas, created_at)
+         VALUES (@idempotencyKey, @decisionId, @promptHash, @model, @kind, @value, @opponent, @latencyMs, @costUsd, @source, @deltas, @createdAt)`,
       ),
-      insertDelta: db.prepare(
-        'INSERT INTO record_deltas (outcome_id, reference_id, model, wins, losses, ties) VALUES (@outcomeId, @referenceId, @model, @wins, @losses, @ties)',
-      ),
-      bumpRecord: db.prepare(
-        `INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (@referenceId, @model, @wins, @losses, @ties)
+      // One set-based statement for all of an outcome's deltas (an outcome touches ~k records).
+      bumpRecords: db.prepare<[string]>(
+        `INSERT INTO records (reference_id, model, wins, losses, ties)
+         SELECT value ->> '$.referenceId', value ->> '$.model', value ->> '$.wins', value ->> '$.losses', value ->> '$.ties' FROM json_each(?) WHERE true
          ON CONFLICT(reference_id, model) DO UPDATE SET wins = wins + excluded.wins, losses = losses + excluded.losses, ties = ties + excluded.ties`,
       ),
       forDecision: db.prepare<[string], StoredOutcome>(`SELECT ${COLUMNS} FROM outcomes WHERE decision_id = ? ORDER BY id`),
@@ -71,11 +70,9 @@ export class SqliteOutcomeStore {
 
   /** Inserts the outcome and applies its deltas to the records; returns the outcome id. */
   insert(outcome: OutcomeRow, deltas: readonly RecordDelta[]): number {
-    const outcomeId = Number(this.stmts.insert.run({ ...outcome, createdAt: new Date().toISOString() }).lastInsertRowid);
-    for (const d of deltas) {
-      this.stmts.insertDelta.run({ outcomeId, ...d });
-      this.stmts.bumpRecord.run(d);
-    }
+    const json = JSON.stringify(deltas);
+    const outcomeId = Number(this.stmts.insert.run({ ...outcome, deltas: json, createdAt: new Date().toISOString() }).lastInsertRowid);
+    if (deltas.length > 0) this.stmts.bumpRecords.run(json);
     return outcomeId;
   }
 

@@ -54,14 +54,10 @@ export class SqliteReferenceStore {
       insertSeedRecord: db.prepare<[number, string, number, number, number]>(
         'INSERT INTO seed_records (reference_id, model, wins, losses, ties) VALUES (?, ?, ?, ?, ?)',
       ),
-      deleteRecords: db.prepare<[number]>('DELETE FROM records WHERE reference_id = ?'),
-      // records = what the seed said + every learned delta since: the one rule that derives them.
-      recomputeRecords: db.prepare<[{ id: number }]>(
-        `INSERT INTO records (reference_id, model, wins, losses, ties)
-         SELECT reference_id, model, MAX(0, SUM(wins)), MAX(0, SUM(losses)), MAX(0, SUM(ties)) FROM (
-           SELECT reference_id, model, wins, losses, ties FROM seed_records WHERE reference_id = @id
-           UNION ALL SELECT reference_id, model, wins, losses, ties FROM record_deltas WHERE reference_id = @id)
-         GROUP BY reference_id, model`,
+      // records = what the seed said + every learned delta since; a seed change moves them by the difference.
+      shiftRecord: db.prepare(
+        `INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (@id, @model, MAX(0, @wins), MAX(0, @losses), MAX(0, @ties))
+         ON CONFLICT(reference_id, model) DO UPDATE SET wins = MAX(0, wins + excluded.wins), losses = MAX(0, losses + excluded.losses), ties = MAX(0, ties + excluded.ties)`,
       ),
       setVector: db.prepare<[Buffer | null, number]>('UPDATE reference_prompts SET vector = ? WHERE id = ?'),
       totals: db.prepare<[], RecordRow>(
@@ -98,16 +94,16 @@ export class SqliteReferenceStore {
     return 'updated';
   }
 
+  /** New seed records replace the old; the live records move by the difference, keeping what was learned. */
   private replaceRecords(referenceId: number, records: Readonly<Record<string, WinRecord>>): void {
+    const old = this.recordsOf(referenceId);
     this.stmts.deleteSeedRecords.run(referenceId);
     for (const [model, r] of Object.entries(records)) this.stmts.insertSeedRecord.run(referenceId, model, r.wins, r.losses, r.ties);
-    this.recomputeRecords(referenceId);
-  }
-
-  /** Re-derives one reference's records from its seed records and learned deltas. */
-  recomputeRecords(referenceId: number): void {
-    this.stmts.deleteRecords.run(referenceId);
-    this.stmts.recomputeRecords.run({ id: referenceId });
+    for (const model of new Set([...old.keys(), ...Object.keys(records)])) {
+      const before = old.get(model) ?? { wins: 0, losses: 0, ties: 0 };
+      const after = records[model] ?? { wins: 0, losses: 0, ties: 0 };
+      this.stmts.shiftRecord.run({ id: referenceId, model, wins: after.wins - before.wins, losses: after.losses - before.losses, ties: after.ties - before.ties });
+    }
   }
 
   /** Re-derives every record from the source tables (seed records + learned deltas). */
@@ -119,7 +115,10 @@ export class SqliteReferenceStore {
           `INSERT INTO records (reference_id, model, wins, losses, ties)
            SELECT reference_id, model, MAX(0, SUM(wins)), MAX(0, SUM(losses)), MAX(0, SUM(ties)) FROM (
              SELECT reference_id, model, wins, losses, ties FROM seed_records
-             UNION ALL SELECT reference_id, model, wins, losses, ties FROM record_deltas)
+             UNION ALL
+             SELECT d.value ->> '$.referenceId', d.value ->> '$.model', d.value ->> '$.wins', d.value ->> '$.losses', d.value ->> '$.ties'
+             FROM outcomes o, json_each(o.deltas) d
+             WHERE d.value ->> '$.referenceId' IN (SELECT id FROM reference_prompts))
            GROUP BY reference_id, model`,
         )
         .run();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DecisionResponseSchema } from '../../src/server/outcome-schemas.js';
 import { ProblemSchema, ReadyResponseSchema, RouteResponseSchema } from '../../src/server/schemas.js';
 import { appFor, makeTestDeps } from '../helpers/test-deps.js';
 
@@ -86,9 +87,13 @@ describe('POST /v1/route', () => {
 
   it('stores every decision, without the prompt text by default', async () => {
     const r = await route({ prompt: 'Translate "good morning" into French' });
-    const stored = deps.decisions.get(r.decisionId);
-    expect(stored).toMatchObject({ id: r.decisionId, chosenModel: r.model, covered: r.covered, promptText: null });
-    expect(stored?.promptHash).toMatch(/^[0-9a-f]{16}$/);
+    const res = await app.request(`/v1/decisions/${r.decisionId}`);
+    const stored = DecisionResponseSchema.parse(await res.json());
+    expect(stored).toMatchObject({ id: r.decisionId, model: r.model, covered: r.covered, promptText: null, fallbacks: r.fallbacks });
+    expect(stored.promptHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(stored.evidence.map((e) => e.id).length).toBeGreaterThan(0);
+    // Committed to SQLite by now (group commit), not only held in memory.
+    expect(deps.decisions.get(r.decisionId)?.chosenModel).toBe(r.model);
   });
 });
 

@@ -7,7 +7,8 @@ import { DecisionResponseSchema } from '../outcome-schemas.js';
 export const decisionRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>().get('/decisions/:id', (c) => {
     const id = c.req.param('id');
-    const d = deps.decisions.get(id);
+    // A decision made a moment ago may still be waiting in the group-commit queue.
+    const d = deps.decisions.get(id) ?? (deps.queue.flush(), deps.decisions.get(id));
     if (!d) throw new AppError('NOT_FOUND', `no decision with id ${id}`);
     const refs = deps.references.references(d.neighborIds);
     const evidence = d.neighborIds.map((rid, i) => ({

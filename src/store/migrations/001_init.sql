@@ -7,10 +7,11 @@ CREATE TABLE reference_sets (
   updated_at  TEXT NOT NULL
 );
 
--- Reference prompts. The id is the HNSW label. The vector (float32 little-endian) is stored so the
+-- Reference prompts. The id is the HNSW label; AUTOINCREMENT so an id is never reused (learned
+-- deltas name references by id). The vector (float32 little-endian) is stored so the
 -- index can be rebuilt without re-embedding; it is NULL until the active embedder has produced it.
 CREATE TABLE reference_prompts (
-  id            INTEGER PRIMARY KEY,
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
   set_id        INTEGER NOT NULL REFERENCES reference_sets(id) ON DELETE CASCADE,
   text          TEXT NOT NULL,
   intent        TEXT,

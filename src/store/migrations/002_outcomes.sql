@@ -11,7 +11,9 @@ CREATE TABLE seed_records (
 INSERT INTO seed_records (reference_id, model, wins, losses, ties) SELECT reference_id, model, wins, losses, ties FROM records;
 
 -- Every reported outcome. `value` is 1/0 for success, the score in [0,1], or 1/0.5/0 for a
--- pairwise win/tie/loss against `opponent`.
+-- pairwise win/tie/loss against `opponent`. `deltas` is how it moved the records, as a JSON array
+-- of {"referenceId","model","wins","losses","ties"}: replaying them over seed_records rebuilds
+-- `records` (npm run seed -- --from-db). One column rather than a row per delta keeps ingestion fast.
 CREATE TABLE outcomes (
   id               INTEGER PRIMARY KEY,
   idempotency_key  TEXT UNIQUE,
@@ -24,19 +26,9 @@ CREATE TABLE outcomes (
   latency_ms       REAL CHECK (latency_ms IS NULL OR latency_ms >= 0),
   cost_usd         REAL CHECK (cost_usd IS NULL OR cost_usd >= 0),
   source           TEXT,
+  deltas           TEXT NOT NULL DEFAULT '[]',
   created_at       TEXT NOT NULL
 );
 CREATE INDEX outcomes_decision ON outcomes(decision_id);
 CREATE INDEX outcomes_prompt ON outcomes(prompt_hash);
 CREATE INDEX outcomes_model ON outcomes(model);
-
--- How each outcome moved the records: replaying these over seed_records rebuilds `records`.
-CREATE TABLE record_deltas (
-  outcome_id    INTEGER NOT NULL REFERENCES outcomes(id) ON DELETE CASCADE,
-  reference_id  INTEGER NOT NULL REFERENCES reference_prompts(id) ON DELETE CASCADE,
-  model         TEXT NOT NULL,
-  wins          REAL NOT NULL,
-  losses        REAL NOT NULL,
-  ties          REAL NOT NULL
-);
-CREATE INDEX record_deltas_reference ON record_deltas(reference_id);

@@ -1,0 +1,57 @@
+import type { CatalogModel } from '../config/schema.js';
+import type { Decision } from '../routing/types.js';
+import { AppError } from '../shared/errors.js';
+
+/** `router` lets us choose; `router:<strategy>` sets how much price matters; a catalog id is used as-is. */
+const STRATEGIES: Readonly<Record<string, number | undefined>> = { balanced: undefined, quality: 0, cheap: 1.5 };
+
+export interface Target {
+  readonly concrete?: string;
+  readonly costWeight?: number;
+}
+
+export function targetOf(model: string, catalog: readonly CatalogModel[]): Target {
+  if (model === 'router') return {};
+  if (model.startsWith('router:')) {
+    const strategy = model.slice('router:'.length);
+    if (!(strategy in STRATEGIES)) {
+      throw new AppError('VALIDATION_FAILED', `unknown strategy '${strategy}'; use router, ${Object.keys(STRATEGIES).map((s) => `router:${s}`).join(', ')}`, [
+        { path: 'model', message: 'unknown router strategy' },
+      ]);
+    }
+    const costWeight = STRATEGIES[strategy];
+    return costWeight === undefined ? {} : { costWeight };
+  }
+  if (!catalog.some((m) => m.id === model)) {
+    throw new AppError('VALIDATION_FAILED', `unknown model '${model}'; use 'router' or a catalog id`, [{ path: 'model', message: `unknown model '${model}'` }]);
+  }
+  return { concrete: model };
+}
+
+export interface Plan {
+  readonly order: readonly string[];
+  /** True when low confidence sent the first attempt to a stronger model. */
+  readonly escalated: boolean;
+}
+
+type Routed = Extract<Decision, { kind: 'routed' }>;
+
+/** The attempt order: the choice, then the fallbacks; a low-confidence choice yields to a stronger model. */
+export function planAttempts(decision: Routed, options: { escalate: boolean; minConfidence: number; pinned: boolean }): Plan {
+  const order = [decision.model, ...decision.fallbacks];
+  if (!options.escalate || options.pinned || decision.confidence >= options.minConfidence) return { order, escalated: false };
+  const stronger = strongerThan(decision, decision.model);
+  if (stronger === undefined) return { order, escalated: false };
+  return { order: [stronger, ...order.filter((m) => m !== stronger)], escalated: true };
+}
+
+/**
+ * The next stronger model: among eligible models dearer than `model`, the one with the best
+ * estimated quality for this prompt. Undefined when `model` is already the dearest.
+ */
+export function strongerThan(decision: Routed, model: string): string | undefined {
+  const current = decision.scores.find((s) => s.model === model);
+  if (!current) return undefined;
+  const dearer = decision.scores.filter((s) => s.pricePer1M > current.pricePer1M);
+  return [...dearer].sort((a, b) => b.quality - a.quality || a.pricePer1M - b.pricePer1M)[0]?.model;
+}

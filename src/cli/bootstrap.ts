@@ -9,6 +9,9 @@ import { Router } from '../routing/router.js';
 import { compileRules } from '../routing/rules.js';
 import { reseedFromDatabase, seedReferenceSets, type SeedSummary } from '../seeding/seed.js';
 import { Metrics } from '../shared/metrics.js';
+import { ChatProxy } from '../proxy/chat-proxy.js';
+import { CircuitBreaker } from '../proxy/circuit-breaker.js';
+import { SqliteSpendStore } from '../store/spend-store.js';
 import type { AppDeps } from '../server/app.js';
 import type { Logger } from '../shared/logger.js';
 import { openDatabase, type Db } from '../store/db.js';
@@ -33,6 +36,9 @@ export interface Deps {
   readonly queue: WriteQueue;
   readonly learner: Learner;
   readonly metrics: Metrics;
+  readonly proxy: ChatProxy;
+  /** Our front-door API keys: name → key. */
+  readonly proxyKeys: ReadonlyMap<string, string>;
   router: Router;
   /** The seed run at start, when the database was empty and seedOnEmpty is on. */
   readonly initialSeed?: SeedSummary;
@@ -40,6 +46,8 @@ export interface Deps {
 }
 
 export interface BootstrapOptions {
+  /** Where upstream API keys and our proxy keys are read from (names are in config). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Use this embedder instead of building the configured one (tests, benchmarks). */
   readonly embedder?: Embedder;
   readonly onProgress?: (done: number, total: number) => void;
@@ -72,6 +80,7 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
     initialSeed = await seedReferenceSets({ references, index, logger }, config.referenceDir);
     logger.info({ ...initialSeed, errors: initialSeed.errors.length }, 'seeded the bundled reference sets into an empty database');
   }
+  const env = options.env ?? {};
   const outcomes = new SqliteOutcomeStore(db);
   const queue = new WriteQueue(db);
   const base = { config, logger, db, meta, references, decisions, embedder, index, initialSeed, outcomes, queue, metrics: new Metrics() };
@@ -89,6 +98,21 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
       learning: config.learning,
       logger: logger.child({ module: 'learner' }),
     }),
+    proxy: new ChatProxy({
+      router: () => deps.router,
+      get learner() {
+        return deps.learner;
+      },
+      catalog: () => deps.config.catalog,
+      config: () => deps.config.proxy,
+      upstreamKeys: new Map(config.catalog.map((m) => [m.id, m.upstream?.apiKeyEnv ? env[m.upstream.apiKeyEnv] : undefined])),
+      breaker: new CircuitBreaker(() => deps.config.proxy.cooldown),
+      spend: new SqliteSpendStore(db),
+      queue,
+      metrics: base.metrics,
+      logger: logger.child({ module: 'proxy' }),
+    }),
+    proxyKeys: new Map(config.proxy.budgets.keys.flatMap((k) => (env[k.keyEnv] ? [[k.name, env[k.keyEnv] ?? '']] : []))),
     close() {
       clearInterval(saver);
       queue.flush();
@@ -148,6 +172,9 @@ export function appDepsOf(deps: Deps, logger: Logger = deps.logger.child({ modul
     metrics: deps.metrics,
     includePrompts: deps.config.log.includePrompts,
     version: VERSION,
+    proxy: deps.proxy,
+    proxyKeys: deps.proxyKeys,
+    requireProxyKey: deps.config.proxy.budgets.requireKey,
     admin: {
       token: deps.config.admin.token,
       referencesChanged: () => {

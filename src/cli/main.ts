@@ -34,7 +34,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger(config.log.level);
   switch (command) {
     case 'serve': {
-      const deps = await bootstrap(config, logger, { onProgress: progressReporter('embedding references') });
+      // eslint-disable-next-line n/no-process-env
+      const deps = await bootstrap(config, logger, { onProgress: progressReporter('embedding references'), env: process.env });
       // eslint-disable-next-line n/no-process-env
       const file = configFilePath(process.env);
       runServe(deps, file === undefined ? undefined : createConfigReloader(deps, { env: process.env, file, logger: logger.child({ module: 'config' }) }));

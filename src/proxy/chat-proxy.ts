@@ -56,7 +56,7 @@ export class ChatProxy {
     const decision = routed.decision;
     if (decision.kind !== 'routed') throw new AppError('NO_ELIGIBLE_MODEL', 'no callable catalog model satisfies the request');
     const escalate = cfg.escalation.enabled || body['router_escalate'] === true;
-    const plan = planAttempts(decision, { escalate, minConfidence: cfg.escalation.minConfidence, pinned: target.concrete !== undefined });
+    const plan = planAttempts(decision, { escalate, minConfidence: cfg.escalation.minConfidence, ...(target.concrete !== undefined ? { pinned: target.concrete } : {}) });
     if (plan.escalated) this.deps.metrics.escalations.inc({ reason: 'low_confidence' });
     return this.attempt(body, plan, { decisionId: routed.decisionId, decision, apiKey, escalate });
   }
@@ -68,9 +68,9 @@ export class ChatProxy {
 
   private allowedModels(concrete: string | undefined, exhausted: boolean, cfg: ProxyConfig, tightest: string | null): string[] {
     const callable = this.deps.catalog().filter((m) => m.upstream !== undefined);
-    if (concrete !== undefined) {
-      if (!callable.some((m) => m.id === concrete)) throw new AppError('VALIDATION_FAILED', `model '${concrete}' has no upstream configured`);
-      return [concrete];
+    // A concrete model is still routed over every callable model: the scores tell escalation which is stronger.
+    if (concrete !== undefined && !callable.some((m) => m.id === concrete)) {
+      throw new AppError('VALIDATION_FAILED', `model '${concrete}' has no upstream configured`);
     }
     const open = callable.filter((m) => !this.deps.breaker.isOpen(m.id));
     const candidates = open.length > 0 ? open : callable;

@@ -36,10 +36,14 @@ export interface Plan {
 
 type Routed = Extract<Decision, { kind: 'routed' }>;
 
-/** The attempt order: the choice, then the fallbacks; a low-confidence choice yields to a stronger model. */
-export function planAttempts(decision: Routed, options: { escalate: boolean; minConfidence: number; pinned: boolean }): Plan {
+/**
+ * The attempt order: the choice, then the fallbacks; a low-confidence choice yields to a stronger
+ * model. A model the caller named (pinned) is the only one tried, unless an answer check escalates.
+ */
+export function planAttempts(decision: Routed, options: { escalate: boolean; minConfidence: number; pinned?: string }): Plan {
+  if (options.pinned !== undefined) return { order: [options.pinned], escalated: false };
   const order = [decision.model, ...decision.fallbacks];
-  if (!options.escalate || options.pinned || decision.confidence >= options.minConfidence) return { order, escalated: false };
+  if (!options.escalate || decision.confidence >= options.minConfidence) return { order, escalated: false };
   const stronger = strongerThan(decision, decision.model);
   if (stronger === undefined) return { order, escalated: false };
   return { order: [stronger, ...order.filter((m) => m !== stronger)], escalated: true };

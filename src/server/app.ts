@@ -19,6 +19,8 @@ import type { AppEnv } from './env.js';
 import { wideEvent } from './middleware/wide-event.js';
 import { notFound, onError } from './problem.js';
 import { healthRoutes } from './routes/health.js';
+import type { ChatProxy } from '../proxy/chat-proxy.js';
+import { chatRoutes } from './routes/chat.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { modelRoutes } from './routes/models.js';
 import { outcomeRoutes } from './routes/outcomes.js';
@@ -43,6 +45,10 @@ export interface AppDeps {
   readonly includePrompts: boolean;
   readonly admin: AdminHooks;
   readonly version: string;
+  readonly proxy: ChatProxy;
+  /** Our API keys for the front door, by name → key (resolved from the environment at start). */
+  readonly proxyKeys: ReadonlyMap<string, string>;
+  readonly requireProxyKey: boolean;
 }
 
 /** What admin endpoints may trigger in the composition root; `token` undefined = no admin endpoints. */
@@ -72,6 +78,7 @@ export function createApp(deps: AppDeps) {
     .route('/v1', outcomeRoutes(deps))
     .route('/v1', decisionRoutes(deps))
     .route('/v1', modelRoutes(deps))
+    .route('/v1', chatRoutes(deps))
     .route('/', healthRoutes(deps))
     .get('/metrics', async (c) => {
       deps.metrics.indexSize.set(deps.index.size);

@@ -44,7 +44,7 @@ export const routeRoutes = (deps: AppDeps) =>
   });
 
 /** A messages request is routed on its last user turn: that is what the next answer must serve. */
-export function promptOf(body: RouteRequestBody): string {
+export function promptOf(body: Pick<RouteRequestBody, 'prompt' | 'messages'>): string {
   if (body.prompt !== undefined) return body.prompt;
   const messages = body.messages ?? [];
   const lastUser = [...messages].reverse().find((m) => m.role === 'user') ?? messages.at(-1);

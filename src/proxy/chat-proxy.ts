@@ -151,9 +151,10 @@ export class ChatProxy {
     const entry = this.deps.catalog().find((m) => m.id === model);
     const costUsd = usage && entry ? (usage.promptTokens * entry.inputPricePer1M + usage.completionTokens * entry.outputPricePer1M) / 1e6 : undefined;
     const write = (async () => {
-      await this.deps.learner.record({ decisionId: ctx.decisionId, model, kind: 'success', value: ok ? 1 : 0, latencyMs, source: 'proxy', ...(costUsd !== undefined ? { costUsd } : {}) });
+      const record = { decisionId: ctx.decisionId, model, kind: 'success' as const, value: ok ? 1 : 0, latencyMs, source: 'proxy', durable: false };
+      await this.deps.learner.record({ ...record, ...(costUsd !== undefined ? { costUsd } : {}) });
       if (costUsd !== undefined) {
-        await this.deps.queue.run(() => this.deps.spend.add({ apiKey: ctx.apiKey, model, usd: costUsd, at: new Date() }));
+        await this.deps.queue.run(() => this.deps.spend.add({ apiKey: ctx.apiKey, model, usd: costUsd, at: new Date() }), { durable: false });
         this.deps.metrics.spend.inc({ model, key: ctx.apiKey ?? 'anonymous' }, costUsd);
       }
     })().catch((error: unknown) => this.deps.logger.error({ err: error, model }, 'could not record a proxy attempt'));

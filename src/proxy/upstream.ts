@@ -1,3 +1,6 @@
+import { Readable } from 'node:stream';
+import { Agent, errors, request } from 'undici';
+
 /** One attempt's outcome, classified for the retry/fallback logic. */
 export type AttemptResult =
   | { readonly kind: 'ok'; readonly status: number; readonly body: Record<string, unknown> }
@@ -13,35 +16,44 @@ export interface UpstreamCall {
   readonly stream: boolean;
 }
 
+/** Keep-alive connections to every upstream; undici's request() costs a fraction of fetch() per call. */
+const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
+
 /**
  * Calls an OpenAI-compatible chat completions endpoint with a timeout. Connection errors,
  * timeouts, 408, 429 and 5xx are worth retrying elsewhere; any other 4xx is the caller's fault and
- * goes back to the caller unchanged.
+ * goes back to the caller unchanged. The only module that imports undici.
  */
 export async function callUpstream(call: UpstreamCall): Promise<AttemptResult> {
-  let response: Response;
+  let response: Awaited<ReturnType<typeof request>>;
   try {
-    response = await fetch(call.url, {
+    response = await request(call.url, {
       method: 'POST',
+      dispatcher: agent,
       headers: { 'content-type': 'application/json', ...(call.apiKey ? { authorization: `Bearer ${call.apiKey}` } : {}) },
       body: JSON.stringify(call.body),
+      headersTimeout: call.timeoutMs,
+      bodyTimeout: call.timeoutMs,
       signal: AbortSignal.timeout(call.timeoutMs),
     });
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    const timedOut = error instanceof errors.HeadersTimeoutError || (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
     return { kind: 'retryable', reason: timedOut ? 'timeout' : 'connection error' };
   }
-  if (response.status === 408 || response.status === 429 || response.status >= 500) {
-    await response.body?.cancel();
-    return { kind: 'retryable', reason: `upstream answered ${response.status}`, status: response.status };
+  const status = response.statusCode;
+  const contentType = String(response.headers['content-type'] ?? 'application/json');
+  if (status === 408 || status === 429 || status >= 500) {
+    await response.body.dump();
+    return { kind: 'retryable', reason: `upstream answered ${status}`, status };
   }
-  if (response.status >= 400) {
-    return { kind: 'caller_error', status: response.status, body: await response.text(), contentType: response.headers.get('content-type') ?? 'application/json' };
+  if (status >= 400) return { kind: 'caller_error', status, body: await response.body.text(), contentType };
+  if (call.stream) {
+    const web = Readable.toWeb(response.body) as ReadableStream<Uint8Array>;
+    return { kind: 'stream', status, response: new Response(web, { status, headers: { 'content-type': contentType } }) };
   }
-  if (call.stream) return { kind: 'stream', status: response.status, response };
   try {
-    const body: unknown = await response.json();
-    if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'choices' in body) return { kind: 'ok', status: response.status, body: { ...body } };
+    const body: unknown = await response.body.json();
+    if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'choices' in body) return { kind: 'ok', status, body: { ...body } };
     return { kind: 'retryable', reason: 'upstream answer is not a chat completion' };
   } catch {
     return { kind: 'retryable', reason: 'upstream answer is not JSON' };

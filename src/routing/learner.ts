@@ -23,6 +23,8 @@ export interface OutcomeReport {
   readonly costUsd?: number;
   readonly source?: string;
   readonly idempotencyKey?: string;
+  /** Acknowledged to a caller: commit with a full fsync. The proxy's own attempt records are logs. */
+  readonly durable?: boolean;
 }
 
 export interface LearnResult {
@@ -66,7 +68,7 @@ export class Learner {
     const seen = idempotencyKey === undefined ? undefined : this.deps.outcomes.byIdempotencyKey(idempotencyKey);
     if (seen) return { outcomeId: seen.id, duplicate: true, learnedInto: [], promotedReferenceId: null };
     const context = await this.contextOf(report);
-    const written = await this.deps.queue.run(() => this.write(report, context));
+    const written = await this.deps.queue.run(() => this.write(report, context), { durable: report.durable ?? true });
     this.afterCommit(written, context);
     return written.result;
   }

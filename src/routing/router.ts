@@ -159,7 +159,7 @@ export class Router {
         scores: d.scores,
       },
       vector,
-    ));
+    ), { durable: false });
     write.catch((error: unknown) => this.deps.logger.error({ err: error, decisionId: id }, 'could not store a decision'));
   }
 }

@@ -2,6 +2,7 @@ import type { Db } from './db.js';
 
 interface Pending<T> {
   work: () => T;
+  durable: boolean;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
 }
@@ -10,6 +11,11 @@ interface Pending<T> {
  * Group commit: writes queued in the same tick share one transaction, so one fsync acknowledges
  * many. Each write runs in its own savepoint, so one failing write rolls back only itself.
  * A promise resolves only after the transaction holding its write has committed.
+ *
+ * Two durability lanes. `durable` writes (what we acknowledge to a caller, e.g. POST /v1/outcomes)
+ * commit with synchronous=FULL: on disk before the answer, even across power loss. Log writes
+ * (decisions, the proxy's own attempt records, spend) commit with synchronous=NORMAL: in WAL mode
+ * they survive a process crash, and skipping the fsync keeps it off the request's event loop.
  */
 export class WriteQueue {
   private pending: Pending<unknown>[] = [];
@@ -17,9 +23,9 @@ export class WriteQueue {
 
   constructor(private readonly db: Db) {}
 
-  run<T>(work: () => T): Promise<T> {
+  run<T>(work: () => T, options: { durable: boolean } = { durable: true }): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ work, resolve: (v) => resolve(v as T), reject });
+      this.pending.push({ work, durable: options.durable, resolve: (v) => resolve(v as T), reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -34,6 +40,8 @@ export class WriteQueue {
     this.pending = [];
     if (batch.length === 0) return;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    // One durable write makes the whole batch durable.
+    this.db.pragma(`synchronous = ${batch.some((item) => item.durable) ? 'FULL' : 'NORMAL'}`);
     try {
       this.db.transaction(() => {
         for (const item of batch) {

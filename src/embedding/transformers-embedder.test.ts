@@ -43,7 +43,7 @@ describe('TransformersEmbedder (tiny offline model, real pipeline)', () => {
     cleanup();
   });
 
-  it('auto falls back to the lexical embedder when the model cannot load, and says so once', async () => {
+  it('auto falls back to the bundled USE Lite when the model cannot load, and says so once', async () => {
     const { dir, cleanup } = tempDir();
     const warnings: string[] = [];
     const logger = silentLogger();
@@ -54,7 +54,7 @@ describe('TransformersEmbedder (tiny offline model, real pipeline)', () => {
       logger,
     );
     cleanup();
-    expect(embedder.fingerprint.backend).toBe('lexical');
+    expect(embedder.fingerprint.backend).toBe('use-lite');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('LOCAL_MODEL_PATH');
   });

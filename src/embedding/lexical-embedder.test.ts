@@ -1,48 +1,113 @@
 import { describe, expect, it } from 'vitest';
-import { LexicalEmbedder } from './lexical-embedder.js';
+import { fitIdf, LexicalEmbedder } from './lexical-embedder.js';
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) dot += (a[i] ?? 0) * (b[i] ?? 0);
-  return dot;
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] ?? 0) * (b[i] ?? 0);
+  return sum;
 }
 
-function norm(v: Float32Array): number {
-  return Math.sqrt(cosine(v, v));
+const norm = (v: Float32Array): number => Math.sqrt(dot(v, v));
+
+async function embedAll(embedder: LexicalEmbedder, texts: readonly string[]): Promise<Float32Array[]> {
+  const vectors = await embedder.embed(texts);
+  expect(vectors).toHaveLength(texts.length);
+  return vectors;
+}
+
+async function similarity(embedder: LexicalEmbedder, a: string, b: string): Promise<number> {
+  const [va, vb] = await embedAll(embedder, [a, b]);
+  if (!va || !vb) throw new Error('missing vector');
+  return dot(va, vb);
 }
 
 describe('LexicalEmbedder', () => {
-  const embedder = new LexicalEmbedder({ dims: 512 });
-  const embed = (text: string) => embedder.embedOne(text);
+  const embedder = new LexicalEmbedder();
 
-  it('is deterministic across instances and unit-length', () => {
-    const a = embed('Summarize the quarterly report');
-    expect(Array.from(new LexicalEmbedder({ dims: 512 }).embedOne('Summarize the quarterly report'))).toEqual(Array.from(a));
-    expect(a.length).toBe(512);
-    expect(norm(a)).toBeCloseTo(1, 5);
+  it('gives identical vectors for the same text across instances', async () => {
+    const text = 'Summarize the quarterly report';
+    const [a] = await embedAll(embedder, [text]);
+    const [b] = await embedAll(new LexicalEmbedder(), [text]);
+    expect(Array.from(b ?? [])).toEqual(Array.from(a ?? []));
   });
 
-  it('gives the zero vector for empty text', () => {
-    expect(norm(embed('   '))).toBe(0);
+  it('returns unit-length vectors for non-empty text', async () => {
+    for (const v of await embedAll(embedder, ['hello', 'Write a haiku about autumn', 'x'])) {
+      expect(norm(v)).toBeCloseTo(1, 5);
+    }
   });
 
-  it('puts a paraphrase with shared words closer than an unrelated sentence', () => {
-    const query = embed('Write a Python function that merges two sorted lists');
-    const paraphrase = embed('Implement a python function to merge sorted arrays');
-    const unrelated = embed('Recommend a good pair of hiking boots for wide feet');
-    expect(cosine(query, paraphrase)).toBeGreaterThan(cosine(query, unrelated) + 0.2);
+  it('returns the zero vector for text with no words', async () => {
+    for (const v of await embedAll(embedder, ['', '   \n\t', '?!…'])) {
+      expect(v).toHaveLength(512);
+      expect(v.every((x) => x === 0)).toBe(true);
+    }
   });
 
-  it('tolerates typos through character n-grams', () => {
-    const clean = embed('summarize this article');
-    expect(cosine(clean, embed('summarize this articel'))).toBeGreaterThan(cosine(clean, embed('translate this sentence')));
+  it('respects dims, including sizes that are not powers of two', async () => {
+    for (const dims of [16, 256, 1000]) {
+      const e = new LexicalEmbedder({ dims });
+      const [v] = await embedAll(e, ['merge two sorted lists']);
+      expect(v).toHaveLength(dims);
+      expect(e.fingerprint.dims).toBe(dims);
+    }
+    expect(() => new LexicalEmbedder({ dims: 0 })).toThrow(RangeError);
   });
 
-  it('ignores stop words and case', () => {
-    expect(cosine(embed('The Invoice of the Customer'), embed('invoice customer'))).toBeGreaterThan(0.8);
+  it('puts a paraphrase with shared words closer than an unrelated sentence', async () => {
+    const query = 'Write a Python function that merges two sorted lists';
+    const paraphrase = await similarity(embedder, query, 'Implement a python function to merge sorted arrays');
+    const unrelated = await similarity(embedder, query, 'Recommend a good pair of hiking boots for wide feet');
+    expect(paraphrase).toBeGreaterThan(unrelated);
   });
 
-  it('names itself in its fingerprint', () => {
-    expect(embedder.fingerprint).toMatchObject({ backend: 'lexical', dims: 512 });
+  it('tolerates typos through character n-grams', async () => {
+    const clean = 'summarize this article';
+    const typo = await similarity(embedder, clean, 'summarize this articel');
+    const other = await similarity(embedder, clean, 'summarize this spreadsheet');
+    expect(typo).toBeGreaterThan(other);
+  });
+
+  it('ignores case and stop words', async () => {
+    const query = 'The Invoice of the Customer';
+    const sameContent = await similarity(embedder, query, 'INVOICE CUSTOMER');
+    const sameFillers = await similarity(embedder, query, 'the invoice of the day');
+    expect(sameContent).toBeGreaterThan(sameFillers);
+  });
+
+  it('describes itself in its fingerprint', () => {
+    expect(embedder.fingerprint).toEqual({ backend: 'lexical', modelId: 'lexical-v1', dims: 512, pooling: 'hashed-tfidf' });
+    expect(new LexicalEmbedder({ idf: new Map() }).fingerprint.modelId).toBe('lexical-v1-idf');
+  });
+});
+
+describe('fitIdf', () => {
+  const corpus = [
+    'summarize the quarterly report',
+    'translate the quarterly memo',
+    'draft a quarterly email to investors',
+    'review the quarterly budget',
+  ];
+
+  it('gives a word that appears everywhere a lower weight than a rare one', () => {
+    const idf = fitIdf(corpus);
+    const everywhere = idf.get('w:quarterly');
+    const rare = idf.get('w:summarize');
+    expect(everywhere).toBeDefined();
+    expect(rare).toBeDefined();
+    expect(everywhere).toBeLessThan(rare ?? 0);
+  });
+
+  it('down-weights the shared common word when the embedder uses it', async () => {
+    const a = 'summarize the quarterly report';
+    const b = 'translate the quarterly memo';
+    const plain = await similarity(new LexicalEmbedder(), a, b);
+    const weighted = await similarity(new LexicalEmbedder({ idf: fitIdf(corpus) }), a, b);
+    expect(weighted).toBeLessThan(plain);
+  });
+
+  it('keeps unit length with IDF on, also for features it never saw', async () => {
+    const [v] = await embedAll(new LexicalEmbedder({ idf: fitIdf(corpus) }), ['completely novel wording']);
+    expect(norm(v ?? new Float32Array())).toBeCloseTo(1, 5);
   });
 });

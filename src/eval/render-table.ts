@@ -1,0 +1,97 @@
+import type { CurvePoint, GroupReport, PolicyReport } from './report.js';
+
+/** Plain-text tables for the terminal; `curves` adds each policy's sweep (the JSON always has it). */
+export function renderGroup(g: GroupReport, options: { curves: boolean } = { curves: true }): string {
+  const lines = [`== ${g.group}: ${g.rows} prompts routed ==`];
+  lines.push(...table(['model', 'quality', '$/query', ''], baselineRows(g)));
+  lines.push(`zero router (mixing single models along their hull): AIQ ${num(g.zeroRouterAiq)}`);
+  if (g.bestPerGroup) {
+    const picks = Object.entries(g.bestPerGroup.models).map(([group, m]) => `${group} → ${shortModel(m)}`).join(', ');
+    lines.push(`best model per group (perfect task-level routing): ${q(g.bestPerGroup.quality)} at ${pct(g.bestPerGroup.costShare)} of the best single model's cost (${picks})`);
+  }
+  for (const p of g.policies) lines.push('', ...renderPolicy(p, g, options.curves));
+  return lines.join('\n');
+}
+
+function baselineRows(g: GroupReport): string[][] {
+  const models = [...g.perModel].sort((a, b) => b.quality - a.quality || a.cost - b.cost);
+  const tag = (m: string) => [m === g.bestSingle.model ? 'best single' : '', m === g.cheapest.model ? 'cheapest' : '', m === g.strongModel ? 'strong' : '']
+    .filter((t) => t !== '')
+    .join(', ');
+  return [
+    ...models.map((m) => [m.model, q(m.quality), usd(m.cost), tag(m.model)]),
+    ['random (uniform, expected)', q(g.random.quality), usd(g.random.cost), ''],
+    ['oracle (best score, cheapest)', q(g.oracle.quality), usd(g.oracle.cost), ''],
+  ];
+}
+
+function renderPolicy(p: PolicyReport, g: GroupReport, curves: boolean): string[] {
+  const head = [
+    `policy ${p.policy}: ${pct(p.uncoveredShare)} uncovered (to the default model)`,
+    `AIQ ${num(p.aiq)}`,
+    `cost at parity with ${g.bestSingle.model} ${p.costAtParity === null ? 'never reached' : pct(p.costAtParity)}`,
+    `quality at 50% of its cost ${p.qualityAtHalfCost === null ? 'unreachable' : q(p.qualityAtHalfCost)}`,
+  ].join(' | ');
+  const lines = [head];
+  if (p.apgr !== null) {
+    lines.push(
+      `  APGR ${num(p.apgr)} | CPT(95%) ${share(p.cpt95)} strong calls (PGR ≥ 0.95)` +
+        ` | 95% of strong quality at ${share(p.strongCallsAt95PctQuality)} strong calls, cost saving ${share(p.costSavingsAt95PctQuality)}`,
+    );
+  }
+  if (!curves) return lines;
+  const headers = ['costWeight', 'quality', '$/query', 'predicted', ...(p.apgr !== null ? ['strong'] : []), 'calls'];
+  lines.push(...table(headers, p.curve.map((c) => curveRow(c, p.apgr !== null))).map((l) => `  ${l}`));
+  return lines;
+}
+
+function curveRow(c: CurvePoint, twoModel: boolean): string[] {
+  const top = Object.entries(c.modelShare)
+    .slice(0, 3)
+    .map(([m, s]) => `${shortModel(m)} ${pct(s)}`)
+    .join(', ');
+  return [String(c.costWeight), q(c.quality), usd(c.cost), q(c.predictedQuality), ...(twoModel ? [pct(c.strongShare ?? 0)] : []), top];
+}
+
+/** One line per group and policy: the figures to compare at a glance. */
+export function renderSummary(groups: readonly GroupReport[]): string {
+  const rows = groups.flatMap((g) =>
+    g.policies.map((p) => [
+      g.group,
+      p.policy,
+      pct(p.uncoveredShare),
+      `${q(g.bestSingle.quality)} @ ${usd(g.bestSingle.cost)}`,
+      q(Math.max(...p.curve.map((c) => c.quality))),
+      p.costAtParity === null ? 'never' : pct(p.costAtParity),
+      p.qualityAtHalfCost === null ? '-' : q(p.qualityAtHalfCost),
+      num(p.aiq),
+      num(g.zeroRouterAiq),
+      p.apgr === null ? '-' : num(p.apgr),
+      p.cpt95 === null ? '-' : pct(p.cpt95),
+      p.strongCallsAt95PctQuality === null ? '-' : pct(p.strongCallsAt95PctQuality),
+    ]),
+  );
+  const headers = ['group', 'policy', 'uncovered', 'best single q @ $', 'router max q', 'cost@parity', 'q@50%cost', 'AIQ', 'AIQ zero', 'APGR', 'CPT(95%)', 'calls@95%q'];
+  return table(headers, rows).join('\n');
+}
+
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+}
+
+function shortModel(id: string): string {
+  const slash = id.lastIndexOf('/');
+  return slash >= 0 ? id.slice(slash + 1) : id;
+}
+
+const q = (x: number) => x.toFixed(3);
+const num = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const share = (x: number | null) => (x === null ? 'never' : pct(x));
+
+/** Costs span 1e-5 to 1e-2 USD: three significant digits keep them comparable. */
+function usd(x: number): string {
+  return x === 0 ? '0' : x.toPrecision(3);
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { LexicalEmbedder } from '../embedding/lexical-embedder.js';
+import { silentLogger } from '../shared/logger.js';
+import { renderHtml, renderSvg } from './plot.js';
+import { renderGroup, renderSummary } from './render-table.js';
+import { runEval } from './run-eval.js';
+import type { EvalDataset, EvalRow } from './types.js';
+
+const NAMES = ['Anna', 'Bruno', 'Chen', 'Dara', 'Emil', 'Fatima', 'Goran', 'Hana', 'Ivo', 'Jun', 'Kira', 'Luis'];
+
+/*
+ * A toy routing set with an obvious answer: arithmetic word problems only the dear model solves,
+ * greetings both models handle. A router that learns this sends greetings to the cheap model and
+ * keeps the best single model's quality (1.0) at about half its cost.
+ */
+function toyDataset(): EvalDataset {
+  const rows: EvalRow[] = NAMES.flatMap((name, i) => [
+    { prompt: `Compute the sum of ${i + 3} and ${i + 7} apples that ${name} picked`, outcomes: { cheap: 0, dear: 1 }, group: 'math' },
+    { prompt: `Say a friendly hello to ${name} and wish a nice day`, outcomes: { cheap: 1, dear: 1 }, group: 'chat' },
+  ]);
+  return {
+    name: 'toy',
+    rows,
+    models: ['cheap', 'dear'],
+    perCallCost: { cheap: 0.001, dear: 0.01 },
+    strongModel: 'dear',
+    costNote: 'toy costs',
+    notes: [],
+  };
+}
+
+describe('runEval (real SQLite, HNSW and router, lexical embedder)', () => {
+  it('replays a dataset with cross-validation and reports baselines, curves and metrics', async () => {
+    const report = await runEval(
+      toyDataset(),
+      { folds: 2, seed: 1, costWeights: [0, 0.2, 0.5, 2], policies: ['knn-winrate', 'knn-success'], scheme: 'success', routing: { minSupport: 0 } },
+      { embedder: new LexicalEmbedder({ dims: 256 }), logger: silentLogger() },
+    );
+    expect(report.sizes).toEqual({ rows: 24, test: 24, routed: 24, unscored: 0 });
+    expect(report.folds).toHaveLength(2);
+    expect(report.groups.map((g) => g.group)).toEqual(['all', 'chat', 'math']);
+    const all = report.groups[0];
+    if (!all) throw new Error('no report for all');
+    expect(all.bestSingle).toMatchObject({ model: 'dear', quality: 1 });
+    expect(all.bestSingle.cost).toBeCloseTo(0.01, 12);
+    expect(all.cheapest).toMatchObject({ model: 'cheap', quality: 0.5 });
+    // Oracle: greetings at $0.001, arithmetic at $0.01, all correct.
+    expect(all.oracle.quality).toBe(1);
+    expect(all.oracle.cost).toBeCloseTo(0.0055, 12);
+    expect(all.bestPerGroup).toMatchObject({ quality: 1, models: { chat: 'cheap', math: 'dear' } });
+    for (const p of all.policies) {
+      expect(p.curve.map((c) => c.costWeight)).toEqual([0, 0.2, 0.5, 2]);
+      // Greetings go to the cheap model once cost matters, arithmetic stays with the dear one.
+      expect(p.costAtParity).not.toBeNull();
+      expect(p.costAtParity ?? 1).toBeLessThan(0.7);
+      expect(p.apgr).toBeGreaterThan(0.5);
+      expect(p.cpt95).not.toBeNull();
+    }
+    expect(JSON.parse(JSON.stringify(report))).toMatchObject({ dataset: 'toy', scheme: 'success' });
+
+    const svg = renderSvg('toy', report.groups);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    // Per group: one hull per policy and the zero router's.
+    expect(svg.match(/<polyline /g)).toHaveLength(3 * report.groups.length);
+    expect(svg).toContain('>oracle</text>');
+    expect(renderHtml('toy', report.groups)).toContain('<body><svg');
+    expect(renderGroup(all)).toContain('oracle (best score, cheapest)');
+    expect(renderSummary(report.groups).split('\n')).toHaveLength(2 + 2 * report.groups.length);
+  });
+});

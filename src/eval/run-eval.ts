@@ -1,0 +1,173 @@
+import { parseConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
+import type { PolicyName } from '../routing/policies/registry.js';
+import type { Logger } from '../shared/logger.js';
+import type { ScoredRow } from './baselines.js';
+import { CachingEmbedder } from './caching-embedder.js';
+import { catalogFor, costOf, meanCosts } from './costs.js';
+import { planFolds, type FoldPlan } from './folds.js';
+import type { RecordScheme } from './records.js';
+import { replay, type FoldSummary, type ReplayOptions, type ReplayResult } from './replay.js';
+import { groupReport, type GroupReport } from './report.js';
+import type { EvalDataset, EvalRow } from './types.js';
+import { cacheFile, loadVectors, saveVectors } from './vector-cache.js';
+import { AppError } from '../shared/errors.js';
+
+export interface EvalSettings {
+  readonly folds: number;
+  readonly seed: number;
+  readonly costWeights: readonly number[];
+  readonly policies: readonly PolicyName[];
+  readonly scheme: RecordScheme;
+  /** Neighbours per decision; the router's default when absent. */
+  readonly k?: number;
+  readonly defaultModel?: string;
+  /** Keep only these groups. */
+  readonly groups?: readonly string[];
+  /** Router settings to override (e.g. minSupport); the service's defaults otherwise. */
+  readonly routing?: Readonly<Record<string, number>>;
+}
+
+export interface EvalReport {
+  readonly dataset: string;
+  readonly costNote: string;
+  readonly notes: readonly string[];
+  readonly embedder: string;
+  readonly scheme: RecordScheme;
+  readonly policies: readonly PolicyName[];
+  readonly costWeights: readonly number[];
+  readonly evaluation: string;
+  /** The router settings every fold ran with (defaultModel is per fold). */
+  readonly router: Readonly<Record<string, number | string>>;
+  /** Rows read, rows tested (each once), rows routed and scored, test rows left out for unknown outcomes. */
+  readonly sizes: { readonly rows: number; readonly test: number; readonly routed: number; readonly unscored: number };
+  readonly folds: readonly FoldSummary[];
+  readonly groups: readonly GroupReport[];
+  readonly seconds: { readonly embed: number; readonly replay: number };
+}
+
+export interface EvalDeps {
+  readonly embedder: Embedder;
+  /** Keep model vectors here between runs (one file per embedder fingerprint); lexical ones are cheap and never kept. */
+  readonly cacheDir?: string;
+  readonly logger: Logger;
+  readonly onProgress?: (message: string) => void;
+}
+
+/** Replays a dataset through the router and reports the cost–quality trade-off per group. */
+export async function runEval(dataset: EvalDataset, settings: EvalSettings, deps: EvalDeps): Promise<EvalReport> {
+  const rows = settings.groups ? dataset.rows.filter((r) => settings.groups?.includes(r.group ?? '')) : dataset.rows;
+  if (rows.length === 0) throw new AppError('VALIDATION_FAILED', 'no rows left to evaluate (check --groups)');
+  const plan = planFolds(rows, { k: settings.folds, seed: settings.seed });
+  const catalog = catalogFor(dataset.models, meanCosts(dataset, rows));
+  const configFor = (dataDir: string, defaultModel: string) => foldConfig({ dataDir, defaultModel, catalog, k: settings.k, routing: settings.routing ?? {} });
+  const embedder = new CachingEmbedder(deps.embedder, { onProgress: (done, total) => deps.onProgress?.(`embedded ${done}/${total} prompts`) });
+  const t0 = performance.now();
+  await embedAll(embedder, rows, deps.cacheDir);
+  const t1 = performance.now();
+  const result = await replay(replayOptions({ dataset, rows, plan, settings, embedder, configFor, deps }));
+  const t2 = performance.now();
+  return {
+    dataset: dataset.name,
+    costNote: dataset.costNote,
+    notes: dataset.notes,
+    embedder: fingerprintKey(deps.embedder.fingerprint),
+    scheme: settings.scheme,
+    policies: settings.policies,
+    costWeights: settings.costWeights,
+    router: routerSettings(configFor('.', 'per-fold')),
+    evaluation: plan.mode === 'split' ? 'the dataset’s train/test split' : `${plan.k}-fold cross-validation (seed ${settings.seed}, stratified by group)`,
+    sizes: sizes(result, rows.length, new Set(plan.folds.flatMap((f) => f.test))),
+    folds: result.folds,
+    groups: groupReports({ dataset, rows, result, costWeights: settings.costWeights }),
+    seconds: { embed: (t1 - t0) / 1000, replay: (t2 - t1) / 1000 },
+  };
+}
+
+function replayOptions(o: {
+  dataset: EvalDataset;
+  rows: readonly EvalRow[];
+  plan: FoldPlan;
+  settings: EvalSettings;
+  embedder: CachingEmbedder;
+  configFor: ReplayOptions['configFor'];
+  deps: EvalDeps;
+}): ReplayOptions {
+  const { dataset, settings, plan, deps } = o;
+  return {
+    rows: o.rows,
+    models: dataset.models,
+    folds: plan.folds,
+    scorable: (row) => dataset.models.every((m) => row.outcomes[m] !== undefined),
+    embedder: o.embedder,
+    configFor: o.configFor,
+    costWeights: settings.costWeights,
+    policies: settings.policies,
+    scheme: settings.scheme,
+    ...(settings.defaultModel !== undefined ? { defaultModel: settings.defaultModel } : {}),
+    logger: deps.logger,
+    onFold: (f) => deps.onProgress?.(`fold ${f.fold + 1}/${plan.folds.length}: ${f.references} references, ${f.routed} routed, ${f.seconds.toFixed(1)} s`),
+  };
+}
+
+/** Embeds every prompt once, reading and then updating the on-disk cache when one is given. */
+async function embedAll(embedder: CachingEmbedder, rows: readonly EvalRow[], cacheDir: string | undefined): Promise<void> {
+  const { fingerprint } = embedder;
+  const file = cacheDir !== undefined && fingerprint.backend !== 'lexical' ? cacheFile(cacheDir, fingerprint) : undefined;
+  if (file) embedder.preload(loadVectors(file, fingerprint.dims));
+  await embedder.embed(rows.map((r) => r.prompt));
+  if (file && embedder.newlyEmbedded > 0) saveVectors(file, fingerprint.dims, embedder.vectors);
+}
+
+/** One fold's router config: temp data dir, the dataset's catalog, nothing seeded or logged. */
+function foldConfig(o: { dataDir: string; defaultModel: string; catalog: Config['catalog']; k: number | undefined; routing: Readonly<Record<string, number>> }): Config {
+  const routing = { ...o.routing, defaultModel: o.defaultModel, ...(o.k !== undefined ? { k: o.k } : {}) };
+  return parseConfig({ dataDir: o.dataDir, seedOnEmpty: false, log: { level: 'silent' }, routing, catalog: o.catalog }, 'eval');
+}
+
+function routerSettings(config: Config): Record<string, number | string> {
+  const { k, priorStrength, similarityPower, minSupport, coverageThreshold, calibrationPercentile } = config.routing;
+  return { k, priorStrength, similarityPower, minSupport, coverageThreshold, calibrationPercentile };
+}
+
+function sizes(result: ReplayResult, rows: number, testRows: ReadonlySet<number>): EvalReport['sizes'] {
+  const routed = routedRows(result).length;
+  return { rows, test: testRows.size, routed, unscored: testRows.size - routed };
+}
+
+function routedRows(result: ReplayResult): number[] {
+  const first = result.runs[0]?.choice[0];
+  if (!first) return [];
+  const out: number[] = [];
+  first.forEach((model, i) => {
+    if (model >= 0) out.push(i);
+  });
+  return out;
+}
+
+function groupReports(input: { dataset: EvalDataset; rows: readonly EvalRow[]; result: ReplayResult; costWeights: readonly number[] }): GroupReport[] {
+  const { dataset, rows, result } = input;
+  const routed = routedRows(result);
+  const scored = new Map<number, ScoredRow>();
+  for (const i of routed) {
+    const row = rows[i];
+    if (!row) continue;
+    const outcomes = new Map(dataset.models.map((m) => [m, row.outcomes[m] ?? 0]));
+    scored.set(i, { outcomes, costs: new Map(dataset.models.map((m) => [m, costOf(dataset, row, m)])) });
+  }
+  const groups = [...new Set(routed.map((i) => rows[i]?.group ?? ''))].sort();
+  const sets = [{ group: 'all', rowIndices: routed }, ...(groups.length > 1 ? groups.map((g) => ({ group: g, rowIndices: routed.filter((i) => rows[i]?.group === g) })) : [])];
+  const byGroup = new Map(groups.map((g) => [g, routed.filter((i) => rows[i]?.group === g)]));
+  return sets.map((s) =>
+    groupReport({
+      ...s,
+      ...(s.group === 'all' ? { groups: byGroup } : {}),
+      scored,
+      models: dataset.models,
+      costWeights: input.costWeights,
+      runs: result.runs,
+      ...(dataset.strongModel !== undefined ? { strongModel: dataset.strongModel } : {}),
+    }),
+  );
+}

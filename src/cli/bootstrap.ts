@@ -168,6 +168,8 @@ export function appDepsOf(deps: Deps, logger: Logger = deps.logger.child({ modul
       return deps.config.routing.defaultModel;
     },
     maxBodyBytes: deps.config.server.maxBodyBytes,
+    rateLimitPerMinute: deps.config.server.rateLimitPerMinute,
+    corsOrigins: deps.config.server.corsOrigins,
     logger,
     metrics: deps.metrics,
     includePrompts: deps.config.log.includePrompts,

@@ -30,10 +30,14 @@ const ServerSchema = z.object({
   host: z.string().default('127.0.0.1'),
   port: num.pipe(z.number().int().min(0).max(65535)).default(8787),
   maxBodyBytes: num.pipe(z.number().int().positive()).default(256_000),
+  /** Requests per minute per caller (API key, else client address) on the public endpoints; 0 = off. */
+  rateLimitPerMinute: num.pipe(z.number().int().min(0)).default(0),
+  /** Origins allowed to call from a browser; empty = no CORS headers at all (the default). */
+  corsOrigins: z.array(z.string().min(1)).default([]),
 });
 
 const EmbeddingSchema = z.object({
-  /** auto: the transformers model if it loads, else lexical (with a warning). */
+  /** auto: a transformers model if it loads, else the bundled USE Lite, else lexical (with one warning saying why). */
   backend: z.enum(['auto', 'transformers', 'use-lite', 'lexical']).default('auto'),
   modelId: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
   /** A folder holding `<modelId>/` subfolders with config.json, tokenizer.json and onnx/model.onnx. */

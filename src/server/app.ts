@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
+import type { Context } from 'hono';
 import type { CatalogModel } from '../config/schema.js';
 import type { Embedder } from '../embedding/embedder.js';
 import type { ReferenceIndex } from '../routing/reference-index.js';
@@ -16,6 +18,7 @@ import { docsPage, openApiDocument } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
 import type { AppEnv } from './env.js';
+import { rateLimit } from './middleware/rate-limit.js';
 import { wideEvent } from './middleware/wide-event.js';
 import { notFound, onError } from './problem.js';
 import { healthRoutes } from './routes/health.js';
@@ -39,6 +42,8 @@ export interface AppDeps {
   readonly catalog: readonly CatalogModel[];
   readonly defaultModel: string;
   readonly maxBodyBytes: number;
+  readonly rateLimitPerMinute: number;
+  readonly corsOrigins: readonly string[];
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Log and store prompts in clear (off by default: a hash is logged instead). */
@@ -64,6 +69,9 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>()
     .use(requestId())
     .use(wideEvent(deps.logger))
+    // CORS only when origins are configured: by default a browser page cannot call the router.
+    .use('*', deps.corsOrigins.length > 0 ? cors({ origin: [...deps.corsOrigins] }) : async (_c, next) => next())
+    .use('/v1/*', deps.rateLimitPerMinute > 0 ? rateLimit(deps.rateLimitPerMinute, clientAddress) : async (_c, next) => next())
     .use(
       bodyLimit({
         maxSize: deps.maxBodyBytes,
@@ -89,4 +97,17 @@ export function createApp(deps: AppDeps) {
     .get('/docs', (c) => c.html(docsPage(doc)));
   // Without a token the admin endpoints do not exist at all (404), rather than answering 401.
   return deps.admin.token === undefined ? app : app.route('/v1/admin', adminRoutes(deps, deps.admin.token));
+}
+
+/** The peer address from @hono/node-server's incoming request, when there is one (not in app.request tests). */
+function clientAddress(c: Context<AppEnv>): string {
+  const env: unknown = c.env;
+  if (typeof env === 'object' && env !== null && 'incoming' in env) {
+    const incoming = env.incoming;
+    if (typeof incoming === 'object' && incoming !== null && 'socket' in incoming) {
+      const socket = incoming.socket;
+      if (typeof socket === 'object' && socket !== null && 'remoteAddress' in socket && typeof socket.remoteAddress === 'string') return socket.remoteAddress;
+    }
+  }
+  return 'unknown';
 }

@@ -3,6 +3,7 @@ import { createConfigReloader } from './config-reload.js';
 import { AppError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { bootstrap } from './bootstrap.js';
+import { COVERAGE_HELP, parseCoverageArgs, runCoverage } from './commands/coverage.js';
 import { parseSeedArgs, runSeed, SEED_HELP } from './commands/seed.js';
 import { runServe } from './commands/serve.js';
 import { progressReporter } from './progress.js';
@@ -14,6 +15,7 @@ Usage: tsx src/cli/main.ts <command> [options]   (npm start, npm run seed -- ...
 Commands:
   serve   start the HTTP service (seeds the bundled reference sets when the database is empty)
   seed    load reference sets into SQLite and the index (see: npm run seed -- --help)
+  coverage  report uncovered traffic as candidate intents (see: npm run coverage -- --help)
 
 Environment: PORT, ROUTER_DATA_DIR, ROUTER_CONFIG, ROUTER_<SECTION>__<KEY> (see README).
 `;
@@ -26,6 +28,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'seed' && parseSeedArgs(rest).help) {
     process.stdout.write(SEED_HELP);
+    return 0;
+  }
+  if (command === 'coverage' && parseCoverageArgs(rest).help) {
+    process.stdout.write(COVERAGE_HELP);
     return 0;
   }
   // Only the composition root reads the environment.
@@ -46,6 +52,20 @@ async function main(argv: readonly string[]): Promise<number> {
       const deps = await bootstrap({ ...config, seedOnEmpty: false }, logger, { onProgress: progressReporter('embedding') });
       try {
         return await runSeed(deps, args, (line) => process.stdout.write(`${line}\n`));
+      } finally {
+        deps.close();
+      }
+    }
+    case 'coverage': {
+      const args = parseCoverageArgs(rest);
+      const deps = await bootstrap(config, logger, { onProgress: progressReporter('embedding references') });
+      try {
+        return await runCoverage(deps, args, {
+          write: (text) => process.stdout.write(text),
+          note: (line) => process.stderr.write(`${line}\n`),
+          now: () => new Date(),
+          onProgress: progressReporter('embedding prompts'),
+        });
       } finally {
         deps.close();
       }

@@ -24,6 +24,7 @@ import { notFound, onError } from './problem.js';
 import { healthRoutes } from './routes/health.js';
 import type { ChatProxy } from '../proxy/chat-proxy.js';
 import { chatRoutes } from './routes/chat.js';
+import { coverageRoutes } from './routes/coverage.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { modelRoutes } from './routes/models.js';
 import { outcomeRoutes } from './routes/outcomes.js';
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps) {
     .route('/v1', decisionRoutes(deps))
     .route('/v1', modelRoutes(deps))
     .route('/v1', chatRoutes(deps))
+    .route('/v1', coverageRoutes(deps))
     .route('/', healthRoutes(deps))
     .get('/metrics', async (c) => {
       deps.metrics.indexSize.set(deps.index.size);

@@ -19,6 +19,24 @@ export interface StoredDecision {
   readonly scores: unknown;
 }
 
+/** A decision as the coverage report reads it: no scores or fallbacks, with the prompt's vector. */
+export interface ListedDecision {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly promptHash: string;
+  readonly promptText: string | null;
+  readonly covered: boolean;
+  readonly topSimilarity: number | null;
+  readonly intent: string | null;
+  readonly neighborIds: readonly number[];
+  readonly neighborSimilarities: readonly number[];
+  readonly vector: Float32Array | null;
+}
+
+type ListedRow = Pick<DecisionRow, 'id' | 'created_at' | 'prompt_hash' | 'prompt_text' | 'covered' | 'top_similarity' | 'intent' | 'neighbor_ids' | 'neighbor_sims'> & {
+  vector: Buffer | null;
+};
+
 interface DecisionRow {
   id: string;
   created_at: string;
@@ -42,6 +60,7 @@ export class SqliteDecisionStore {
   private readonly getStmt;
   private readonly vectorStmt;
   private readonly contextStmt;
+  private readonly listStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -55,6 +74,28 @@ export class SqliteDecisionStore {
       'SELECT prompt_hash, prompt_text, intent, neighbor_ids, neighbor_sims, vector FROM decisions WHERE id = ?',
     );
     this.vectorStmt = db.prepare<[string], { vector: Buffer | null }>('SELECT vector FROM decisions WHERE id = ?');
+    // The newest `limit` rows in the window, so a report over a long window stays bounded.
+    this.listStmt = db.prepare<[string, string, number], ListedRow>(
+      `SELECT id, created_at, prompt_hash, prompt_text, covered, top_similarity, intent, neighbor_ids, neighbor_sims, vector
+       FROM decisions WHERE created_at >= ? AND created_at <= ? ORDER BY created_at DESC LIMIT ?`,
+    );
+  }
+
+  /** Decisions in [since, until] (ISO times), oldest first, at most the newest `limit` of them (default 50,000). */
+  list(options: { since?: string; until?: string; limit?: number } = {}): ListedDecision[] {
+    const rows = this.listStmt.all(options.since ?? '', options.until ?? '\uffff', options.limit ?? 50_000);
+    return rows.reverse().map((r) => ({
+      id: r.id,
+      createdAt: r.created_at,
+      promptHash: r.prompt_hash,
+      promptText: r.prompt_text,
+      covered: r.covered === 1,
+      topSimilarity: r.top_similarity,
+      intent: r.intent,
+      neighborIds: JSON.parse(r.neighbor_ids) as number[],
+      neighborSimilarities: JSON.parse(r.neighbor_sims) as number[],
+      vector: r.vector ? blobToVector(r.vector) : null,
+    }));
   }
 
   /** The prompt's vector is kept so the coverage report can cluster uncovered traffic without the text. */

@@ -1,0 +1,78 @@
+import type { CandidateIntent, CoverageReport, IntentStats, ModelCell, Representative } from '../report-schema.js';
+
+/** Shared wording and number formats, so the table, Markdown and HTML say the same thing. */
+
+export function pct(x: number | null, digits = 1): string {
+  return x === null ? '—' : `${(x * 100).toFixed(digits)}%`;
+}
+
+export function sim(x: number | null): string {
+  return x === null ? '—' : x.toFixed(2);
+}
+
+export function int(x: number): string {
+  return x.toLocaleString('en-US');
+}
+
+export function windowLine(r: CoverageReport): string {
+  const since = r.window.since === null ? 'the first decision' : r.window.since.slice(0, 10);
+  return `${since} → ${r.window.until.slice(0, 10)} (UTC)`;
+}
+
+export function settingsLine(r: CoverageReport): string {
+  return `coverage threshold ${sim(r.coverageThreshold)} · cluster cut-off ${sim(r.clusterCutoff)} (average linkage) · min cluster ${r.minCluster}`;
+}
+
+export function totalsLine(r: CoverageReport): string {
+  const t = r.totals;
+  if (t.decisions === 0) return 'no decisions in this window';
+  const parts = [
+    `${int(t.decisions)} decisions`,
+    `covered ${int(t.covered)} (${pct(t.coveredRate)})`,
+    `uncovered ${int(t.uncovered)}: ${int(t.clustered)} in ${r.candidates.length} candidate intent${r.candidates.length === 1 ? '' : 's'}, ${int(t.scattered)} scattered`,
+  ];
+  if (t.uncoveredWithoutVector > 0) parts.push(`${int(t.uncoveredWithoutVector)} without a vector`);
+  if (t.clusteredSample < t.clustered + t.scattered) parts.push(`clustered on a sample of ${int(t.clusteredSample)}`);
+  return parts.join(' · ');
+}
+
+/** The prompt, or its hash when only the hash was kept. */
+export function representativeText(rep: Representative, maxChars = 100): string {
+  if (rep.text === null) return `#${rep.promptHash} (text not kept)`;
+  const oneLine = rep.text.replace(/\s+/g, ' ').trim();
+  return `"${oneLine.length > maxChars ? `${oneLine.slice(0, maxChars - 1)}…` : oneLine}"`;
+}
+
+export function candidateName(c: CandidateIntent): string {
+  return c.name ?? '(unnamed: text not kept)';
+}
+
+export function nearestText(c: CandidateIntent): string {
+  const n = c.nearestIntent;
+  return n === null ? '—' : `${n.intent} (sim ${sim(n.similarity)}, ${pct(n.agreement, 0)} of members)`;
+}
+
+export function cellText(c: ModelCell): string {
+  return `${c.trials < 10 ? c.trials.toFixed(1) : c.trials.toFixed(0)}/${c.winRate === null ? '—' : c.winRate.toFixed(2)}${c.sparse ? '*' : ''}`;
+}
+
+export function basisText(i: IntentStats): string {
+  return i.basis === 'traffic' ? 'traffic' : 'refs';
+}
+
+export function intentFlags(i: IntentStats): string {
+  const flags: string[] = [];
+  if (i.oneSided) flags.push('one-sided');
+  if (i.sparseModels.length > 0) flags.push(`sparse: ${i.sparseModels.length === i.models.length && i.models.length > 1 ? 'all models' : i.sparseModels.join(', ')}`);
+  if (i.references === 0) flags.push('no references');
+  return flags.join('; ');
+}
+
+/** Model ids in the order the first intent lists them (every intent lists the same models). */
+export function modelsOf(r: CoverageReport): string[] {
+  return r.intents[0]?.models.map((m) => m.model) ?? [];
+}
+
+export function cellLegend(r: CoverageReport): string {
+  return `cells: trials / win rate per model; basis "traffic": similarity-weighted trials per covered request; basis "refs": no covered traffic, total trials on the intent's references; * = sparse (fewer than ${r.sparseTrials} trials)`;
+}

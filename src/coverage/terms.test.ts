@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { distinctiveTerms, nameFromTerms, tokenize } from './terms.js';
+
+describe('distinctive terms', () => {
+  it('drops function words and request boilerplate', () => {
+    expect(tokenize("Please tell me how I can renew my passport, it's urgent")).toEqual(['renew', 'passport', 'urgent']);
+  });
+
+  it('ranks what a class says more than the others, not what everyone says', () => {
+    const [passport, card] = distinctiveTerms([
+      { texts: ['How do I renew my passport', 'Passport renewal fees please', 'Where to renew an expired passport'] },
+      { texts: ['My card was declined', 'Why was my card declined at the shop', 'Card declined online, what now'] },
+      { texts: ['Write a function to renew a token', 'Help me write a function'] },
+    ]);
+    expect(passport?.[0]?.term).toBe('passport');
+    expect(card?.map((t) => t.term)).toContain('card declined');
+    expect(nameFromTerms(card ?? [])).toMatch(/^card_declined/);
+  });
+
+  it('needs a term in two texts of the class before it can name it', () => {
+    const [only] = distinctiveTerms([{ texts: ['zebra crossing rules', 'traffic rules for cyclists'] }]);
+    expect(only?.map((t) => t.term)).toEqual(['rules']);
+    expect(nameFromTerms([])).toBeNull();
+  });
+});

@@ -1,0 +1,68 @@
+import type { WinRecord } from '../store/types.js';
+
+/** One stored routing decision, as the analysis needs it. */
+export interface TrafficItem {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly promptHash: string;
+  /** null when the text was not kept (the default); only the hash is known then. */
+  readonly text: string | null;
+  readonly covered: boolean;
+  readonly topSimilarity: number | null;
+  /** The router's similarity-weighted vote over the neighbours' intents. */
+  readonly intent: string | null;
+  readonly neighborIds: readonly number[];
+  readonly neighborSimilarities: readonly number[];
+  readonly vector: Float32Array | null;
+}
+
+export interface ReferenceItem {
+  readonly id: number;
+  readonly text: string;
+  readonly intent: string | null;
+  readonly vector: Float32Array | null;
+  readonly records: ReadonlyMap<string, WinRecord>;
+}
+
+/** Everything the analysis reads; collected from the stores by `collectCoverageInput`. */
+export interface CoverageInput {
+  readonly decisions: readonly TrafficItem[];
+  readonly references: readonly ReferenceItem[];
+  /** The threshold in force when the report is made (decisions carry their own `covered`). */
+  readonly coverageThreshold: number;
+  /** Neighbour weight = max(0, similarity)^power, as the policy weighs evidence. */
+  readonly similarityPower: number;
+  /** Models to report per intent (the catalog); defaults to every model with a record. */
+  readonly models?: readonly string[];
+  readonly embedder: string | null;
+  readonly window: { readonly since: string | null; readonly until: string };
+}
+
+export interface CoverageOptions {
+  /** Smallest cluster reported as a candidate intent. */
+  readonly minCluster: number;
+  /** Average-linkage cosine cut-off, or 'auto' (fitted to how tight the known intents are). */
+  readonly clusterCutoff: 'auto' | number;
+  /** With 'auto': the percentile, over known intents, of their mean within-intent similarity. */
+  readonly cutoffPercentile: number;
+  /** A (intent, model) cell with fewer similarity-weighted trials than this is flagged sparse. */
+  readonly sparseTrials: number;
+  readonly representatives: number;
+  /** At most this many uncovered prompts are clustered; the rest join their nearest cluster. */
+  readonly maxClusterPoints: number;
+  readonly bucket: 'auto' | 'day' | 'week';
+  /** Add the 2-D projection (for the HTML page). */
+  readonly map: boolean;
+  readonly generatedAt: string;
+}
+
+export const DEFAULT_COVERAGE_OPTIONS: Omit<CoverageOptions, 'generatedAt'> = {
+  minCluster: 3,
+  clusterCutoff: 'auto',
+  cutoffPercentile: 25,
+  sparseTrials: 4,
+  representatives: 3,
+  maxClusterPoints: 3000,
+  bucket: 'auto',
+  map: false,
+};

@@ -62,6 +62,17 @@ describe('seedReferenceSets', () => {
     expect(deps.references.count()).toBe(10);
   });
 
+  it('--reset with any bad file deletes nothing and writes nothing', async () => {
+    const { deps, setsDir } = await setup();
+    await seedReferenceSets(deps, setsDir);
+    writeFileSync(path.join(setsDir, 'gamma.jsonl'), JSON.stringify({ prompt: 'A new prompt', intent: 'misc' }) + '\n{"prompt": 42}\n');
+    const summary = await seedReferenceSets(deps, setsDir, { reset: true });
+    expect(summary.errors.map((e) => `${path.basename(e.file)}:${e.line}`)).toEqual(['gamma.jsonl:2']);
+    expect(summary).toMatchObject({ sets: 0, inserted: 0, skippedSets: ['alpha', 'beta', 'gamma'] });
+    expect(deps.references.count()).toBe(10);
+    expect(deps.index.size).toBe(10);
+  });
+
   it('refuses a prompt that appears in two files', async () => {
     const { deps, setsDir } = await setup();
     writeFileSync(path.join(setsDir, 'zeta.jsonl'), JSON.stringify({ prompt: 'Hi there,   how is your day going?', intent: 'chat' }) + '\n');

@@ -27,6 +27,7 @@ export interface SeedSummary {
 /**
  * Loads every `*.jsonl` set in `dir`. A set with any bad line is reported (file:line and reason)
  * and not written at all; good sets are upserted by content hash, so a second run changes nothing.
+ * All sets (and a reset) commit in one transaction: a crash leaves the store as it was, or seeded.
  */
 export async function seedReferenceSets(deps: SeedDeps, source: string, options: { reset?: boolean } = {}): Promise<SeedSummary> {
   const start = performance.now();
@@ -35,26 +36,20 @@ export async function seedReferenceSets(deps: SeedDeps, source: string, options:
   const sets = files.map(readSetFile);
   const errors = [...sets.flatMap((s) => s.errors), ...crossSetDuplicates(sets)];
   const badFiles = new Set(errors.map((e) => e.file));
-  const good = sets.filter((s) => !badFiles.has(s.file));
+  // --reset means "exactly what the files say": with any bad file, nothing is deleted or written.
+  const good = options.reset && errors.length > 0 ? [] : sets.filter((s) => !badFiles.has(s.file));
+  const reset = options.reset === true && errors.length === 0;
 
-  if (options.reset) {
-    deps.references.reset();
-    deps.index.rebuild();
-  }
-  const totals = { inserted: 0, updated: 0, unchanged: 0 };
-  for (const set of good) {
-    const written = deps.references.writeSet(set.name, set.file, set.items);
-    totals.inserted += written.inserted;
-    totals.updated += written.updated;
-    totals.unchanged += written.unchanged;
-  }
+  const totals = deps.references.writeSets(good.map((s) => ({ name: s.name, source: s.file, items: s.items })), { reset });
+  // A reset dropped every stored vector with its reference: the index starts over from SQLite.
+  if (reset) deps.index.rebuild();
   const embedded = await deps.index.embedMissing();
-  if (embedded > 0 || options.reset) deps.index.save();
+  if (embedded > 0 || reset) deps.index.save();
   return {
     ...summarise(good),
     ...totals,
     embedded,
-    skippedSets: sets.filter((s) => badFiles.has(s.file)).map((s) => s.name),
+    skippedSets: sets.filter((s) => !good.includes(s)).map((s) => s.name),
     errors,
     seconds: (performance.now() - start) / 1000,
   };

@@ -66,6 +66,22 @@ export class SqliteReferenceStore {
     };
   }
 
+  /**
+   * Writes every given set in one transaction, after deleting all references first when `reset`:
+   * a seed lands whole or not at all, so a crash never leaves a set half written or a reset store empty.
+   */
+  writeSets(sets: readonly { name: string; source: string | null; items: readonly ReferenceInput[] }[], options: { reset?: boolean } = {}): SetWriteSummary {
+    return this.db.transaction(() => {
+      if (options.reset) this.reset();
+      const total: SetWriteSummary = { inserted: 0, updated: 0, unchanged: 0 };
+      for (const set of sets) {
+        const written = this.writeSet(set.name, set.source, set.items);
+        for (const key of ['inserted', 'updated', 'unchanged'] as const) total[key] += written[key];
+      }
+      return total;
+    })();
+  }
+
   /** Writes one whole set in a single transaction: all of it lands, or none. */
   writeSet(name: string, source: string | null, items: readonly ReferenceInput[]): SetWriteSummary {
     return this.db.transaction(() => {

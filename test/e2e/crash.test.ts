@@ -1,43 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
-import { PROJECT_ROOT, tempDir } from '../helpers/test-deps.js';
+import { startService as startCli, type CliProcess } from '../helpers/cli-process.js';
+import { tempDir } from '../helpers/test-deps.js';
 
 const KILL_RUNS = 5;
-const running: ChildProcess[] = [];
+const running: CliProcess[] = [];
 const cleanups: (() => void)[] = [];
 afterEach(() => {
-  for (const child of running.splice(0)) child.kill('SIGKILL');
+  for (const p of running.splice(0)) p.child.kill('SIGKILL');
   cleanups.splice(0).forEach((f) => f());
 });
 
-/** The real service in its own process (lexical embedder, small fixture sets), on a free port. */
-async function startService(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [path.join(PROJECT_ROOT, 'src/cli/main.ts'), 'serve'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env['PATH'],
-      PORT: '0',
-      ROUTER_DATA_DIR: dataDir,
-      ROUTER_REFERENCE_DIR: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets'),
-      ROUTER_EMBEDDING__BACKEND: 'lexical',
-      ROUTER_LOG__LEVEL: 'info',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  running.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      buffer += String(d);
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(buffer);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`service exited early (${code}): ${buffer.slice(-500)}`)));
-  });
-  return { child, url };
+/** The real service in its own process (lexical embedder), on a free port. */
+async function startService(dataDir: string): Promise<CliProcess & { url: string }> {
+  const service = await startCli({ ROUTER_DATA_DIR: dataDir, ROUTER_EMBEDDING__BACKEND: 'lexical' });
+  running.push(service);
+  return service;
 }
 
 async function post(url: string, body: unknown): Promise<Response> {
@@ -50,7 +30,7 @@ describe('crash safety', () => {
     cleanups.push(cleanup);
     const acknowledged = new Set<string>();
     for (let run = 0; run < KILL_RUNS; run++) {
-      const { child, url } = await startService(dir);
+      const { child, url, exited } = await startService(dir);
       const route = await post(`${url}/v1/route`, { prompt: 'Write a Python function that reverses a string' });
       const { decisionId } = (await route.json()) as { decisionId: string };
       // Outcomes stream in until the process is killed at a random moment.
@@ -66,11 +46,15 @@ describe('crash safety', () => {
           }
         }
       });
-      await new Promise((r) => setTimeout(r, 300 + Math.random() * 500));
+      // Kill once this run has had some outcomes acknowledged (the machine may be slow), at a random moment after.
+      const ackedBefore = acknowledged.size;
+      const waitUntil = Date.now() + 20_000;
+      while (acknowledged.size - ackedBefore < 20 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, Math.random() * 400));
       child.kill('SIGKILL');
       stop = true;
       await Promise.all(writers);
-      if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+      await exited;
       if (run === 2) writeFileSync(path.join(dir, 'index.hnsw'), 'garbage after a crash');
     }
     const db = openDatabase(path.join(dir, 'router.sqlite'));

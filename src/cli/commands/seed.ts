@@ -7,12 +7,14 @@ export const SEED_HELP = `Usage: npm run seed -- [options]
 
 Loads every reference set (*.jsonl) in the reference folder into SQLite and the HNSW index.
 Prompts are upserted by content hash, so running it twice changes nothing. A file with any bad
-line is reported as file:line and not written at all; the exit code is then 1.
+line is reported as file:line and not written at all; the exit code is then 1. Everything is
+written in one transaction, so an interrupted seed leaves the database as it was.
 
 Options:
   --dir <folder>     reference set folder (default: referenceDir from config, ./reference-prompts)
   --file <file>      seed this one set file instead of a folder
-  --reset            delete every stored reference prompt and record first (decisions and outcomes are kept)
+  --reset            replace every stored reference prompt and record (decisions and outcomes are kept);
+                     nothing is deleted when any file has a bad line
   --from-db          rebuild records (seed records + learned outcomes) and the index from SQLite alone
   --export <file>    write every reference with its current records, in the seed format, and exit
   -h, --help         show this help

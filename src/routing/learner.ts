@@ -97,7 +97,8 @@ export class Learner {
   }
 
   /** Runs inside the group-commit transaction: everything here lands together or not at all. */
-  private write(report: OutcomeReport, context: Context): { result: LearnResult; deltas: Delta[] } {
+  private write(report: OutcomeReport, decided: Context): { result: LearnResult; deltas: Delta[] } {
+    const context = withoutDeletedNeighbours(decided, this.deps.references);
     const fact: OutcomeFact = { model: report.model, kind: report.kind, value: report.value, opponent: report.opponent ?? null };
     const own = this.ownReference(context);
     const promote = own === null && this.shouldPromote(context);
@@ -143,6 +144,15 @@ export class Learner {
     }
     this.deps.router().applyDeltas(deltas);
   }
+}
+
+/**
+ * A neighbour deleted since the decision was made has no records left to move (a delta naming it
+ * would break the records' foreign key and fail the outcome): the live neighbours share the trial.
+ */
+function withoutDeletedNeighbours(context: Context, references: SqliteReferenceStore): Context {
+  const live = references.references(context.neighbours.map((n) => n.id));
+  return live.size === context.neighbours.length ? context : { ...context, neighbours: context.neighbours.filter((n) => live.has(n.id)) };
 }
 
 function toRow(report: OutcomeReport, hash: string): OutcomeRow {

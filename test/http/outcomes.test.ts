@@ -92,6 +92,21 @@ describe('learning from outcomes', () => {
     expect(decision.evidence.length).toBeGreaterThan(0);
   });
 
+  it('records an outcome whose decision names a reference deleted since, sharing it among the live neighbours', async () => {
+    const s = await start();
+    const d = await s.route(PROMPT);
+    const decision = DecisionResponseSchema.parse(await (await s.app.request(`/v1/decisions/${d.decisionId}`)).json());
+    const gone = decision.evidence[0]?.id ?? 0;
+    // What DELETE /v1/admin/references/:id does, between the route and its outcome.
+    expect(s.deps.references.remove(gone)).toBe(true);
+    s.deps.index.remove(gone);
+    const res = await s.post('/v1/outcomes', { decisionId: d.decisionId, model: 'small', outcome: { success: true } });
+    expect(res.status).toBe(201);
+    const { learnedInto } = OutcomeResponseSchema.parse(await res.json());
+    expect(learnedInto.length).toBeGreaterThan(0);
+    expect(learnedInto).not.toContain(gone);
+  });
+
   it('accepts an outcome that carries the prompt instead of a decision', async () => {
     const s = await start();
     const res = await s.post('/v1/outcomes', { prompt: 'Write a Rust function that sums a vector', model: 'small', outcome: { success: true }, source: 'eval' });

@@ -1,8 +1,9 @@
 import { blendedPricePer1M } from '../config/catalog.js';
+import { effectiveCostWeight, eligibleModels } from './eligibility.js';
 import type { CatalogModel } from '../config/schema.js';
 import { betaSample } from '../shared/random.js';
 import { trials, type WinRecord } from '../store/types.js';
-import type { Decision, DecisionReason, Evidence, ExcludedModel, ModelScore, PolicyInput } from './types.js';
+import type { Decision, DecisionReason, Evidence, ModelScore, PolicyInput } from './types.js';
 
 /** Keeps log-scaled prices finite for free models. */
 const PRICE_EPSILON = 0.01;
@@ -52,23 +53,6 @@ export function neighbourWeight(similarity: number, power: number): number {
   return Math.max(0, similarity) ** power;
 }
 
-function eligibleModels(input: PolicyInput): { eligible: CatalogModel[]; excluded: ExcludedModel[] } {
-  const { catalog, constraints, promptTokens, params } = input;
-  const allowed = constraints.models ? new Set(constraints.models) : undefined;
-  const ruled = new Set(input.rule?.then.exclude ?? []);
-  const eligible: CatalogModel[] = [];
-  const excluded: ExcludedModel[] = [];
-  for (const m of catalog) {
-    const price = blendedPricePer1M(m, promptTokens, params.expectedOutputTokens);
-    if (ruled.has(m.id)) excluded.push({ model: m.id, why: 'excluded_by_rule' });
-    else if (allowed && !allowed.has(m.id)) excluded.push({ model: m.id, why: 'not_allowed' });
-    else if (constraints.maxPricePer1M !== undefined && price > constraints.maxPricePer1M) excluded.push({ model: m.id, why: 'over_max_price' });
-    else if (m.contextWindow < promptTokens + params.expectedOutputTokens) excluded.push({ model: m.id, why: 'context_too_small' });
-    else eligible.push(m);
-  }
-  return { eligible, excluded };
-}
-
 function scoreModel(model: CatalogModel, weights: readonly number[], input: PolicyInput): ModelScore {
   const { evidence, params, modelTotals, catalog, promptTokens } = input;
   let weightedWins = 0;
@@ -101,10 +85,6 @@ function bestByMean(scores: readonly ModelScore[], input: PolicyInput): string {
   return byMean[0]?.model ?? '';
 }
 
-/** An operator's rule outranks the request, which outranks the configured default. */
-function effectiveCostWeight(input: PolicyInput): number {
-  return input.rule?.then.costWeight ?? input.constraints.costWeight ?? input.params.costWeight;
-}
 
 /** A model with no record anywhere is assumed average (0.5), not bad. */
 function globalWinRate(total: WinRecord | undefined): number {

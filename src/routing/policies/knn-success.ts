@@ -3,7 +3,7 @@ import type { CatalogModel } from '../../config/schema.js';
 import { trials, type WinRecord } from '../../store/types.js';
 import { normalCdf } from '../policy.js';
 import type { Decision, DecisionReason, Evidence, ModelScore, PolicyInput } from '../types.js';
-import { effectiveCostWeight, eligibleModels } from './eligibility.js';
+import { effectiveCostWeight, eligibleModels } from '../eligibility.js';
 
 export interface KnnSuccessOptions {
   /**

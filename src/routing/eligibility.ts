@@ -1,11 +1,10 @@
-import { blendedPricePer1M } from '../../config/catalog.js';
-import type { CatalogModel } from '../../config/schema.js';
-import type { ExcludedModel, PolicyInput } from '../types.js';
+import { blendedPricePer1M } from '../config/catalog.js';
+import type { CatalogModel } from '../config/schema.js';
+import type { ExcludedModel, PolicyInput } from './types.js';
 
 /**
- * Which catalog models this request may use, and why the others may not. The same rules as
- * `policy.ts` (rule exclusions, allow-list, price ceiling, context window), kept here because
- * policy.ts does not export its copy; once it does, both policies should share one.
+ * Which catalog models this request may use, and why the others may not: rule exclusions, the
+ * request's allow-list, its price ceiling, and the context window. Every policy starts here.
  */
 export function eligibleModels(input: PolicyInput): { eligible: CatalogModel[]; excluded: ExcludedModel[] } {
   const { catalog, constraints, promptTokens, params } = input;

@@ -34,6 +34,8 @@ const ServerSchema = z.object({
   rateLimitPerMinute: num.pipe(z.number().int().min(0)).default(0),
   /** Origins allowed to call from a browser; empty = no CORS headers at all (the default). */
   corsOrigins: z.array(z.string().min(1)).default([]),
+  /** On SIGTERM/SIGINT, how long in-flight requests may run before their connections are cut. */
+  shutdownDeadlineMs: num.pipe(z.number().int().positive()).default(10_000),
 });
 
 const EmbeddingSchema = z.object({

@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bootstrap } from '../../src/cli/bootstrap.js';
 import { loadConfig } from '../../src/config/load.js';
-import { HnswIndex } from '../../src/index/hnsw-index.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { seededRandom } from '../../src/shared/random.js';
 import { openDatabase, type Db } from '../../src/store/db.js';
 import { spawnCli, type CliProcess } from '../helpers/cli-process.js';
+import { indexFileState, type IndexFileState } from '../helpers/index-file.js';
 import { PROJECT_ROOT, tempDir } from '../helpers/test-deps.js';
 
 /** Where each run's SIGKILL lands: a moment after work starts, or an event the seed reports. */
@@ -81,24 +81,6 @@ function readState(db: Db): SetState {
 
 const keyOf = (state: SetState) => [...state].sort(([a], [b]) => a.localeCompare(b)).map(([n, s]) => `${n}=${s}`).join(' ');
 
-type IndexState = 'missing' | 'current' | 'stale' | 'unreadable';
-
-/** Current = what the next start would load as is; stale or unreadable ones it must rebuild. */
-function indexState(dataDir: string, db: Db): IndexState {
-  const file = path.join(dataDir, 'index.hnsw');
-  if (!existsSync(file)) return 'missing';
-  let sidecar: { dims: number; fingerprint: string; count: number };
-  try {
-    sidecar = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as typeof sidecar;
-  } catch {
-    return 'unreadable';
-  }
-  if (!HnswIndex.load(file, sidecar).ok) return 'unreadable';
-  const generation = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'reference_generation'").get()?.value ?? '0';
-  const withVectors = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM reference_prompts WHERE vector IS NOT NULL').get()?.n;
-  return sidecar.fingerprint.endsWith(`|gen=${generation}`) && sidecar.count === withVectors ? 'current' : 'stale';
-}
-
 describe('crash safety while seeding', () => {
   it(`keeps every reference set absent or complete across ${RUNS.length} SIGKILLs mid-seed, and rebuilds a bad index`, async () => {
     const { dir, cleanup } = tempDir('semroute-seedcrash-');
@@ -125,7 +107,7 @@ describe('crash safety while seeding', () => {
     };
 
     const violations: string[] = [];
-    const indexStates: IndexState[] = [];
+    const indexStates: IndexFileState[] = [];
     const landed: string[] = [];
     let observations = 0;
     let rebuiltOnNextStart = 0;
@@ -182,7 +164,7 @@ describe('crash safety while seeding', () => {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const after = keyOf(readState(db));
       if (!allowed.has(after)) violations.push(`run ${r}: after the kill ${after.slice(0, 200)}`);
-      const state = indexState(dataDir, db);
+      const state = indexFileState(dataDir, db);
       indexStates.push(state);
       mustRebuild = state !== 'current';
     }
@@ -193,7 +175,7 @@ describe('crash safety while seeding', () => {
     const done = seed(['--file', finalFile]);
     expect((await done.exited).code).toBe(0);
     expect(readState(db).get(finalName)).toBe(finalSig);
-    expect(indexState(dataDir, db)).toBe('current');
+    expect(indexFileState(dataDir, db)).toBe('current');
 
     // A truncated index file (a torn write, a full disk) is detected and rebuilt on the next start.
     const indexFile = path.join(dataDir, 'index.hnsw');
@@ -204,13 +186,13 @@ describe('crash safety while seeding', () => {
     const deps = await bootstrap(loadConfig({ env, file: path.join(PROJECT_ROOT, 'router.config.yaml') }), createLogger('info', log));
     deps.close();
     expect(logged).toMatch(/"reason":"unreadable".*rebuilding it from SQLite/);
-    expect(indexState(dataDir, db)).toBe('current');
+    expect(indexFileState(dataDir, db)).toBe('current');
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
 
     const killed = landed.filter((l) => l.includes('killed')).length;
     // Temp files of index saves cut short by a kill (the rename never happened).
     const leftovers = readdirSync(dataDir).filter((f) => f.includes('.tmp-')).length;
-    const count = (s: IndexState) => indexStates.filter((x) => x === s).length;
+    const count = (s: IndexFileState) => indexStates.filter((x) => x === s).length;
     console.log(
       `seed crash test: ${RUNS.length} kill runs (${killed} killed mid-run: ${landed.join(', ')}), ${observations} observations, ` +
         `${violations.length} half-done states; index after kills: ${count('current')} current, ${count('stale')} stale, ` +

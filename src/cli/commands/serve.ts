@@ -2,10 +2,9 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../../server/app.js';
 import { appDepsOf, type Deps } from '../bootstrap.js';
 import type { ConfigReloader } from '../config-reload.js';
+import { shutDown } from '../shutdown.js';
 
-const SHUTDOWN_DEADLINE_MS = 10_000;
-
-/** Serves the app until SIGINT/SIGTERM, then stops accepting, saves the index and closes the database. */
+/** Serves the app until SIGINT/SIGTERM, then shuts down gracefully (see shutdown.ts) and exits. */
 export function runServe(deps: Deps, reloader?: ConfigReloader): void {
   const { config, logger } = deps;
   const app = createApp(appDepsOf(deps));
@@ -17,17 +16,14 @@ export function runServe(deps: Deps, reloader?: ConfigReloader): void {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
     stopWatching?.();
-    const timer = setTimeout(() => {
-      logger.error('shutdown deadline passed; exiting');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    server.close(() => {
-      deps.close();
-      clearTimeout(timer);
-      process.exit(0);
-    });
+    shutDown(server, deps, signal).then(
+      (code) => process.exit(code),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -1,0 +1,172 @@
+import { writeFileSync } from 'node:fs';
+import { Agent, get, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/store/db.js';
+import { startService, type CliProcess } from '../helpers/cli-process.js';
+import { startFakeUpstreams } from '../helpers/fake-upstream.js';
+import { indexFileState } from '../helpers/index-file.js';
+import { BIG_SMALL_CATALOG } from '../helpers/lexical-deps.js';
+import { PROJECT_ROOT, tempDir } from '../helpers/test-deps.js';
+
+const SLOW_CHATS = 3;
+const ROUTE_WORKERS = 4;
+const running: CliProcess[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const p of running.splice(0)) p.child.kill('SIGKILL');
+  for (const f of cleanups.splice(0).reverse()) await f();
+});
+
+/** The real service in its own process, every catalog model behind a fake upstream that answers after 3 s. */
+async function startSlowService(shutdownDeadlineMs: number) {
+  const up = await startFakeUpstreams({ big: 'slow', small: 'slow' });
+  const { dir, cleanup } = tempDir('semroute-shutdown-');
+  cleanups.push(() => up.close(), cleanup);
+  const configFile = path.join(dir, 'router.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      referenceDir: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets'),
+      catalog: BIG_SMALL_CATALOG.map((m) => ({ ...m, upstream: { baseUrl: up.baseUrl(m.id), timeoutMs: 20_000 } })),
+      routing: { defaultModel: 'big', costWeight: 0.1 },
+      embedding: { backend: 'lexical' },
+      proxy: { retries: 0 },
+      server: { shutdownDeadlineMs },
+    }),
+  );
+  const dataDir = path.join(dir, 'data');
+  const service = await startService({ ROUTER_CONFIG: configFile, ROUTER_DATA_DIR: dataDir });
+  running.push(service);
+  return { ...service, up, dataDir, port: Number(new URL(service.url).port) };
+}
+
+const post = (url: string, body: unknown) => fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const chat = (url: string) => post(`${url}/v1/chat/completions`, { model: 'router', messages: [{ role: 'user', content: 'Write a Python function that reverses a string' }] });
+
+/** Resolves with the error code of a fresh TCP connection attempt (ECONNREFUSED once the listener is closed). */
+function connectError(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+async function until(condition: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM refuses new connections, drains in-flight requests, commits every decision, saves the index and exits 0', async () => {
+    const deadlineMs = 8_000;
+    const service = await startSlowService(deadlineMs);
+    // An idle keep-alive connection: it must not hold the server open until its timeout.
+    const agent = new Agent({ keepAlive: true });
+    let idleClosedAt = 0;
+    await new Promise<void>((resolve, reject) => {
+      get(`${service.url}/healthz`, { agent }, (res: IncomingMessage) => res.resume().on('end', resolve))
+        .on('socket', (socket) => socket.once('close', () => (idleClosedAt = Date.now())))
+        .on('error', reject);
+    });
+
+    const chats = Array.from({ length: SLOW_CHATS }, () => chat(service.url));
+    // Routes keep coming from several callers until the connection is refused or cut.
+    const answered: string[] = [];
+    let stop = false;
+    const workers = Array.from({ length: ROUTE_WORKERS }, async (_, w) => {
+      for (let i = 0; !stop; i++) {
+        try {
+          const res = await post(`${service.url}/v1/route`, { prompt: `Implement a stack in Python, caller ${w}, request ${i}` });
+          if (res.status === 200) answered.push(((await res.json()) as { decisionId: string }).decisionId);
+        } catch {
+          return;
+        }
+      }
+    });
+    await until(() => service.up.calls('big') + service.up.calls('small') >= SLOW_CHATS && answered.length >= 20);
+
+    const signalledAt = Date.now();
+    service.child.kill('SIGTERM');
+    await service.waitFor(/shutting down/);
+    expect(await connectError(service.port)).toBe('ECONNREFUSED');
+    const responses = await Promise.all(chats);
+    const answeredMs = Date.now() - signalledAt;
+    stop = true;
+    await Promise.all(workers);
+    const exit = await service.exited;
+    const exitMs = Date.now() - signalledAt;
+
+    expect(responses.map((r) => r.status)).toEqual(Array(SLOW_CHATS).fill(200));
+    const chatDecisions = await Promise.all(
+      responses.map(async (r) => {
+        expect(((await r.json()) as { choices: unknown[] }).choices).toHaveLength(1);
+        return r.headers.get('x-semroute-decision-id') ?? '';
+      }),
+    );
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(exitMs).toBeLessThan(deadlineMs);
+    // Connections that fall idle after their answer are closed too, instead of holding the server
+    // open for the keep-alive timeout (5 s): the exit follows the last answer closely.
+    expect(exitMs - answeredMs).toBeLessThan(2_000);
+    expect(idleClosedAt - signalledAt).toBeLessThan(1_000);
+
+    const db = openDatabase(path.join(service.dataDir, 'router.sqlite'));
+    cleanups.push(() => {
+      db.close();
+    });
+    const stored = new Set(db.prepare<[], { id: string }>('SELECT id FROM decisions').all().map((r) => r.id));
+    const missing = [...answered, ...chatDecisions].filter((id) => !stored.has(id));
+    expect(missing).toEqual([]);
+    // Each slow chat's attempt was recorded as an outcome after its answer went out.
+    const outcomes = db.prepare<[], { d: string }>("SELECT decision_id AS d FROM outcomes WHERE source = 'proxy'").all().map((r) => r.d);
+    expect(chatDecisions.every((id) => outcomes.includes(id))).toBe(true);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(indexFileState(service.dataDir, db)).toBe('current');
+    console.log(
+      `shutdown test: SIGTERM with ${SLOW_CHATS} slow chats (3 s upstream) and ${ROUTE_WORKERS} route callers in flight; exited 0 in ${exitMs} ms ` +
+        `(deadline ${deadlineMs} ms, last in-flight answer at ${answeredMs} ms); ${answered.length + SLOW_CHATS} decisions answered, ${missing.length} missing in SQLite; ` +
+        `idle keep-alive closed after ${idleClosedAt - signalledAt} ms; new connection refused`,
+    );
+  }, 90_000);
+
+  it('cuts requests still running at the deadline, commits what was written and exits 1', async () => {
+    const deadlineMs = 1_000;
+    const service = await startSlowService(deadlineMs);
+    const answered: string[] = [];
+    for (let i = 0; i < 5; i++) answered.push(((await (await post(`${service.url}/v1/route`, { prompt: `Say hello ${i}` })).json()) as { decisionId: string }).decisionId);
+    const chats = Array.from({ length: SLOW_CHATS }, () => chat(service.url).then((r) => r.status, () => 'cut'));
+    await until(() => service.up.calls('big') + service.up.calls('small') >= SLOW_CHATS);
+
+    const signalledAt = Date.now();
+    service.child.kill('SIGTERM');
+    const exit = await service.exited;
+    const exitMs = Date.now() - signalledAt;
+    // The upstream answers after 3 s: the deadline came first, so the chats were cut, not answered.
+    expect(await Promise.all(chats)).toEqual(Array(SLOW_CHATS).fill('cut'));
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(exitMs).toBeGreaterThanOrEqual(deadlineMs - 50);
+    expect(exitMs).toBeLessThan(3_000);
+    expect(service.stderr()).toContain('shutdown deadline passed');
+
+    const db = openDatabase(path.join(service.dataDir, 'router.sqlite'));
+    cleanups.push(() => {
+      db.close();
+    });
+    const ids = db.prepare<[], { id: string }>('SELECT id FROM decisions').all().map((r) => r.id);
+    // Every answered route, plus the decision each cut chat made before calling its upstream.
+    expect(answered.every((id) => ids.includes(id))).toBe(true);
+    expect(ids).toHaveLength(answered.length + SLOW_CHATS);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(indexFileState(service.dataDir, db)).toBe('current');
+    console.log(`shutdown test: deadline ${deadlineMs} ms cut ${SLOW_CHATS} slow chats; exited 1 in ${exitMs} ms with ${ids.length} decisions committed`);
+  }, 90_000);
+});

@@ -51,7 +51,8 @@ interface Context {
   readonly promptHash: string;
   readonly text: string | null;
   readonly intent: string | null;
-  readonly vector: Float32Array;
+  /** The prompt's vector; read from the decision only when a promotion needs it. */
+  readonly vector: () => Float32Array;
   readonly neighbours: readonly { id: number; similarity: number }[];
 }
 
@@ -61,39 +62,46 @@ interface Context {
  * router's global totals move by the same deltas. See learning.ts for the rule.
  */
 export class Learner {
-  constructor(private readonly deps: LearnerDeps) {}
+  /** Record deltas of one group-commit batch, summed and upserted once per (reference, model). */
+  private readonly addToRecords: (deltas: readonly Delta[]) => void;
+
+  constructor(private readonly deps: LearnerDeps) {
+    this.addToRecords = deps.queue.batchStep<readonly Delta[]>((lists) => deps.outcomes.addToRecords(lists.flat()));
+  }
 
   async record(report: OutcomeReport): Promise<LearnResult> {
     const { idempotencyKey } = report;
     const seen = idempotencyKey === undefined ? undefined : this.deps.outcomes.byIdempotencyKey(idempotencyKey);
-    if (seen) return { outcomeId: seen.id, duplicate: true, learnedInto: [], promotedReferenceId: null };
-    const context = await this.contextOf(report);
-    const written = await this.deps.queue.run(() => this.write(report, context), { durable: report.durable ?? true });
-    this.afterCommit(written, context);
+    if (seen) return duplicateOf(seen.id);
+    // A decision is read inside the write: one made a moment ago may still wait in the same queue, ahead of it.
+    const prompted = report.decisionId === undefined ? await this.promptContext(report) : undefined;
+    const written = await this.deps.queue.run(() => {
+      const context = prompted ?? this.decisionContext(report.decisionId ?? '', report.prompt);
+      // A retry racing the first submission of the same key: the first one counts.
+      const raced = idempotencyKey === undefined ? undefined : this.deps.outcomes.byIdempotencyKey(idempotencyKey);
+      return raced ? { result: duplicateOf(raced.id), deltas: [], context } : { ...this.write(report, context), context };
+    }, { durable: report.durable ?? true });
+    this.afterCommit(written);
     return written.result;
   }
 
-  private async contextOf(report: OutcomeReport): Promise<Context> {
-    if (report.decisionId !== undefined) {
-      const decision = this.deps.decisions.learningContext(report.decisionId) ?? this.afterFlush(report.decisionId);
-      const vector = decision?.vector;
-      if (!decision || !vector) throw new AppError('NOT_FOUND', `no decision with id ${report.decisionId}`);
-      const neighbours = decision.neighborIds.map((id, i) => ({ id, similarity: decision.neighborSimilarities[i] ?? 0 }));
-      return { promptHash: decision.promptHash, text: report.prompt ?? decision.promptText, intent: decision.intent, vector, neighbours };
-    }
+  private decisionContext(decisionId: string, prompt: string | undefined): Context {
+    const decision = this.deps.decisions.learningContext(decisionId);
+    if (!decision?.hasVector) throw new AppError('NOT_FOUND', `no decision with id ${decisionId}`);
+    const neighbours = decision.neighborIds.map((id, i) => ({ id, similarity: decision.neighborSimilarities[i] ?? 0 }));
+    let vector: Float32Array | undefined;
+    const vectorOf = () => (vector ??= this.deps.decisions.vectorOf(decisionId) ?? new Float32Array(0));
+    return { promptHash: decision.promptHash, text: prompt ?? decision.promptText, intent: decision.intent, vector: vectorOf, neighbours };
+  }
+
+  private async promptContext(report: OutcomeReport): Promise<Context> {
     if (report.prompt === undefined) throw new AppError('VALIDATION_FAILED', 'an outcome needs a decisionId or the prompt');
     const [vector] = await this.deps.embedder.embed([report.prompt]);
     if (!vector) throw new AppError('INTERNAL', 'embedder returned no vector');
     const found = this.deps.index.search(vector, this.deps.router().k);
     const intent = found[0] ? (this.deps.references.references([found[0].label]).get(found[0].label)?.intent ?? null) : null;
     const neighbours = found.map((n) => ({ id: n.label, similarity: n.similarity }));
-    return { promptHash: promptHash(report.prompt), text: report.prompt, intent, vector, neighbours };
-  }
-
-  /** A decision made a moment ago may still sit in the group-commit queue. */
-  private afterFlush(decisionId: string) {
-    this.deps.queue.flush();
-    return this.deps.decisions.learningContext(decisionId);
+    return { promptHash: promptHash(report.prompt), text: report.prompt, intent, vector: () => vector, neighbours };
   }
 
   /** Runs inside the group-commit transaction: everything here lands together or not at all. */
@@ -109,7 +117,7 @@ export class Learner {
         text: context.text,
         intent: context.intent,
         contentHash: contentHash(context.text),
-        vector: context.vector,
+        vector: context.vector(),
       });
       const start = sumRecords([...this.deps.outcomes.forPrompt(context.promptHash), fact]);
       deltas = [...start].map(([model, r]) => ({ referenceId: promotedReferenceId ?? 0, model, ...r }));
@@ -118,7 +126,8 @@ export class Learner {
       const targets = learningTargets(own, context.neighbours, { similarityPower: router.similarityPower, minSimilarity: router.coverageThreshold });
       deltas = deltasFor(fact, targets);
     }
-    const outcomeId = this.deps.outcomes.insert(toRow(report, context.promptHash), deltas);
+    const outcomeId = this.deps.outcomes.insertWithoutRecords(toRow(report, context.promptHash), deltas);
+    this.addToRecords(deltas);
     const learnedInto = [...new Set(deltas.map((d) => d.referenceId))];
     return { result: { outcomeId, duplicate: false, learnedInto, promotedReferenceId }, deltas };
   }
@@ -137,13 +146,17 @@ export class Learner {
     return this.deps.outcomes.forPrompt(context.promptHash).length + 1 >= this.deps.learning.promoteAfter;
   }
 
-  private afterCommit({ result, deltas }: { result: LearnResult; deltas: readonly Delta[] }, context: Context): void {
+  private afterCommit({ result, deltas, context }: { result: LearnResult; deltas: readonly Delta[]; context: Context }): void {
     if (result.promotedReferenceId !== null) {
-      this.deps.index.add(result.promotedReferenceId, context.vector);
+      this.deps.index.add(result.promotedReferenceId, context.vector());
       this.deps.logger.info({ referenceId: result.promotedReferenceId, intent: context.intent }, 'promoted a prompt to a learned reference');
     }
     this.deps.router().applyDeltas(deltas);
   }
+}
+
+function duplicateOf(outcomeId: number): LearnResult {
+  return { outcomeId, duplicate: true, learnedInto: [], promotedReferenceId: null };
 }
 
 /**

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import type { Context } from 'hono';
@@ -18,6 +17,7 @@ import { docsPage, openApiDocument } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
 import type { AppEnv } from './env.js';
+import { bodyLimit } from './middleware/body-limit.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { wideEvent } from './middleware/wide-event.js';
 import { notFound, onError } from './problem.js';
@@ -73,14 +73,7 @@ export function createApp(deps: AppDeps) {
     // CORS only when origins are configured: by default a browser page cannot call the router.
     .use('*', deps.corsOrigins.length > 0 ? cors({ origin: [...deps.corsOrigins] }) : async (_c, next) => next())
     .use('/v1/*', deps.rateLimitPerMinute > 0 ? rateLimit(deps.rateLimitPerMinute, clientAddress) : async (_c, next) => next())
-    .use(
-      bodyLimit({
-        maxSize: deps.maxBodyBytes,
-        onError: () => {
-          throw new AppError('PAYLOAD_TOO_LARGE', `request body is larger than ${deps.maxBodyBytes} bytes`);
-        },
-      }),
-    )
+    .use(bodyLimit(deps.maxBodyBytes))
     .onError(onError)
     .notFound(notFound)
     .route('/v1', routeRoutes(deps))

@@ -33,6 +33,15 @@ export interface ListedDecision {
   readonly vector: Float32Array | null;
 }
 
+export interface DecisionLearningContext {
+  readonly promptHash: string;
+  readonly promptText: string | null;
+  readonly intent: string | null;
+  readonly neighborIds: readonly number[];
+  readonly neighborSimilarities: readonly number[];
+  readonly hasVector: boolean;
+}
+
 type ListedRow = Pick<DecisionRow, 'id' | 'created_at' | 'prompt_hash' | 'prompt_text' | 'covered' | 'top_similarity' | 'intent' | 'neighbor_ids' | 'neighbor_sims'> & {
   vector: Buffer | null;
 };
@@ -70,8 +79,9 @@ export class SqliteDecisionStore {
          @top_similarity, @confidence, @intent, @neighbor_ids, @neighbor_sims, @fallbacks, @scores, @vector)`,
     );
     this.getStmt = db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE id = ?');
-    this.contextStmt = db.prepare<[string], Pick<DecisionRow, 'prompt_hash' | 'prompt_text' | 'intent' | 'neighbor_ids' | 'neighbor_sims'> & { vector: Buffer | null }>(
-      'SELECT prompt_hash, prompt_text, intent, neighbor_ids, neighbor_sims, vector FROM decisions WHERE id = ?',
+    // length() of a BLOB reads only the record header, not the vector's overflow pages.
+    this.contextStmt = db.prepare<[string], Pick<DecisionRow, 'prompt_hash' | 'prompt_text' | 'intent' | 'neighbor_ids' | 'neighbor_sims'> & { vector_bytes: number | null }>(
+      'SELECT prompt_hash, prompt_text, intent, neighbor_ids, neighbor_sims, length(vector) AS vector_bytes FROM decisions WHERE id = ?',
     );
     this.vectorStmt = db.prepare<[string], { vector: Buffer | null }>('SELECT vector FROM decisions WHERE id = ?');
     // The newest `limit` rows in the window, so a report over a long window stays bounded.
@@ -120,8 +130,11 @@ export class SqliteDecisionStore {
     });
   }
 
-  /** Just what learning needs, without parsing the stored scores. */
-  learningContext(id: string): { promptHash: string; promptText: string | null; intent: string | null; neighborIds: number[]; neighborSimilarities: number[]; vector: Float32Array | null } | undefined {
+  /**
+   * Just what learning needs, without parsing the stored scores or reading the prompt's vector
+   * (a few KB; learning needs it only when it promotes the prompt: see {@link vectorOf}).
+   */
+  learningContext(id: string): DecisionLearningContext | undefined {
     const row = this.contextStmt.get(id);
     if (!row) return undefined;
     return {
@@ -130,7 +143,7 @@ export class SqliteDecisionStore {
       intent: row.intent,
       neighborIds: JSON.parse(row.neighbor_ids) as number[],
       neighborSimilarities: JSON.parse(row.neighbor_sims) as number[],
-      vector: row.vector ? blobToVector(row.vector) : null,
+      hasVector: row.vector_bytes !== null,
     };
   }
 

@@ -45,14 +45,18 @@ export class SqliteOutcomeStore {
   constructor(private readonly db: Db) {
     this.stmts = {
       byKey: db.prepare<[string], StoredOutcome>(`SELECT ${COLUMNS} FROM outcomes WHERE idempotency_key = ?`),
-      insert: db.prepare(
+      insert: db.prepare<[string | null, string | null, string, string, OutcomeKind, number, string | null, number | null, number | null, string | null, string, string]>(
         `INSERT INTO outcomes (idempotency_key, decision_id, prompt_hash, model, kind, value, opponent, latency_ms, cost_usd, source, deltas, created_at)
-         VALUES (@idempotencyKey, @decisionId, @promptHash, @model, @kind, @value, @opponent, @latencyMs, @costUsd, @source, @deltas, @createdAt)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       // One set-based statement for all of an outcome's deltas (an outcome touches ~k records).
       bumpRecords: db.prepare<[string]>(
         `INSERT INTO records (reference_id, model, wins, losses, ties)
          SELECT value ->> '$.referenceId', value ->> '$.model', value ->> '$.wins', value ->> '$.losses', value ->> '$.ties' FROM json_each(?) WHERE true
+         ON CONFLICT(reference_id, model) DO UPDATE SET wins = wins + excluded.wins, losses = losses + excluded.losses, ties = ties + excluded.ties`,
+      ),
+      bumpRecord: db.prepare<[number, string, number, number, number]>(
+        `INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(reference_id, model) DO UPDATE SET wins = wins + excluded.wins, losses = losses + excluded.losses, ties = ties + excluded.ties`,
       ),
       forDecision: db.prepare<[string], StoredOutcome>(`SELECT ${COLUMNS} FROM outcomes WHERE decision_id = ? ORDER BY id`),
@@ -71,9 +75,40 @@ export class SqliteOutcomeStore {
   /** Inserts the outcome and applies its deltas to the records; returns the outcome id. */
   insert(outcome: OutcomeRow, deltas: readonly RecordDelta[]): number {
     const json = JSON.stringify(deltas);
-    const outcomeId = Number(this.stmts.insert.run({ ...outcome, deltas: json, createdAt: new Date().toISOString() }).lastInsertRowid);
+    const outcomeId = this.insertRow(outcome, json);
     if (deltas.length > 0) this.stmts.bumpRecords.run(json);
     return outcomeId;
+  }
+
+  /**
+   * Inserts the outcome with its deltas but leaves the records alone: the caller applies the deltas
+   * with {@link addToRecords} in the same transaction, summed with other outcomes' (see WriteQueue.batchStep).
+   */
+  insertWithoutRecords(outcome: OutcomeRow, deltas: readonly RecordDelta[]): number {
+    return this.insertRow(outcome, JSON.stringify(deltas));
+  }
+
+  /** Adds deltas to the records, one upsert per (reference, model) however many deltas name it. */
+  addToRecords(deltas: readonly RecordDelta[]): void {
+    const sums = new Map<string, { referenceId: number; model: string; wins: number; losses: number; ties: number }>();
+    for (const d of deltas) {
+      const key = `${d.referenceId}\u0000${d.model}`;
+      const sum = sums.get(key);
+      if (sum) {
+        sum.wins += d.wins;
+        sum.losses += d.losses;
+        sum.ties += d.ties;
+      } else {
+        sums.set(key, { referenceId: d.referenceId, model: d.model, wins: d.wins, losses: d.losses, ties: d.ties });
+      }
+    }
+    for (const s of sums.values()) this.stmts.bumpRecord.run(s.referenceId, s.model, s.wins, s.losses, s.ties);
+  }
+
+  private insertRow(o: OutcomeRow, deltasJson: string): number {
+    const createdAt = new Date().toISOString();
+    const info = this.stmts.insert.run(o.idempotencyKey, o.decisionId, o.promptHash, o.model, o.kind, o.value, o.opponent, o.latencyMs, o.costUsd, o.source, deltasJson, createdAt);
+    return Number(info.lastInsertRowid);
   }
 
   forDecision(decisionId: string): StoredOutcome[] {

@@ -7,6 +7,20 @@ interface Pending<T> {
   reject: (error: unknown) => void;
 }
 
+interface Step {
+  items: unknown[];
+  apply: (items: readonly unknown[]) => void;
+}
+
+export interface WriteQueueOptions {
+  /**
+   * How long a log write (not durable) may wait for company, in ms. Logs of one request (a
+   * decision, the proxy's attempt, its spend) then share a transaction; a durable write or flush()
+   * takes them along at once. Default 5.
+   */
+  readonly logDelayMs?: number;
+}
+
 /**
  * Group commit: writes queued in the same tick share one transaction, so one fsync acknowledges
  * many. Each write runs in its own savepoint, so one failing write rolls back only itself.
@@ -19,47 +33,87 @@ interface Pending<T> {
  */
 export class WriteQueue {
   private pending: Pending<unknown>[] = [];
-  private scheduled = false;
+  private immediate: NodeJS.Immediate | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private synchronous: 'FULL' | 'NORMAL' | undefined;
+  private readonly steps: Step[] = [];
+  private readonly logDelayMs: number;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    options: WriteQueueOptions = {},
+  ) {
+    this.logDelayMs = options.logDelayMs ?? 5;
+  }
 
   run<T>(work: () => T, options: { durable: boolean } = { durable: true }): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, durable: options.durable, resolve: (v) => resolve(v as T), reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
+      if (options.durable || this.logDelayMs <= 0) {
+        this.immediate ??= setImmediate(() => this.flush());
+      } else if (this.timer === undefined && this.immediate === undefined) {
+        this.timer = setTimeout(() => this.flush(), this.logDelayMs);
       }
     });
   }
 
+  /**
+   * Work the writes of one batch share, done once per transaction: a write's work calls the returned
+   * `add`, and after every write of the batch has run, `apply` gets all their items (e.g. record
+   * deltas, summed and upserted once per key). Items added by a write that failed are dropped with
+   * its savepoint; if `apply` throws, the whole batch fails and nothing of it is committed.
+   */
+  batchStep<T>(apply: (items: readonly T[]) => void): (item: T) => void {
+    const step: Step = { items: [], apply: apply as (items: readonly unknown[]) => void };
+    this.steps.push(step);
+    return (item) => {
+      step.items.push(item);
+    };
+  }
+
   /** Commits everything queued now; also called before shutdown. */
   flush(): void {
-    this.scheduled = false;
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.immediate = undefined;
+    this.timer = undefined;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const results: unknown[] = new Array(batch.length);
+    const failed: (unknown[] | undefined)[] = new Array(batch.length);
     // One durable write makes the whole batch durable.
-    this.db.pragma(`synchronous = ${batch.some((item) => item.durable) ? 'FULL' : 'NORMAL'}`);
+    this.useSynchronous(batch.some((item) => item.durable) ? 'FULL' : 'NORMAL');
     try {
       this.db.transaction(() => {
-        for (const item of batch) {
+        batch.forEach((item, i) => {
+          const marks = this.steps.map((s) => s.items.length);
           try {
-            outcomes.push({ ok: true, value: this.db.transaction(item.work)() });
+            results[i] = this.db.transaction(item.work)();
           } catch (error) {
-            outcomes.push({ ok: false, error });
+            failed[i] = [error];
+            this.steps.forEach((s, j) => (s.items.length = marks[j] ?? 0));
           }
-        }
+        });
+        for (const step of this.steps) if (step.items.length > 0) step.apply(step.items);
       })();
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
+    } finally {
+      for (const step of this.steps) step.items = [];
     }
     batch.forEach((item, i) => {
-      const result = outcomes[i];
-      if (result?.ok) item.resolve(result.value);
-      else item.reject(result?.error);
+      const failure = failed[i];
+      if (failure) item.reject(failure[0]);
+      else item.resolve(results[i]);
     });
+  }
+
+  /** Pragmas are statements too: set synchronous only when the lane changes. */
+  private useSynchronous(mode: 'FULL' | 'NORMAL'): void {
+    if (this.synchronous === mode) return;
+    this.db.pragma(`synchronous = ${mode}`);
+    this.synchronous = mode;
   }
 }

@@ -5,13 +5,16 @@ import { contentHash } from '../store/content-hash.js';
 import type { ReferenceInput } from '../store/types.js';
 
 const count = z.number().finite().nonnegative();
+/** A lone UTF-16 surrogate cannot be stored as UTF-8: SQLite would keep U+FFFD instead of the text. */
+const wellFormed = (text: string) => !/\p{Cs}/u.test(text);
+const WELL_FORMED = 'must be well-formed Unicode (no lone surrogate)';
 
 /** One record per model: pairwise outcomes of that model's answer to the prompt; a tie counts half. */
 export const WinRecordSchema = z.strictObject({ wins: count.default(0), losses: count.default(0), ties: count.default(0) });
 
 /** One line of a reference set file (JSONL). Unknown keys are errors, so a typo cannot drop data. */
 export const ReferenceLineSchema = z.strictObject({
-  prompt: z.string().trim().min(1, 'prompt must not be empty').max(32_000),
+  prompt: z.string().trim().min(1, 'prompt must not be empty').max(32_000).refine(wellFormed, WELL_FORMED),
   intent: z
     .string()
     .trim()
@@ -20,7 +23,7 @@ export const ReferenceLineSchema = z.strictObject({
     .regex(/^[\p{L}\p{N}_.:-]+$/u, 'intent must be one word (letters, digits, _ . : -)')
     .nullable()
     .default(null),
-  records: z.record(z.string().min(1).max(200), WinRecordSchema).default({}),
+  records: z.record(z.string().min(1).max(200).refine(wellFormed, WELL_FORMED), WinRecordSchema).default({}),
 });
 export type ReferenceLine = z.infer<typeof ReferenceLineSchema>;
 
@@ -44,39 +47,77 @@ export function listSetFiles(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-/** Parses and validates one set; the set's name is the file name without `.jsonl`. */
+/**
+ * Parses and validates one set; the set's name is the file name without `.jsonl`. Lines end in LF
+ * or CRLF, blank lines are skipped, and a byte order mark at the start is allowed. A file with no
+ * prompt at all is an error (on line 1): it is more likely cut short than meant to be empty.
+ */
 export function readSetFile(file: string): ReferenceSetFile {
   const name = path.basename(file, '.jsonl');
   const items: (ReferenceInput & { line: number })[] = [];
   const errors: LineError[] = [];
   const firstLineOf = new Map<string, number>();
-  readFileSync(file, 'utf8')
-    .split(/\r?\n/)
-    .forEach((raw, i) => {
-      const line = i + 1;
-      if (raw.trim() === '') return;
-      const parsed = parseLine(raw);
-      if (!parsed.ok) return void errors.push({ file, line, reason: parsed.reason });
-      const hash = contentHash(parsed.value.prompt);
-      const first = firstLineOf.get(hash);
-      if (first !== undefined) return void errors.push({ file, line, reason: `duplicate of the prompt on line ${first}` });
-      firstLineOf.set(hash, line);
-      items.push({ line, text: parsed.value.prompt, intent: parsed.value.intent, contentHash: hash, records: parsed.value.records });
-    });
+  splitLines(readFileSync(file)).forEach((bytes, i) => {
+    const line = i + 1;
+    const raw = decodeUtf8(bytes);
+    if (raw === undefined) return void errors.push({ file, line, reason: 'not valid UTF-8' });
+    if (raw.trim() === '') return;
+    const parsed = parseLine(raw);
+    if (!parsed.ok) return void errors.push({ file, line, reason: parsed.reason });
+    const hash = contentHash(parsed.value.prompt);
+    const first = firstLineOf.get(hash);
+    if (first !== undefined) return void errors.push({ file, line, reason: `duplicate of the prompt on line ${first}` });
+    firstLineOf.set(hash, line);
+    items.push({ line, text: parsed.value.prompt, intent: parsed.value.intent, contentHash: hash, records: parsed.value.records });
+  });
+  if (items.length === 0 && errors.length === 0) errors.push({ file, line: 1, reason: 'no reference prompts in the file (it is empty)' });
   return { name, file, items, errors };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Invalid bytes are an error on their line, not U+FFFD silently stored as part of a prompt. */
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file's lines as bytes: split at LF, a CR before it dropped, a UTF-8 byte order mark at the start skipped. */
+function splitLines(bytes: Buffer): Buffer[] {
+  const body = bytes.subarray(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+  const lines: Buffer[] = [];
+  for (let start = 0; start <= body.length; ) {
+    const lf = body.indexOf(0x0a, start);
+    const end = lf === -1 ? body.length : lf;
+    lines.push(body.subarray(start, end > start && body[end - 1] === 0x0d ? end - 1 : end));
+    start = end + 1;
+  }
+  return lines;
 }
 
 function parseLine(raw: string): { ok: true; value: ReferenceLine } | { ok: false; reason: string } {
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(raw, rejectProtoKey);
   } catch (error) {
+    if (error instanceof ProtoKeyError) return { ok: false, reason: error.message };
     return { ok: false, reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
   }
   const result = ReferenceLineSchema.safeParse(json);
   if (result.success) return { ok: true, value: result.data };
   const reason = result.error.issues.map((i) => `${i.path.map(String).join('.') || '(line)'}: ${i.message}`).join('; ');
   return { ok: false, reason };
+}
+
+class ProtoKeyError extends Error {}
+
+/** zod drops a `__proto__` key without a word: a model record under that name would vanish silently. */
+function rejectProtoKey(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new ProtoKeyError('"__proto__" cannot be a key (it would be dropped)');
+  return value;
 }
 
 /** A prompt may live in one set only; a second copy in another file is an error on that line. */

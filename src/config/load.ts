@@ -44,18 +44,23 @@ export function readConfigFile(file: string): Tree {
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new AppError('CONFIG_INVALID', `cannot read config file ${file}`, undefined, { cause });
+    throw fileError(file, `cannot read config file ${file}`, cause);
   }
   let parsed: unknown;
   try {
     parsed = path.extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new AppError('CONFIG_INVALID', `${file} is not valid ${path.extname(file) === '.json' ? 'JSON' : 'YAML'}: ${reason}`);
+    throw fileError(file, `${file} is not valid ${path.extname(file) === '.json' ? 'JSON' : 'YAML'}`, cause);
   }
   if (parsed === null || parsed === undefined) return {};
-  if (!isTree(parsed)) throw new AppError('CONFIG_INVALID', `${file} must hold a mapping at the top level`);
+  if (!isTree(parsed)) throw fileError(file, `${file} must hold a mapping at the top level`);
   return parsed;
+}
+
+/** A problem with the file as a whole; like a schema issue it carries a detail, with path "(file)". */
+function fileError(file: string, problem: string, cause?: unknown): AppError {
+  const message = cause === undefined ? problem : `${problem}: ${cause instanceof Error ? cause.message : String(cause)}`;
+  return new AppError('CONFIG_INVALID', `invalid configuration (${file}):\n  (file): ${message}`, [{ path: '(file)', message }], { cause });
 }
 
 /** PORT and ROUTER_DATA_DIR, plus ROUTER_<SECTION>__<KEY> (snake case) for any key. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
+import { tempPathsOf } from './temp-files.js';
 import { assertDims, assertLabel, clampSimilarity, compareNeighbors, type IndexDescription, type Neighbor, type VectorIndex } from './vector-index.js';
 
 export interface HnswOptions {
@@ -123,8 +124,7 @@ export class HnswIndex implements VectorIndex {
    * which `load` reports as unreadable.
    */
   save(path: string, fingerprint: string): void {
-    const tmp = `${path}.tmp-${process.pid}`;
-    const sidecarTmp = `${path}.json.tmp-${process.pid}`;
+    const { index: tmp, sidecar: sidecarTmp } = tempPathsOf(path);
     try {
       this.native.writeIndexSync(tmp);
       const bytes = readFileSync(tmp);

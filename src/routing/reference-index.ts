@@ -1,6 +1,7 @@
 import type { IndexConfig } from '../config/schema.js';
 import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
 import { HnswIndex } from '../index/hnsw-index.js';
+import { removeStaleTempFiles } from '../index/temp-files.js';
 import type { Neighbor } from '../index/vector-index.js';
 import type { Logger } from '../shared/logger.js';
 import { META_KEYS, type MetaStore } from '../store/meta-store.js';
@@ -30,6 +31,8 @@ export class ReferenceIndex {
   ) {}
 
   static async open(deps: ReferenceIndexDeps): Promise<ReferenceIndex> {
+    const stale = removeStaleTempFiles(deps.indexPath);
+    if (stale > 0) deps.logger.info({ files: stale }, 'removed temp files of index saves cut short by a crash');
     await syncEmbedderFingerprint(deps);
     const expected = { dims: deps.embedder.fingerprint.dims, fingerprint: indexFingerprint(deps), count: deps.store.countWithVectors() };
     const loaded = HnswIndex.load(deps.indexPath, expected);

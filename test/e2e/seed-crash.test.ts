@@ -111,6 +111,7 @@ describe('crash safety while seeding', () => {
     const landed: string[] = [];
     let observations = 0;
     let rebuiltOnNextStart = 0;
+    let tempFilesRemoved = 0;
     let mustRebuild = false;
     for (const [r, run] of RUNS.entries()) {
       const runDir = path.join(dir, `run-${r}`);
@@ -156,6 +157,8 @@ describe('crash safety while seeding', () => {
       await observer;
       const where = 'after' in run.trigger ? `${run.trigger.after}+${run.trigger.ms}ms` : run.trigger.on;
       landed.push(`${where}: ${exit.signal === 'SIGKILL' ? (proc.stdout().includes('seeding ') ? 'killed' : 'killed at start') : `exit ${exit.code}`} ${((Date.now() - spawnedAt) / 1000).toFixed(1)} s`);
+      // Temp files of index saves cut short by a kill (the rename never happened) go at the next start.
+      tempFilesRemoved += Number(/"files":(\d+),[^\n]*removed temp files/.exec(proc.stderr())?.[1] ?? 0);
       if (mustRebuild && proc.stdout().includes('seeding ')) {
         // The previous kill left an index the start could not reuse: this start must have said so.
         expect(proc.stderr(), `run ${r} after a kill left a ${indexStates.at(-1)} index`).toContain('rebuilding it from SQLite');
@@ -186,18 +189,18 @@ describe('crash safety while seeding', () => {
     const deps = await bootstrap(loadConfig({ env, file: path.join(PROJECT_ROOT, 'router.config.yaml') }), createLogger('info', log));
     deps.close();
     expect(logged).toMatch(/"reason":"unreadable".*rebuilding it from SQLite/);
+    tempFilesRemoved += Number(/"files":(\d+),[^\n]*removed temp files/.exec(logged)?.[1] ?? 0);
     expect(indexFileState(dataDir, db)).toBe('current');
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(readdirSync(dataDir).filter((f) => f.includes('.tmp-'))).toEqual([]);
 
     const killed = landed.filter((l) => l.includes('killed')).length;
-    // Temp files of index saves cut short by a kill (the rename never happened).
-    const leftovers = readdirSync(dataDir).filter((f) => f.includes('.tmp-')).length;
     const count = (s: IndexFileState) => indexStates.filter((x) => x === s).length;
     console.log(
       `seed crash test: ${RUNS.length} kill runs (${killed} killed mid-run: ${landed.join(', ')}), ${observations} observations, ` +
         `${violations.length} half-done states; index after kills: ${count('current')} current, ${count('stale')} stale, ` +
         `${count('unreadable')} unreadable, ${count('missing')} missing; ${rebuiltOnNextStart} rebuilt on next start; truncated index rebuilt; ` +
-        `${leftovers} temp files left by interrupted saves`,
+        `${tempFilesRemoved} temp files of cut-short saves removed at the next start`,
     );
     expect(violations).toEqual([]);
     expect(killed).toBeGreaterThanOrEqual(RUNS.length / 2);

@@ -164,7 +164,7 @@ function duplicateOf(outcomeId: number): LearnResult {
  * would break the records' foreign key and fail the outcome): the live neighbours share the trial.
  */
 function withoutDeletedNeighbours(context: Context, references: SqliteReferenceStore): Context {
-  const live = references.references(context.neighbours.map((n) => n.id));
+  const live = references.existingIds(context.neighbours.map((n) => n.id));
   return live.size === context.neighbours.length ? context : { ...context, neighbours: context.neighbours.filter((n) => live.has(n.id)) };
 }
 

@@ -153,6 +153,11 @@ export class SqliteReferenceStore {
     return new Map(rows.map((r) => [r.id, { id: r.id, text: r.text, intent: r.intent, setName: r.set_name }]));
   }
 
+  /** Which of `ids` still exist: a rowid lookup each, no join and no text. */
+  existingIds(ids: readonly number[]): Set<number> {
+    return new Set(this.selectIn<{ id: number }>('SELECT id FROM reference_prompts WHERE id IN', ids).map((r) => r.id));
+  }
+
   records(ids: readonly number[]): Map<number, ModelRecords> {
     const out = new Map<number, Map<string, WinRecord>>();
     for (const r of this.selectIn<RecordRow>('SELECT reference_id, model, wins, losses, ties FROM records WHERE reference_id IN', ids)) {

@@ -38,12 +38,18 @@ export class WriteQueue {
   private synchronous: 'FULL' | 'NORMAL' | undefined;
   private readonly steps: Step[] = [];
   private readonly logDelayMs: number;
+  /** Built once: better-sqlite3 makes a transaction function per call of db.transaction(). */
+  private readonly inTransaction: (batch: readonly Pending<unknown>[], results: unknown[], failed: (unknown[] | undefined)[]) => void;
+  /** Called inside the batch's transaction, so it runs as a savepoint. */
+  private readonly inSavepoint: (work: () => unknown) => unknown;
 
   constructor(
     private readonly db: Db,
     options: WriteQueueOptions = {},
   ) {
     this.logDelayMs = options.logDelayMs ?? 5;
+    this.inSavepoint = db.transaction((work: () => unknown) => work());
+    this.inTransaction = db.transaction((batch: readonly Pending<unknown>[], results: unknown[], failed: (unknown[] | undefined)[]) => this.runBatch(batch, results, failed));
   }
 
   run<T>(work: () => T, options: { durable: boolean } = { durable: true }): Promise<T> {
@@ -85,18 +91,7 @@ export class WriteQueue {
     // One durable write makes the whole batch durable.
     this.useSynchronous(batch.some((item) => item.durable) ? 'FULL' : 'NORMAL');
     try {
-      this.db.transaction(() => {
-        batch.forEach((item, i) => {
-          const marks = this.steps.map((s) => s.items.length);
-          try {
-            results[i] = this.db.transaction(item.work)();
-          } catch (error) {
-            failed[i] = [error];
-            this.steps.forEach((s, j) => (s.items.length = marks[j] ?? 0));
-          }
-        });
-        for (const step of this.steps) if (step.items.length > 0) step.apply(step.items);
-      })();
+      this.inTransaction(batch, results, failed);
     } catch (error) {
       for (const item of batch) item.reject(error);
       return;
@@ -108,6 +103,19 @@ export class WriteQueue {
       if (failure) item.reject(failure[0]);
       else item.resolve(results[i]);
     });
+  }
+
+  private runBatch(batch: readonly Pending<unknown>[], results: unknown[], failed: (unknown[] | undefined)[]): void {
+    batch.forEach((item, i) => {
+      const marks = this.steps.map((s) => s.items.length);
+      try {
+        results[i] = this.inSavepoint(item.work);
+      } catch (error) {
+        failed[i] = [error];
+        this.steps.forEach((s, j) => (s.items.length = marks[j] ?? 0));
+      }
+    });
+    for (const step of this.steps) if (step.items.length > 0) step.apply(step.items);
   }
 
   /** Pragmas are statements too: set synchronous only when the lane changes. */

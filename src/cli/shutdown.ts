@@ -22,8 +22,10 @@ export async function shutDown(server: ClosableServer, deps: Deps, signal: strin
   const { logger } = deps;
   const deadlineMs = deps.config.server.shutdownDeadlineMs;
   const started = performance.now();
+  const closing = closeServer(server, deadlineMs);
+  // Logged once the listener is closed: from here on a new connection is refused.
   logger.info({ signal, deadlineMs }, 'shutting down: no new connections, draining in-flight requests');
-  const drained = await closeServer(server, deadlineMs);
+  const drained = await closing;
   if (!drained) logger.error({ deadlineMs }, 'shutdown deadline passed; cut the connections still open');
   const remaining = Math.max(WRITE_GRACE_MS, deadlineMs - (performance.now() - started));
   await Promise.race([deps.proxy.idle(), new Promise((resolve) => setTimeout(resolve, remaining).unref())]);

@@ -25,6 +25,9 @@ const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
  * goes back to the caller unchanged. The only module that imports undici.
  */
 export async function callUpstream(call: UpstreamCall): Promise<AttemptResult> {
+  // A plain timer, cleared when the answer is in: AbortSignal.timeout() costs more than the rest of the call.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), call.timeoutMs).unref();
   let response: Awaited<ReturnType<typeof request>>;
   try {
     response = await request(call.url, {
@@ -34,12 +37,29 @@ export async function callUpstream(call: UpstreamCall): Promise<AttemptResult> {
       body: JSON.stringify(call.body),
       headersTimeout: call.timeoutMs,
       bodyTimeout: call.timeoutMs,
-      signal: AbortSignal.timeout(call.timeoutMs),
+      signal: abort.signal,
     });
   } catch (error) {
-    const timedOut = error instanceof errors.HeadersTimeoutError || (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
+    clearTimeout(timer);
+    const timedOut = abort.signal.aborted || error instanceof errors.HeadersTimeoutError || (error instanceof Error && error.name === 'TimeoutError');
     return { kind: 'retryable', reason: timedOut ? 'timeout' : 'connection error' };
   }
+  if (call.stream && response.statusCode < 400) {
+    // The deadline covers the whole stream: the timer stops when the body ends, fails or is cancelled.
+    response.body.once('close', () => clearTimeout(timer));
+  } else {
+    try {
+      return await readAnswer(response);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const web = Readable.toWeb(response.body) as ReadableStream<Uint8Array>;
+  const contentType = String(response.headers['content-type'] ?? 'application/json');
+  return { kind: 'stream', status: response.statusCode, response: new Response(web, { status: response.statusCode, headers: { 'content-type': contentType } }) };
+}
+
+async function readAnswer(response: Awaited<ReturnType<typeof request>>): Promise<AttemptResult> {
   const status = response.statusCode;
   const contentType = String(response.headers['content-type'] ?? 'application/json');
   if (status === 408 || status === 429 || status >= 500) {
@@ -47,10 +67,6 @@ export async function callUpstream(call: UpstreamCall): Promise<AttemptResult> {
     return { kind: 'retryable', reason: `upstream answered ${status}`, status };
   }
   if (status >= 400) return { kind: 'caller_error', status, body: await response.body.text(), contentType };
-  if (call.stream) {
-    const web = Readable.toWeb(response.body) as ReadableStream<Uint8Array>;
-    return { kind: 'stream', status, response: new Response(web, { status, headers: { 'content-type': contentType } }) };
-  }
   try {
     const body: unknown = await response.body.json();
     if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'choices' in body) return { kind: 'ok', status, body: { ...body } };

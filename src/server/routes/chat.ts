@@ -20,14 +20,17 @@ export const ChatCompletionRequestSchema = z.looseObject({
   router_escalate: z.boolean().optional(),
 });
 
-export const chatRoutes = (deps: AppDeps) =>
-  new Hono<AppEnv>().post('/chat/completions', async (c) => {
-    const apiKey = callerKey(deps, c.req.header('authorization'));
+export const chatRoutes = (deps: AppDeps) => {
+  // Our keys are fixed at start: hash them once, not on every request.
+  const keyDigests = [...deps.proxyKeys].map(([name, key]) => [name, sha256(key)] as const);
+  return new Hono<AppEnv>().post('/chat/completions', async (c) => {
+    const apiKey = callerKey(keyDigests, deps.requireProxyKey, c.req.header('authorization'));
     const body = await parseJsonBody(c, ChatCompletionRequestSchema);
     const result = await deps.proxy.complete(body, apiKey, promptOf({ messages: body.messages }));
     Object.assign(c.get('event'), { decision_id: result.headers['x-semroute-decision-id'], model: result.headers['x-semroute-model'], fallbacks: result.headers['x-semroute-fallbacks'], api_key: apiKey });
     return toResponse(result);
   });
+};
 
 function toResponse(result: ChatResult): Response {
   if (result.kind === 'stream') {
@@ -38,11 +41,15 @@ function toResponse(result: ChatResult): Response {
 }
 
 /** The caller's key name when it presents one of ours; constant-time against every configured key. */
-function callerKey(deps: AppDeps, header: string | undefined): string | null {
+function callerKey(keyDigests: readonly (readonly [string, Buffer])[], required: boolean, header: string | undefined): string | null {
   const given = header?.startsWith('Bearer ') ? header.slice(7) : '';
-  const digest = createHash('sha256').update(given).digest();
+  const digest = sha256(given);
   let match: string | null = null;
-  for (const [name, key] of deps.proxyKeys) if (timingSafeEqual(digest, createHash('sha256').update(key).digest())) match = name;
-  if (match === null && deps.requireProxyKey) throw new AppError('UNAUTHORIZED', 'this endpoint needs one of the configured API keys (Authorization: Bearer …)');
+  for (const [name, key] of keyDigests) if (timingSafeEqual(digest, key)) match = name;
+  if (match === null && required) throw new AppError('UNAUTHORIZED', 'this endpoint needs one of the configured API keys (Authorization: Bearer …)');
   return match;
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
 }

@@ -17,12 +17,6 @@ export interface ReferenceStats {
   models: number;
 }
 
-interface PromptRow {
-  id: number;
-  text: string;
-  intent: string | null;
-  set_name: string;
-}
 interface RecordRow extends WinRecord {
   reference_id: number;
   model: string;
@@ -146,11 +140,12 @@ export class SqliteReferenceStore {
   }
 
   references(ids: readonly number[]): Map<number, ReferencePrompt> {
-    const rows = this.selectIn<PromptRow>(
-      'SELECT p.id, p.text, p.intent, s.name AS set_name FROM reference_prompts p JOIN reference_sets s ON s.id = p.set_id WHERE p.id IN',
+    const rows = this.selectIn<[number, string, string | null, string]>(
+      'SELECT p.id, p.text, p.intent, s.name FROM reference_prompts p JOIN reference_sets s ON s.id = p.set_id WHERE p.id IN',
       ids,
+      { raw: true },
     );
-    return new Map(rows.map((r) => [r.id, { id: r.id, text: r.text, intent: r.intent, setName: r.set_name }]));
+    return new Map(rows.map(([id, text, intent, setName]) => [id, { id, text, intent, setName }]));
   }
 
   /** Which of `ids` still exist: a rowid lookup each, no join and no text. */

@@ -49,12 +49,6 @@ export class SqliteOutcomeStore {
         `INSERT INTO outcomes (idempotency_key, decision_id, prompt_hash, model, kind, value, opponent, latency_ms, cost_usd, source, deltas, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      // One set-based statement for all of an outcome's deltas (an outcome touches ~k records).
-      bumpRecords: db.prepare<[string]>(
-        `INSERT INTO records (reference_id, model, wins, losses, ties)
-         SELECT value ->> '$.referenceId', value ->> '$.model', value ->> '$.wins', value ->> '$.losses', value ->> '$.ties' FROM json_each(?) WHERE true
-         ON CONFLICT(reference_id, model) DO UPDATE SET wins = wins + excluded.wins, losses = losses + excluded.losses, ties = ties + excluded.ties`,
-      ),
       bumpRecord: db.prepare<[number, string, number, number, number]>(
         `INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(reference_id, model) DO UPDATE SET wins = wins + excluded.wins, losses = losses + excluded.losses, ties = ties + excluded.ties`,
@@ -72,17 +66,10 @@ export class SqliteOutcomeStore {
     return this.stmts.byKey.get(key);
   }
 
-  /** Inserts the outcome and applies its deltas to the records; returns the outcome id. */
-  insert(outcome: OutcomeRow, deltas: readonly RecordDelta[]): number {
-    const json = JSON.stringify(deltas);
-    const outcomeId = this.insertRow(outcome, json);
-    if (deltas.length > 0) this.stmts.bumpRecords.run(json);
-    return outcomeId;
-  }
-
   /**
-   * Inserts the outcome with its deltas but leaves the records alone: the caller applies the deltas
-   * with {@link addToRecords} in the same transaction, summed with other outcomes' (see WriteQueue.batchStep).
+   * Inserts the outcome with its deltas (returns its id) but leaves the records alone: the caller
+   * applies the deltas with {@link addToRecords} in the same transaction, summed with the other
+   * outcomes of its group-commit batch (see WriteQueue.batchStep).
    */
   insertWithoutRecords(outcome: OutcomeRow, deltas: readonly RecordDelta[]): number {
     return this.insertRow(outcome, JSON.stringify(deltas));

@@ -20,7 +20,7 @@ import { analyzeCoverageWithMembers } from '../src/coverage/analyze.js';
 import { calibrateCoverageThreshold } from '../src/coverage/calibrate.js';
 import { collectCoverageInput } from '../src/coverage/collect.js';
 import { auroc, clusterQuality, flagRates, tradeoffCurve, type ScoredItem } from '../src/coverage/detection-quality.js';
-import type { CoverageInput } from '../src/coverage/types.js';
+import { DEFAULT_COVERAGE_OPTIONS, type CoverageInput } from '../src/coverage/types.js';
 import { createEmbedder } from '../src/embedding/create-embedder.js';
 import { fingerprintKey } from '../src/embedding/embedder.js';
 import { CachingEmbedder } from '../src/eval/caching-embedder.js';
@@ -37,7 +37,7 @@ const HELP = `npx tsx scripts/coverage-experiment.ts --dataset clinc150|banking7
   --embedder <b>           auto | lexical | use-lite | transformers (default auto)
   --split <s>              traffic: test (default) or val (to tune on)
   --percentile <p>         the router's calibration percentile (default 5, the router's default)
-  --cutoff-percentile <q>  clustering cut-off: percentile of known intents' tightness (default 25)
+  --cutoff-percentile <q>  clustering cut-off: percentile of known intents' tightness (default 10)
   --min-cluster <n>        smallest candidate cluster (default 3)
   --own-share <x>          an own cluster holds at least this share of its intent's flagged utterances (default 0.5)
   --tune                   also print the grids over percentile, cut-off and min cluster
@@ -51,7 +51,7 @@ const Args = z.object({
   embedder: z.enum(['auto', 'lexical', 'use-lite', 'transformers']).default('auto'),
   split: z.enum(['test', 'val']).default('test'),
   percentile: z.coerce.number().min(0).max(100).default(5),
-  'cutoff-percentile': z.coerce.number().min(0).max(100).default(25),
+  'cutoff-percentile': z.coerce.number().min(0).max(100).default(DEFAULT_COVERAGE_OPTIONS.cutoffPercentile),
   'min-cluster': z.coerce.number().int().min(2).default(3),
   'own-share': z.coerce.number().gt(0).max(1).default(0.5),
   tune: z.boolean().default(false),

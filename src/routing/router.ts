@@ -140,10 +140,12 @@ export class Router {
   }
 
   private store(id: string, prompt: string, vector: Float32Array, d: Extract<Decision, { kind: 'routed' }>): void {
+    // The time of the decision, not of the (delayed) group commit that stores it.
+    const createdAt = new Date().toISOString();
     const write = this.deps.queue.run(() => this.deps.decisions.insert(
       {
         id,
-        createdAt: new Date().toISOString(),
+        createdAt,
         promptHash: promptHash(prompt),
         promptText: this.deps.storePrompts ? prompt : null,
         promptChars: prompt.length,

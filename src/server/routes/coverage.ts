@@ -23,9 +23,9 @@ export const CoverageQuerySchema = z.strictObject({
 export const coverageRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>().get('/coverage', (c) => {
     const query = parseWith(CoverageQuerySchema, c.req.query(), 'query');
-    const now = new Date();
     // Decisions made a moment ago may still be waiting in the group-commit queue.
     deps.queue.flush();
+    const now = new Date();
     const report = buildCoverageReport(
       {
         decisions: deps.decisions,

@@ -65,6 +65,10 @@ describe('loadConfig', () => {
     expect(configError(() => loadConfig({ env: {}, file: write('list.yaml', '- 1\n- 2\n') })).message).toContain('mapping');
     expect(configError(() => loadConfig({ env: {}, file: write('broken.json', '{"catalog": [') })).message).toContain('not valid JSON');
     expect(configError(() => loadConfig({ env: {}, file: path.join(dir, 'missing.yaml') })).message).toContain('cannot read');
+    // A tag yaml cannot resolve would silently become a string; it is an error instead.
+    const tagged = configError(() => loadConfig({ env: {}, file: write('tag.yaml', 'server: { port: !!set 8080 }\n') }));
+    expect(tagged.message).toContain('not valid YAML');
+    expect(tagged.message).toMatch(/tag/i);
     cleanup();
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { AppError } from '../shared/errors.js';
 import { ConfigSchema, type Config } from './schema.js';
@@ -48,13 +48,24 @@ export function readConfigFile(file: string): Tree {
   }
   let parsed: unknown;
   try {
-    parsed = path.extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
+    parsed = path.extname(file) === '.json' ? JSON.parse(text) : parseStrictYaml(text);
   } catch (cause) {
     throw fileError(file, `${file} is not valid ${path.extname(file) === '.json' ? 'JSON' : 'YAML'}`, cause);
   }
   if (parsed === null || parsed === undefined) return {};
   if (!isTree(parsed)) throw fileError(file, `${file} must hold a mapping at the top level`);
   return parsed;
+}
+
+/**
+ * YAML whose warnings are errors too: an unknown tag (`!!set`, a typo'd `!!int`) would otherwise
+ * become a plain string, and yaml would print the warning to stderr instead of failing the load.
+ */
+function parseStrictYaml(text: string): unknown {
+  const doc = parseDocument(text, { logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw problem;
+  return doc.toJS();
 }
 
 /** A problem with the file as a whole; like a schema issue it carries a detail, with path "(file)". */

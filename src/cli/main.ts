@@ -17,7 +17,7 @@ Commands:
   seed    load reference sets into SQLite and the index (see: npm run seed -- --help)
   coverage  report uncovered traffic as candidate intents (see: npm run coverage -- --help)
 
-Environment: PORT, ROUTER_DATA_DIR, ROUTER_CONFIG, ROUTER_<SECTION>__<KEY> (see README).
+Environment: PORT, ROUTER_DATA_DIR, ROUTER_REFERENCE_DIR, ROUTER_CONFIG, ROUTER_ADMIN_TOKEN, ROUTER_<SECTION>__<KEY> (see README).
 `;
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -28,11 +28,12 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.routing)).toBe(true);
   });
 
-  it('lets env override the file, and PORT / ROUTER_DATA_DIR the usual way', () => {
-    const env = { PORT: '9999', ROUTER_DATA_DIR: '/tmp/x', ROUTER_ROUTING__COST_WEIGHT: '0.7', ROUTER_EMBEDDING__ALLOW_REMOTE: 'false' };
+  it('lets env override the file, and PORT / ROUTER_DATA_DIR / ROUTER_REFERENCE_DIR the usual way', () => {
+    const env = { PORT: '9999', ROUTER_DATA_DIR: '/tmp/x', ROUTER_REFERENCE_DIR: '/tmp/refs', ROUTER_ROUTING__COST_WEIGHT: '0.7', ROUTER_EMBEDDING__ALLOW_REMOTE: 'false' };
     const config = loadConfig({ env, file: SHIPPED });
     expect(config.server.port).toBe(9999);
     expect(config.dataDir).toBe('/tmp/x');
+    expect(config.referenceDir).toBe('/tmp/refs');
     expect(config.routing.costWeight).toBe(0.7);
     expect(config.embedding.allowRemote).toBe(false);
   });

@@ -53,6 +53,14 @@ describe('loadConfig', () => {
     expect(error.message).toContain('catalog.0.inputPricePer1M');
   });
 
+  it('rejects unknown keys with their path, so a typo is not silently ignored', () => {
+    const error = configError(() => loadConfig({ env: { ROUTER_ROUTING__COST_WIEGHT: '0.5' }, file: SHIPPED, overrides: { server: { prot: 1 } } }));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toContain('costWieght');
+    expect(error.message).toContain('prot');
+    expect(error.details?.map((d) => d.path)).toEqual(expect.arrayContaining(['routing', 'server']));
+  });
+
   it('rejects an empty catalog, duplicate ids, and files that are not YAML mappings', () => {
     const { dir, cleanup } = tempDir();
     const write = (name: string, text: string) => {

@@ -12,7 +12,7 @@ export const UpstreamSchema = z.strictObject({
   timeoutMs: z.number().int().positive().default(60_000),
 });
 
-export const CatalogModelSchema = z.object({
+export const CatalogModelSchema = z.strictObject({
   id: z.string().min(1).max(200),
   provider: z.string().min(1).max(100),
   inputPricePer1M: z.number().nonnegative(),
@@ -26,7 +26,7 @@ export type CatalogModel = z.infer<typeof CatalogModelSchema>;
 const bool = z.union([z.boolean(), z.stringbool()]);
 const num = z.coerce.number();
 
-const ServerSchema = z.object({
+const ServerSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: num.pipe(z.number().int().min(0).max(65535)).default(8787),
   maxBodyBytes: num.pipe(z.number().int().positive()).default(256_000),
@@ -38,7 +38,7 @@ const ServerSchema = z.object({
   shutdownDeadlineMs: num.pipe(z.number().int().positive()).default(10_000),
 });
 
-const EmbeddingSchema = z.object({
+const EmbeddingSchema = z.strictObject({
   /** auto: a transformers model if it loads, else the bundled USE Lite, else lexical (with one warning saying why). */
   backend: z.enum(['auto', 'transformers', 'use-lite', 'lexical']).default('auto'),
   modelId: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
@@ -53,21 +53,21 @@ const EmbeddingSchema = z.object({
   lexicalDims: num.pipe(z.number().int().min(16).max(65536)).default(1024),
 });
 
-const IndexSchema = z.object({
+const IndexSchema = z.strictObject({
   m: num.pipe(z.number().int().min(2).max(128)).default(16),
   efConstruction: num.pipe(z.number().int().min(8)).default(200),
   efSearch: num.pipe(z.number().int().min(8)).default(64),
   seed: num.pipe(z.number().int()).default(100),
 });
 
-const ExplorationSchema = z.object({
+const ExplorationSchema = z.strictObject({
   /** Thompson sampling over each model's Beta posterior, so models with little evidence get trials. */
   enabled: bool.default(false),
   /** Fixes the sampler's sequence (tests, replays); unset = seeded from the clock. */
   seed: num.pipe(z.number().int()).optional(),
 });
 
-const RoutingSchema = z.object({
+const RoutingSchema = z.strictObject({
   /** Neighbours consulted per prompt. */
   k: num.pipe(z.number().int().min(1).max(200)).default(10),
   /** Weight of the normalised price against quality in [0,1] units; 0 ignores cost. */
@@ -89,7 +89,7 @@ const RoutingSchema = z.object({
   exploration: ExplorationSchema.prefault({}),
 });
 
-const LearningSchema = z.object({
+const LearningSchema = z.strictObject({
   /** Outcomes a prompt (with its text) needs before it becomes a reference of its own. */
   promoteAfter: num.pipe(z.number().int().min(1)).default(3),
   /** A reference this similar to the prompt counts as the prompt's own. */
@@ -136,7 +136,7 @@ export type Rule = z.infer<typeof RuleSchema>;
 
 const Limit = z.strictObject({ dailyUsd: z.number().positive().optional(), monthlyUsd: z.number().positive().optional() });
 
-const ProxySchema = z.object({
+const ProxySchema = z.strictObject({
   /** Everything one chat request may take, retries and fallbacks included. */
   deadlineMs: num.pipe(z.number().int().positive()).default(120_000),
   /** Retries on the same model (connection error, timeout, 429, 5xx) before moving down the fallbacks. */
@@ -145,14 +145,14 @@ const ProxySchema = z.object({
   /** Models tried per request at most (the chosen one plus fallbacks). */
   maxAttempts: num.pipe(z.number().int().min(1).max(20)).default(4),
   cooldown: z
-    .object({
+    .strictObject({
       /** Consecutive failed attempts that put a model in cooldown. */
       failures: num.pipe(z.number().int().min(1)).default(3),
       ms: num.pipe(z.number().int().min(0)).default(30_000),
     })
     .prefault({}),
   escalation: z
-    .object({
+    .strictObject({
       /** Escalate by default; a request can also ask with `router_escalate: true`. */
       enabled: bool.default(false),
       /** Below this routing confidence the first attempt already goes to the next stronger model. */
@@ -160,7 +160,7 @@ const ProxySchema = z.object({
     })
     .prefault({}),
   budgets: z
-    .object({
+    .strictObject({
       global: Limit.optional(),
       /** Our own API keys (Authorization: Bearer …), each read from an environment variable. */
       keys: z.array(z.strictObject({ name: z.string().min(1).max(100), keyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/) }).extend(Limit.shape)).default([]),
@@ -174,13 +174,13 @@ const ProxySchema = z.object({
     .prefault({}),
 });
 
-const LogSchema = z.object({
+const LogSchema = z.strictObject({
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Store and log prompts in clear; off by default, prompts are hashed. */
   includePrompts: bool.default(false),
 });
 
-export const ConfigSchema = z.object({
+export const ConfigSchema = z.strictObject({
   dataDir: z.string().min(1).default('./data'),
   referenceDir: z.string().min(1).default('./reference-prompts'),
   /** Seed the reference sets at start when the database holds none. */
@@ -192,7 +192,7 @@ export const ConfigSchema = z.object({
   learning: LearningSchema.prefault({}),
   proxy: ProxySchema.prefault({}),
   admin: z
-    .object({
+    .strictObject({
       /** Bearer token for /v1/admin/*; without one the admin endpoints do not exist. Set it with ROUTER_ADMIN_TOKEN. */
       token: z.string().min(16, 'the admin token must be at least 16 characters').optional(),
     })

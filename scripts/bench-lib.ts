@@ -5,10 +5,34 @@ import { gaussian, seededRandom } from '../src/shared/random.js';
 
 export { seededRandom };
 
+/** What the numbers were measured on, for a JSON report. */
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  ramGiB: number;
+  node: string;
+  os: string;
+  /** 1, 5 and 15 minute load averages when the line was taken: above the core count, the numbers are contended. */
+  loadAverage: [number, number, number];
+  at: string;
+}
+
+export function machineInfo(): MachineInfo {
+  const [l1 = 0, l5 = 0, l15 = 0] = os.loadavg();
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown cpu',
+    cores: os.cpus().length,
+    ramGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.platform()} ${os.release()}`,
+    loadAverage: [l1, l5, l15].map((x) => Math.round(x * 100) / 100) as [number, number, number],
+    at: new Date().toISOString(),
+  };
+}
+
 /** What the numbers were measured on; printed first by every benchmark. */
-export function machineLine(): string {
-  const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
-  return `machine: ${cpu} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${os.platform()} ${os.release()}, ${new Date().toISOString()}`;
+export function machineLine(info: MachineInfo = machineInfo()): string {
+  return `machine: ${info.cpu} x${info.cores}, ${info.ramGiB} GiB, node ${info.node}, ${info.os}, load average ${info.loadAverage.join(' ')}, ${info.at}`;
 }
 
 export interface LatencySummary {

@@ -56,7 +56,11 @@ const EmbeddingSchema = z.strictObject({
 const IndexSchema = z.strictObject({
   m: num.pipe(z.number().int().min(2).max(128)).default(16),
   efConstruction: num.pipe(z.number().int().min(8)).default(200),
-  efSearch: num.pipe(z.number().int().min(8)).default(64),
+  /**
+   * Candidates kept while searching. Measured (npm run bench, 100k synthetic 384-d references, k = 10):
+   * recall@10 0.92 at 64, 0.98 at 128, for ~0.1 ms more per search.
+   */
+  efSearch: num.pipe(z.number().int().min(8)).default(128),
   seed: num.pipe(z.number().int()).default(100),
 });
 

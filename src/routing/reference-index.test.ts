@@ -16,13 +16,17 @@ afterEach(() => {
   cleanups.splice(0).forEach((f) => f());
 });
 
-function config(): Config {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
+function config(overrides: Record<string, unknown> = {}, dataDir?: string): Config {
+  let dir = dataDir;
+  if (dir === undefined) {
+    const temp = tempDir();
+    cleanups.push(temp.cleanup);
+    dir = temp.dir;
+  }
   return loadConfig({
     env: {},
     file: path.join(PROJECT_ROOT, 'router.config.yaml'),
-    overrides: { dataDir: dir, referenceDir: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets'), log: { level: 'silent' } },
+    overrides: { dataDir: dir, referenceDir: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets'), log: { level: 'silent' }, ...overrides },
   });
 }
 
@@ -96,5 +100,17 @@ describe('ReferenceIndex', () => {
     const third = counting(new LexicalEmbedder({ dims: 512 }));
     await start(cfg, third);
     expect(third.calls).toBe(0);
+  });
+
+  it('applies the configured efSearch to an index loaded from its file', async () => {
+    const cfg = config({ index: { efSearch: 40 } });
+    const first = await start(cfg, new LexicalEmbedder({ dims: 256 }));
+    expect(first.index.describe().efSearch).toBe(40);
+    stop(first);
+    const embedder = counting(new LexicalEmbedder({ dims: 256 }));
+    const second = await start(config({ index: { efSearch: 200 } }, cfg.dataDir), embedder);
+    // Loaded, not rebuilt: nothing re-embedded, and the file's saved efSearch (40) gave way to 200.
+    expect(embedder.calls).toBe(0);
+    expect(second.index.describe()).toMatchObject({ kind: 'hnsw', efSearch: 200, size: first.index.size });
   });
 });

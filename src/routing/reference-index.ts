@@ -35,7 +35,8 @@ export class ReferenceIndex {
     if (stale > 0) deps.logger.info({ files: stale }, 'removed temp files of index saves cut short by a crash');
     await syncEmbedderFingerprint(deps);
     const expected = { dims: deps.embedder.fingerprint.dims, fingerprint: indexFingerprint(deps), count: deps.store.countWithVectors() };
-    const loaded = HnswIndex.load(deps.indexPath, expected);
+    // efSearch is a search-time setting: the configured one wins over the one saved with the file.
+    const loaded = HnswIndex.load(deps.indexPath, expected, { efSearch: deps.config.efSearch });
     let ref: ReferenceIndex;
     if (loaded.ok) ref = new ReferenceIndex(deps, loaded.index);
     else {

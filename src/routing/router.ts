@@ -15,7 +15,8 @@ import type { Decision, Evidence, PolicyParams, RouteConstraints } from './types
 
 export interface RouterDeps {
   readonly embedder: Embedder;
-  readonly index: ReferenceIndex;
+  /** Only searched: benchmarks put the exact brute-force index here to compare like for like. */
+  readonly index: Pick<ReferenceIndex, 'search'>;
   readonly references: SqliteReferenceStore;
   readonly decisions: SqliteDecisionStore;
   readonly catalog: readonly CatalogModel[];

@@ -1,0 +1,137 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT } from './fixtures.js';
+
+export const SECTIONS = ['decision', 'recall', 'memory', 'rebuild', 'http', 'embed', 'seed', 'outcomes'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const HELP = `npm run bench -- [options]
+
+Sections (all by default; pick some with --only a,b):
+  decision   decision time without embedding (search + SQLite reads + policy) at each --sizes,
+             HNSW against an exact brute-force scan over the same synthetic vectors
+  recall     HNSW recall@10 against the exact scan at each size, at the configured efSearch and a sweep
+  memory     RSS of a fresh process that opened each size's store (index loaded from its file)
+  rebuild    index rebuild time from the vectors in SQLite, at --rebuild-size
+  http       POST /v1/route (lexical embedder, bundled reference sets) under autocannon over loopback,
+             beside a trivial Hono handler in the same process and run; plus in-process timings
+  embed      texts/s per embedding backend, batched (32) vs one text per call
+  seed       seeding throughput through the real seeding path (JSONL set → SQLite → embed → index)
+  outcomes   outcome ingestion with durable commits, in-process and over HTTP (autocannon)
+
+Options:
+  --only <list>            comma-separated sections
+  --sizes <list>           reference counts for decision/recall/memory (default 1000,10000,100000;
+                           add 1000000 for the 1M run: it builds for about half an hour on 2 cores)
+  --queries <n>            HNSW decision queries per size (default 2000)
+  --exact-queries <n>      exact-scan queries per size, fewer above 100k (default 500)
+  --ef-sweep <list>        efSearch values for the recall sweep (default 16,32,64,128)
+  --rebuild-size <n>       references for the rebuild section (default 100000)
+  --requests <n>           sequential in-process /v1/route requests (default 1000)
+  --connections <list>     autocannon connections for the http section (default 1,10)
+  --duration <s>           seconds per autocannon run in the http section (default 10)
+  --rounds <n>             alternating trivial/route rounds per connection count (default 2)
+  --embed-texts <n>        texts per backend in the embed section (default 256)
+  --seed-prompts <n>       prompts seeded with the lexical embedder (default 10000)
+  --seed-model-prompts <n> prompts seeded with USE Lite (default 1000)
+  --data <dir>             shared datasets (CLINC150 texts; default ../shared/data)
+  --model-path <dir>       folder with transformers models (default test/fixtures/models)
+  --outcomes <n>           in-process outcomes (default 20000)
+  --concurrency <n>        outcomes in flight, and autocannon connections for outcomes (default 64)
+  --seconds <s>            autocannon seconds for outcomes over HTTP (default 20)
+  --json <file>            also write every table as JSON
+  -h, --help`;
+
+export interface BenchOptions {
+  readonly only: ReadonlySet<Section>;
+  readonly sizes: readonly number[];
+  readonly queries: number;
+  readonly exactQueries: number;
+  readonly efSweep: readonly number[];
+  readonly rebuildSize: number;
+  readonly requests: number;
+  readonly connections: readonly number[];
+  readonly duration: number;
+  readonly rounds: number;
+  readonly embedTexts: number;
+  readonly seedPrompts: number;
+  readonly seedModelPrompts: number;
+  readonly data: string;
+  readonly modelPath: string;
+  readonly outcomes: number;
+  readonly concurrency: number;
+  readonly seconds: number;
+  readonly json: string | undefined;
+  readonly help: boolean;
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      only: { type: 'string', default: SECTIONS.join(',') },
+      sizes: { type: 'string', default: '1000,10000,100000' },
+      queries: { type: 'string', default: '2000' },
+      'exact-queries': { type: 'string', default: '500' },
+      'ef-sweep': { type: 'string', default: '16,32,64,128' },
+      'rebuild-size': { type: 'string', default: '100000' },
+      requests: { type: 'string', default: '1000' },
+      connections: { type: 'string', default: '1,10' },
+      duration: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '2' },
+      'embed-texts': { type: 'string', default: '256' },
+      'seed-prompts': { type: 'string', default: '10000' },
+      'seed-model-prompts': { type: 'string', default: '1000' },
+      data: { type: 'string', default: path.resolve(ROOT, '../shared/data') },
+      'model-path': { type: 'string', default: path.join(ROOT, 'test/fixtures/models') },
+      outcomes: { type: 'string', default: '20000' },
+      concurrency: { type: 'string', default: '64' },
+      seconds: { type: 'string', default: '20' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  return {
+    only: sections(values.only),
+    sizes: list(values.sizes, 'sizes'),
+    queries: positive(values.queries, 'queries'),
+    exactQueries: positive(values['exact-queries'], 'exact-queries'),
+    efSweep: list(values['ef-sweep'], 'ef-sweep'),
+    rebuildSize: positive(values['rebuild-size'], 'rebuild-size'),
+    requests: positive(values.requests, 'requests'),
+    connections: list(values.connections, 'connections'),
+    duration: positive(values.duration, 'duration'),
+    rounds: positive(values.rounds, 'rounds'),
+    embedTexts: positive(values['embed-texts'], 'embed-texts'),
+    seedPrompts: positive(values['seed-prompts'], 'seed-prompts'),
+    seedModelPrompts: positive(values['seed-model-prompts'], 'seed-model-prompts'),
+    data: values.data,
+    modelPath: values['model-path'],
+    outcomes: positive(values.outcomes, 'outcomes'),
+    concurrency: positive(values.concurrency, 'concurrency'),
+    seconds: positive(values.seconds, 'seconds'),
+    json: values.json,
+    help: values.help,
+  };
+}
+
+function sections(raw: string): Set<Section> {
+  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = names.filter((n) => !isSection(n));
+  if (unknown.length > 0) throw new Error(`unknown section(s): ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  return new Set(names.filter(isSection));
+}
+
+function isSection(name: string): name is Section {
+  return (SECTIONS as readonly string[]).includes(name);
+}
+
+function positive(raw: string, name: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got '${raw}'`);
+  return n;
+}
+
+function list(raw: string, name: string): number[] {
+  return raw.split(',').map((s) => positive(s.trim(), name));
+}

@@ -36,6 +36,23 @@ describe('BruteForceIndex', () => {
     }
   });
 
+  it('scores a sparse query (under a quarter non-zero, like hashed lexical vectors) the same as the full scan', () => {
+    const dims = 64;
+    const vectors = randomUnitVectors(200, dims, 21);
+    const index = new BruteForceIndex(dims);
+    vectors.forEach((v, label) => index.add(label, v));
+    for (const [q, dense] of randomUnitVectors(10, dims, 22).entries()) {
+      // Keep 6 of 64 coordinates (the sparse path), then all 64 (the dense path) of the same query.
+      const sparse = dense.map((x, d) => ((d * 7 + q) % 11 === 0 ? x : 0));
+      for (const query of [sparse, dense]) {
+        const got = index.search(query, 10);
+        const want = naiveSearch(vectors, query, 10);
+        expect(got.map((n) => n.label)).toEqual(want.map((n) => n.label));
+        got.forEach((n, i) => expect(n.similarity).toBeCloseTo(want[i]?.similarity ?? NaN, 5));
+      }
+    }
+  });
+
   it('sorts by similarity descending, breaks ties by the smaller label, and stays within [-1, 1]', () => {
     const index = new BruteForceIndex(2);
     index.add(5, unit(1, 0));

@@ -68,8 +68,11 @@ export class BruteForceIndex implements VectorIndex {
     const n = Math.min(Math.floor(k), count);
     if (!(n > 0)) return [];
     const top = new TopK(n);
-    for (let slot = 0; slot < count; slot++) {
-      top.offer(dotAt(this.data, slot * this.dims, vector), this.labels[slot] ?? 0);
+    const sparse = sparseOf(vector);
+    if (sparse) {
+      for (let slot = 0; slot < count; slot++) top.offer(sparseDotAt(this.data, slot * this.dims, sparse), this.labels[slot] ?? 0);
+    } else {
+      for (let slot = 0; slot < count; slot++) top.offer(dotAt(this.data, slot * this.dims, vector), this.labels[slot] ?? 0);
     }
     return top.sorted();
   }
@@ -102,6 +105,40 @@ function dotAt(data: Float32Array, base: number, q: Float32Array): number {
   }
   for (; d < dims; d++) s0 += (data[base + d] ?? 0) * (q[d] ?? 0);
   return s0 + s1 + s2 + s3;
+}
+
+/** A query's non-zero coordinates. */
+interface SparseQuery {
+  readonly index: Int32Array;
+  readonly value: Float32Array;
+}
+
+/**
+ * The non-zero coordinates of `q` when they are under a quarter of them (hashed lexical vectors
+ * have ~100 of 1024), else undefined: a scan then costs what the query has, not what the index is wide.
+ */
+function sparseOf(q: Float32Array): SparseQuery | undefined {
+  let nonZero = 0;
+  for (let d = 0; d < q.length; d++) if (q[d] !== 0) nonZero++;
+  if (nonZero * 4 > q.length) return undefined;
+  const index = new Int32Array(nonZero);
+  const value = new Float32Array(nonZero);
+  for (let d = 0, j = 0; d < q.length; d++) {
+    const x = q[d] ?? 0;
+    if (x !== 0) {
+      index[j] = d;
+      value[j++] = x;
+    }
+  }
+  return { index, value };
+}
+
+/** Dot product of `data[base ..]` with a sparse query: the same sum as `dotAt`, over its non-zero terms only. */
+function sparseDotAt(data: Float32Array, base: number, q: SparseQuery): number {
+  const { index, value } = q;
+  let s = 0;
+  for (let j = 0; j < index.length; j++) s += (data[base + (index[j] ?? 0)] ?? 0) * (value[j] ?? 0);
+  return s;
 }
 
 /** The best `limit` (similarity, label) pairs seen, as a binary heap with the worst at the root. */

@@ -58,15 +58,15 @@ interface Context {
 
 /**
  * Turns reported outcomes into record updates, durably, and makes them visible to the next route:
- * records are read from SQLite per request, new references are added to the live index, and the
- * router's global totals move by the same deltas. See learning.ts for the rule.
+ * records are read per request (through a cache the writes forget), new references are added to
+ * the live index, and the router's global totals move by the same deltas. See learning.ts for the rule.
  */
 export class Learner {
   /** Record deltas of one group-commit batch, summed and upserted once per (reference, model). */
   private readonly addToRecords: (deltas: readonly Delta[]) => void;
 
   constructor(private readonly deps: LearnerDeps) {
-    this.addToRecords = deps.queue.batchStep<readonly Delta[]>((lists) => deps.outcomes.addToRecords(lists.flat()));
+    this.addToRecords = deps.queue.batchStep<readonly Delta[]>((lists) => deps.references.addToRecords(lists.flat()));
   }
 
   async record(report: OutcomeReport): Promise<LearnResult> {

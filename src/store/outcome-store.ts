@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import type { WinRecord } from './types.js';
+import type { RecordDelta } from './types.js';
 
 export type OutcomeKind = 'success' | 'score' | 'pairwise';
 
@@ -20,11 +20,6 @@ export interface OutcomeRow {
 export interface StoredOutcome extends OutcomeRow {
   readonly id: number;
   readonly createdAt: string;
-}
-
-export interface RecordDelta extends WinRecord {
-  readonly referenceId: number;
-  readonly model: string;
 }
 
 export interface ModelOutcomeStats {
@@ -49,10 +44,6 @@ export class SqliteOutcomeStore {
         `INSERT INTO outcomes (idempotency_key, decision_id, prompt_hash, model, kind, value, opponent, latency_ms, cost_usd, source, deltas, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      bumpRecord: db.prepare<[number, string, number, number, number]>(
-        `INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(reference_id, model) DO UPDATE SET wins = wins + excluded.wins, losses = losses + excluded.losses, ties = ties + excluded.ties`,
-      ),
       forDecision: db.prepare<[string], StoredOutcome>(`SELECT ${COLUMNS} FROM outcomes WHERE decision_id = ? ORDER BY id`),
       forPrompt: db.prepare<[string], StoredOutcome>(`SELECT ${COLUMNS} FROM outcomes WHERE prompt_hash = ? ORDER BY id`),
       stats: db.prepare<[], ModelOutcomeStats>(
@@ -68,28 +59,11 @@ export class SqliteOutcomeStore {
 
   /**
    * Inserts the outcome with its deltas (returns its id) but leaves the records alone: the caller
-   * applies the deltas with {@link addToRecords} in the same transaction, summed with the other
+   * applies the deltas with SqliteReferenceStore.addToRecords in the same transaction, summed with the other
    * outcomes of its group-commit batch (see WriteQueue.batchStep).
    */
   insertWithoutRecords(outcome: OutcomeRow, deltas: readonly RecordDelta[]): number {
     return this.insertRow(outcome, JSON.stringify(deltas));
-  }
-
-  /** Adds deltas to the records, one upsert per (reference, model) however many deltas name it. */
-  addToRecords(deltas: readonly RecordDelta[]): void {
-    const sums = new Map<string, { referenceId: number; model: string; wins: number; losses: number; ties: number }>();
-    for (const d of deltas) {
-      const key = `${d.referenceId}\u0000${d.model}`;
-      const sum = sums.get(key);
-      if (sum) {
-        sum.wins += d.wins;
-        sum.losses += d.losses;
-        sum.ties += d.ties;
-      } else {
-        sums.set(key, { referenceId: d.referenceId, model: d.model, wins: d.wins, losses: d.losses, ties: d.ties });
-      }
-    }
-    for (const s of sums.values()) this.stmts.bumpRecord.run(s.referenceId, s.model, s.wins, s.losses, s.ties);
   }
 
   private insertRow(o: OutcomeRow, deltasJson: string): number {

@@ -1,8 +1,7 @@
+import { ByIdReads } from './by-id-reads.js';
 import { blobToVector, vectorToBlob, type Db } from './db.js';
-
-type InStatement = ReturnType<Db['prepare']>;
 import { createMetaStore, META_KEYS } from './meta-store.js';
-import type { ModelRecords, ReferenceInput, ReferencePrompt, WinRecord } from './types.js';
+import type { ModelRecords, RecordDelta, ReferenceInput, ReferencePrompt, WinRecord } from './types.js';
 
 export interface SetWriteSummary {
   inserted: number;
@@ -26,9 +25,11 @@ interface RecordRow extends WinRecord {
 export class SqliteReferenceStore {
   private readonly meta;
   private readonly stmts;
+  private readonly reads: ByIdReads;
 
   constructor(private readonly db: Db) {
     this.meta = createMetaStore(db);
+    this.reads = new ByIdReads(db);
     this.stmts = {
       upsertSet: db.prepare<[string, string | null, string, string]>(
         `INSERT INTO reference_sets (name, source, created_at, updated_at) VALUES (?, ?, ?, ?)
@@ -52,6 +53,10 @@ export class SqliteReferenceStore {
       shiftRecord: db.prepare(
         `INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (@id, @model, MAX(0, @wins), MAX(0, @losses), MAX(0, @ties))
          ON CONFLICT(reference_id, model) DO UPDATE SET wins = MAX(0, wins + excluded.wins), losses = MAX(0, losses + excluded.losses), ties = MAX(0, ties + excluded.ties)`,
+      ),
+      bumpRecord: db.prepare<[number, string, number, number, number]>(
+        `INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(reference_id, model) DO UPDATE SET wins = wins + excluded.wins, losses = losses + excluded.losses, ties = ties + excluded.ties`,
       ),
       setVector: db.prepare<[Buffer | null, number]>('UPDATE reference_prompts SET vector = ? WHERE id = ?'),
       totals: db.prepare<[], RecordRow>(
@@ -79,6 +84,8 @@ export class SqliteReferenceStore {
   /** Writes one whole set in a single transaction: all of it lands, or none. */
   writeSet(name: string, source: string | null, items: readonly ReferenceInput[]): SetWriteSummary {
     return this.db.transaction(() => {
+      // A set can move prompts between sets and change their intents and records.
+      this.reads.forgetAll();
       const now = new Date().toISOString();
       this.stmts.upsertSet.run(name, source, now, now);
       const setId = this.stmts.setId.get(name)?.id ?? 0;
@@ -119,6 +126,7 @@ export class SqliteReferenceStore {
   /** Re-derives every record from the source tables (seed records + learned deltas). */
   recomputeAllRecords(): void {
     this.db.transaction(() => {
+      this.reads.forgetAllRecords();
       this.db.prepare('DELETE FROM records').run();
       this.db
         .prepare(
@@ -139,30 +147,31 @@ export class SqliteReferenceStore {
     return new Map(this.stmts.seedRecordsOf.all(referenceId).map((r) => [r.model, { wins: r.wins, losses: r.losses, ties: r.ties }]));
   }
 
+  /** The neighbours' texts, intents and sets by id (served from memory when hot). */
   references(ids: readonly number[]): Map<number, ReferencePrompt> {
-    const rows = this.selectIn<[number, string, string | null, string]>(
-      'SELECT p.id, p.text, p.intent, s.name FROM reference_prompts p JOIN reference_sets s ON s.id = p.set_id WHERE p.id IN',
-      ids,
-      { raw: true },
-    );
-    return new Map(rows.map(([id, text, intent, setName]) => [id, { id, text, intent, setName }]));
+    return this.reads.references(ids);
   }
 
   /** Which of `ids` still exist: a rowid lookup each, no join and no text. */
   existingIds(ids: readonly number[]): Set<number> {
-    return new Set(this.selectIn<{ id: number }>('SELECT id FROM reference_prompts WHERE id IN', ids).map((r) => r.id));
+    return this.reads.existingIds(ids);
   }
 
+  /** Each reference's records by model; a reference without records is absent. */
   records(ids: readonly number[]): Map<number, ModelRecords> {
-    const out = new Map<number, Map<string, WinRecord>>();
-    // Rows as arrays: routing reads k × models of them per request, and arrays cost half of objects.
-    const rows = this.selectIn<[number, string, number, number, number]>('SELECT reference_id, model, wins, losses, ties FROM records WHERE reference_id IN', ids, { raw: true });
-    for (const [referenceId, model, wins, losses, ties] of rows) {
-      let byModel = out.get(referenceId);
-      if (!byModel) out.set(referenceId, (byModel = new Map()));
-      byModel.set(model, { wins, losses, ties });
+    return this.reads.records(ids);
+  }
+
+  /** Adds deltas to the records, one upsert per (reference, model) however many deltas name it. */
+  addToRecords(deltas: readonly RecordDelta[]): void {
+    const sums = new Map<string, RecordDelta>();
+    for (const d of deltas) {
+      const key = `${d.referenceId}\u0000${d.model}`;
+      const sum = sums.get(key);
+      sums.set(key, sum ? { ...sum, wins: sum.wins + d.wins, losses: sum.losses + d.losses, ties: sum.ties + d.ties } : d);
     }
-    return out;
+    for (const d of sums.values()) this.stmts.bumpRecord.run(d.referenceId, d.model, d.wins, d.losses, d.ties);
+    this.reads.forgetRecords(deltas.map((d) => d.referenceId));
   }
 
   /** Each model's record summed over every reference: the prior the policy shrinks toward. */
@@ -209,6 +218,7 @@ export class SqliteReferenceStore {
   /** Deletes one reference with its records; returns whether it existed. */
   remove(id: number): boolean {
     const changed = this.db.prepare('DELETE FROM reference_prompts WHERE id = ?').run(id).changes > 0;
+    this.reads.forget(id);
     if (changed) this.bumpGeneration();
     return changed;
   }
@@ -216,7 +226,8 @@ export class SqliteReferenceStore {
   /** Every reference with its current records, in id order: the seed file format's content. */
   exportAll(): { prompt: string; intent: string | null; records: Record<string, WinRecord> }[] {
     const rows = this.db.prepare<[], { id: number; text: string; intent: string | null }>('SELECT id, text, intent FROM reference_prompts ORDER BY id').all();
-    const records = this.records(rows.map((r) => r.id));
+    // Read past the cache: an export touches every row once and should not evict the hot ones.
+    const records = this.reads.recordsUncached(rows.map((r) => r.id));
     return rows.map((r) => ({ prompt: r.text, intent: r.intent, records: Object.fromEntries(records.get(r.id) ?? []) }));
   }
 
@@ -245,6 +256,7 @@ export class SqliteReferenceStore {
   /** Deletes every reference set, prompt and record (decisions are kept). */
   reset(): void {
     this.db.transaction(() => {
+      this.reads.forgetAll();
       this.db.prepare('DELETE FROM reference_sets').run();
       this.bumpGeneration();
     })();
@@ -256,22 +268,6 @@ export class SqliteReferenceStore {
 
   private bumpGeneration(): void {
     this.meta.set(META_KEYS.referenceGeneration, String(this.generation() + 1));
-  }
-
-  private readonly inStatements = new Map<string, InStatement>();
-
-  /** `… IN (?, ?, …)` statements are prepared once per (query, id count): routing asks for k ids every time. */
-  private selectIn<T>(sqlPrefix: string, ids: readonly number[], options: { raw?: boolean } = {}): T[] {
-    if (ids.length === 0) return [];
-    const key = `${ids.length}:${options.raw ? 'raw:' : ''}${sqlPrefix}`;
-    let stmt = this.inStatements.get(key);
-    if (!stmt) {
-      stmt = this.db.prepare(`${sqlPrefix} (${ids.map(() => '?').join(',')})`);
-      if (options.raw) stmt.raw(true);
-      this.inStatements.set(key, stmt);
-    }
-    // better-sqlite3 types rows as unknown; the SQL above fixes their shape.
-    return stmt.all(ids) as T[];
   }
 }
 

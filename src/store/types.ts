@@ -25,3 +25,9 @@ export interface ReferenceInput {
 export function trials(r: WinRecord): number {
   return r.wins + r.losses + r.ties;
 }
+
+/** How much one outcome moves one reference's record for one model. */
+export interface RecordDelta extends WinRecord {
+  readonly referenceId: number;
+  readonly model: string;
+}

@@ -14,7 +14,8 @@ Sections (all by default; pick some with --only a,b):
   memory     RSS of a fresh process that opened each size's store (index loaded from its file)
   rebuild    index rebuild time from the vectors in SQLite, at --rebuild-size
   http       POST /v1/route (lexical embedder, bundled reference sets) under autocannon over loopback,
-             beside a trivial Hono handler in the same process and run; plus in-process timings
+             beside a trivial Hono handler and a framing-only one (body read and validated, the same
+             response bytes, no routing) in the same process and run; plus in-process timings
   embed      texts/s per embedding backend, batched (32) vs one text per call
   seed       seeding throughput through the real seeding path (JSONL set → SQLite → embed → index)
   outcomes   outcome ingestion with durable commits, in-process and over HTTP (autocannon)

@@ -2,7 +2,7 @@ import type { Config } from '../../src/config/schema.js';
 import type { DecisionResult } from './decision.js';
 import type { EmbedResult } from './embed.js';
 import { SYNTHETIC } from './fixtures.js';
-import { meanRps, type HttpResult } from './http.js';
+import { meanRps, TARGETS, type HttpResult, type Target } from './http.js';
 import type { MemoryResult, ProbeResult } from './memory.js';
 import type { OutcomesInProcess, OutcomesOverHttp } from './outcomes.js';
 import type { RebuildResult } from './rebuild.js';
@@ -111,22 +111,28 @@ export function httpTables(report: Report, r: HttpResult, seconds: number): void
     [[p.total.n, p50p99(p.total), ms(p.embed.p50), ms(p.search.p50), ms(p.decide.p50), ms(rest)]],
   );
   const connections = [...new Set(r.runs.map((x) => x.connections))];
+  const share = (t: Target, c: number) => `${formatNumber((100 * meanRps(r.runs, t, c)) / meanRps(r.runs, 'trivial', c))}%`;
   report.table(
     'http',
     `POST /v1/route over loopback HTTP vs a trivial Hono handler (autocannon in its own process, ${seconds} s per run, same run)`,
-    ['connections', 'trivial req/s (per round)', '/v1/route req/s (per round)', 'route ÷ trivial', 'trivial p50 / p99', 'route p50 / p99', 'errors'],
+    ['connections', 'trivial req/s (per round)', 'framing req/s', '/v1/route req/s', 'framing ÷ trivial', 'route ÷ trivial', 'p50 / p99 trivial, framing, route', 'errors'],
     connections.map((c) => {
       const mine = r.runs.filter((x) => x.connections === c);
-      const of = (t: 'trivial' | 'route') => mine.filter((x) => x.target === t);
-      const rps = (t: 'trivial' | 'route') => `${formatNumber(meanRps(r.runs, t, c))} (${of(t).map((x) => formatNumber(x.result.rps)).join(', ')})`;
-      const lat = (t: 'trivial' | 'route') => of(t).map((x) => `${x.result.p50} / ${x.result.p99} ms`).join(', ');
-      return [c, rps('trivial'), rps('route'), `${formatNumber((100 * meanRps(r.runs, 'route', c)) / meanRps(r.runs, 'trivial', c))}%`, lat('trivial'), lat('route'), mine.reduce((s, x) => s + x.result.errors, 0)];
+      const of = (t: Target) => mine.filter((x) => x.target === t);
+      const rps = (t: Target) => `${formatNumber(meanRps(r.runs, t, c))} (${of(t).map((x) => formatNumber(x.result.rps)).join(', ')})`;
+      const lat = (t: Target) => { const runs = of(t); return `${formatNumber(mean(runs.map((x) => x.result.p50)))} / ${formatNumber(mean(runs.map((x) => x.result.p99)))}`; };
+      return [c, rps('trivial'), rps('framing'), rps('route'), share('framing', c), share('route', c), `${TARGETS.map(lat).join(', ')} ms`, mine.reduce((s, x) => s + x.result.errors, 0)];
     }),
     [
       `autocannon command per run: ${r.runs[0]?.command ?? ''} (URL and port differ per server)`,
       'trivial: the same Hono + @hono/node-server, one POST route answering a constant small JSON without reading the body',
+      'framing: reads the body, validates it with the route schema, answers a /v1/route response captured from the real router (same bytes); no routing',
     ],
   );
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
 }
 
 export function embedTable(report: Report, results: readonly EmbedResult[], source: string, texts: number): void {

@@ -45,7 +45,7 @@ export interface RouteTimings {
   readonly decideMs: number;
 }
 
-export type RouteResult = { readonly decisionId: string; readonly decision: Decision; readonly timings: RouteTimings };
+export type RouteResult = { readonly decisionId: string; readonly promptHash: string; readonly decision: Decision; readonly timings: RouteTimings };
 
 /** The orchestrator: embed → search → load records → decide (pure) → store the decision. */
 export class Router {
@@ -91,8 +91,9 @@ export class Router {
     const { decision, searchMs } = this.decideFor(vector, request);
     const t2 = performance.now();
     const decisionId = randomUUID();
-    if (decision.kind === 'routed') this.store(decisionId, request.prompt, vector, decision);
-    return { decisionId, decision, timings: { embedMs: t1 - t0, searchMs, decideMs: t2 - t1 - searchMs } };
+    const hash = promptHash(request.prompt);
+    if (decision.kind === 'routed') this.store(decisionId, hash, request.prompt, vector, decision);
+    return { decisionId, promptHash: hash, decision, timings: { embedMs: t1 - t0, searchMs, decideMs: t2 - t1 - searchMs } };
   }
 
   /** Everything after embedding; synchronous, so benchmarks can time it without the model. */
@@ -140,14 +141,14 @@ export class Router {
     };
   }
 
-  private store(id: string, prompt: string, vector: Float32Array, d: Extract<Decision, { kind: 'routed' }>): void {
+  private store(id: string, hash: string, prompt: string, vector: Float32Array, d: Extract<Decision, { kind: 'routed' }>): void {
     // The time of the decision, not of the (delayed) group commit that stores it.
     const createdAt = new Date().toISOString();
     const write = this.deps.queue.run(() => this.deps.decisions.insert(
       {
         id,
         createdAt,
-        promptHash: promptHash(prompt),
+        promptHash: hash,
         promptText: this.deps.storePrompts ? prompt : null,
         promptChars: prompt.length,
         chosenModel: d.model,

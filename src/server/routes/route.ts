@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { promptHash } from '../../routing/router.js';
 import type { Decision } from '../../routing/types.js';
 import { AppError } from '../../shared/errors.js';
 import type { AppDeps } from '../app.js';
@@ -7,10 +6,11 @@ import type { AppEnv } from '../env.js';
 import { RouteRequestSchema, RouteResponseSchema, type RouteRequestBody, type RouteResponse } from '../schemas.js';
 import { parseJsonBody } from '../validate.js';
 
-export const routeRoutes = (deps: AppDeps) =>
-  new Hono<AppEnv>().post('/route', async (c) => {
+export const routeRoutes = (deps: AppDeps) => {
+  const known = new Set(deps.catalog.map((m) => m.id));
+  return new Hono<AppEnv>().post('/route', async (c) => {
     const body = await parseJsonBody(c, RouteRequestSchema);
-    rejectUnknownModels(body.models, deps);
+    rejectUnknownModels(body.models, known);
     const prompt = promptOf(body);
     const result = await deps.router.route({
       prompt,
@@ -37,11 +37,12 @@ export const routeRoutes = (deps: AppDeps) =>
       embed_ms: round(result.timings.embedMs),
       search_ms: round(result.timings.searchMs),
       prompt_chars: prompt.length,
-      prompt_hash: promptHash(prompt),
+      prompt_hash: result.promptHash,
       ...(deps.includePrompts ? { prompt } : {}),
     });
     return c.json(RouteResponseSchema.parse(toResponse(result.decisionId, d, result.timings, body.explain)));
   });
+};
 
 /** A messages request is routed on its last user turn: that is what the next answer must serve. */
 export function promptOf(body: Pick<RouteRequestBody, 'prompt' | 'messages'>): string {
@@ -52,8 +53,7 @@ export function promptOf(body: Pick<RouteRequestBody, 'prompt' | 'messages'>): s
   return typeof content === 'string' ? content : (content ?? []).map((p) => p.text ?? '').join('\n');
 }
 
-function rejectUnknownModels(models: readonly string[] | undefined, deps: AppDeps): void {
-  const known = new Set(deps.catalog.map((m) => m.id));
+function rejectUnknownModels(models: readonly string[] | undefined, known: ReadonlySet<string>): void {
   const details = (models ?? []).flatMap((id, i) => (known.has(id) ? [] : [{ path: `models.${i}`, message: `unknown model '${id}'` }]));
   if (details.length > 0) {
     throw new AppError('VALIDATION_FAILED', `unknown model(s); the catalog has: ${[...known].join(', ')}`, details);

@@ -107,7 +107,7 @@ export function httpTables(report: Report, r: HttpResult, seconds: number): void
   report.table(
     'http',
     `POST /v1/route in-process (app.request, sequential), ${r.embedder}, ${r.references} references`,
-    ['requests', 'total p50 / p99', 'embed p50', 'HNSW search p50', 'SQLite reads + policy p50', 'rest p50 (Hono, validation, decision log, metrics)'],
+    ['requests', 'total p50 / p99', 'embed p50', 'HNSW search p50', 'neighbour reads (cached) + policy p50', 'rest p50 (Hono, validation, decision log, metrics)'],
     [[p.total.n, p50p99(p.total), ms(p.embed.p50), ms(p.search.p50), ms(p.decide.p50), ms(rest)]],
   );
   const connections = [...new Set(r.runs.map((x) => x.connections))];

@@ -8,7 +8,7 @@ export type Section = (typeof SECTIONS)[number];
 export const HELP = `npm run bench -- [options]
 
 Sections (all by default; pick some with --only a,b):
-  decision   decision time without embedding (search + SQLite reads + policy) at each --sizes,
+  decision   decision time without embedding (search + neighbour reads + policy) at each --sizes,
              HNSW against an exact brute-force scan over the same synthetic vectors
   recall     HNSW recall@10 against the exact scan at each size, at the configured efSearch and a sweep
   memory     RSS of a fresh process that opened each size's store (index loaded from its file)

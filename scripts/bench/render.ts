@@ -25,7 +25,7 @@ export function syntheticNote(config: Config): string {
 export function decisionTables(report: Report, results: readonly DecisionResult[], builds: ReadonlyMap<number, { writeSeconds: number; indexSeconds: number }>, note: string): void {
   report.table(
     'decision',
-    'Decision time without embedding: HNSW vs exact scan (search + SQLite reads of neighbours and records + policy)',
+    'Decision time without embedding: HNSW vs exact scan (search + neighbour prompts and records, from SQLite through the read cache + policy)',
     ['references', 'HNSW p50 / p99', 'exact scan p50 / p99', 'exact ÷ HNSW (p50)', 'recall@10', 'queries (HNSW / exact)', 'store built in'],
     results.map((r) => {
       const b = builds.get(r.size);

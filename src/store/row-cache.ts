@@ -1,9 +1,12 @@
 import type { Db } from './db.js';
 
+/** How often, at most, a lookup asks SQLite whether another connection committed (see RowCache). */
+export const VERSION_CHECK_MS = 50;
+
 /**
  * A bounded read cache, by id, of rows every route reads (its neighbours' texts and records), so a
  * route costs a few map lookups instead of two SQLite queries (~0.1 ms at k = 10). SQLite stays the
- * truth, and the cache can only ever hold what is committed there:
+ * truth: the cache never holds an uncommitted row, nor one this process has since changed:
  * - the store's writers on this connection forget the ids they change, in the same synchronous step;
  * - nothing is cached while a transaction is open, so a rolled-back write leaves nothing behind;
  * - a commit by another connection (e.g. `npm run seed` against the served database) changes
@@ -11,8 +14,6 @@ import type { Db } from './db.js';
  *   every VERSION_CHECK_MS and such a commit shows within that time.
  * Missing ids are never cached: a reference added later is read on its first use.
  */
-export const VERSION_CHECK_MS = 50;
-
 export class RowCache<V> {
   private readonly rows = new Map<number, V>();
   private readonly version;

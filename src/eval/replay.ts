@@ -133,7 +133,7 @@ async function routeTestRows(options: ReplayOptions, state: FoldState & { polici
   });
   const vectors = await options.embedder.embed(test.map((i) => options.rows[i]?.prompt ?? ''));
   const modelIndex = new Map(options.models.map((m, i) => [m, i]));
-  const context = { totals: deps.references.modelTotals(), params: policyParams(deps), catalog: deps.config.catalog };
+  const context = { totals: deps.references.modelTotals(), params: deps.router.policyParams(), catalog: deps.config.catalog };
   test.forEach((rowIndex, t) => {
     const prompt = options.rows[rowIndex]?.prompt ?? '';
     const vector = vectors[t];
@@ -188,19 +188,6 @@ function inputFor(
     constraints: { costWeight: ctx.costWeight },
     promptTokens: estimateTokens(ctx.prompt),
     params: ctx.params,
-  };
-}
-
-function policyParams(deps: Deps): PolicyParams {
-  const r = deps.config.routing;
-  return {
-    costWeight: r.costWeight,
-    defaultModel: r.defaultModel,
-    priorStrength: r.priorStrength,
-    similarityPower: r.similarityPower,
-    coverageThreshold: deps.router.coverageThreshold,
-    minSupport: r.minSupport,
-    expectedOutputTokens: r.expectedOutputTokens,
   };
 }
 

@@ -117,7 +117,7 @@ export class Router {
       constraints: request.constraints,
       promptTokens,
       rule,
-      params: this.params(),
+      params: this.policyParams(),
       ...(this.random ? { random: this.random } : {}),
     });
     return { decision, searchMs };
@@ -128,7 +128,8 @@ export class Router {
     this.totals = this.deps.references.modelTotals();
   }
 
-  private params(): PolicyParams {
+  /** The parameters this router gives its policy; the eval's cost-weight sweep reuses them. */
+  policyParams(): PolicyParams {
     const r = this.deps.routing;
     return {
       costWeight: r.costWeight,

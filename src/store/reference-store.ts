@@ -49,14 +49,11 @@ export class SqliteReferenceStore {
       insertSeedRecord: db.prepare<[number, string, number, number, number]>(
         'INSERT INTO seed_records (reference_id, model, wins, losses, ties) VALUES (?, ?, ?, ?, ?)',
       ),
-      // records = what the seed said + every learned delta since; a seed change moves them by the difference.
+      // records = what the seed said + every learned delta since; a seed change moves them by the
+      // difference, which may be negative (hence the floor at 0); learned deltas are never negative.
       shiftRecord: db.prepare(
         `INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (@id, @model, MAX(0, @wins), MAX(0, @losses), MAX(0, @ties))
          ON CONFLICT(reference_id, model) DO UPDATE SET wins = MAX(0, wins + excluded.wins), losses = MAX(0, losses + excluded.losses), ties = MAX(0, ties + excluded.ties)`,
-      ),
-      bumpRecord: db.prepare<[number, string, number, number, number]>(
-        `INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(reference_id, model) DO UPDATE SET wins = wins + excluded.wins, losses = losses + excluded.losses, ties = ties + excluded.ties`,
       ),
       setVector: db.prepare<[Buffer | null, number]>('UPDATE reference_prompts SET vector = ? WHERE id = ?'),
       totals: db.prepare<[], RecordRow>(
@@ -170,7 +167,7 @@ export class SqliteReferenceStore {
       const sum = sums.get(key);
       sums.set(key, sum ? { ...sum, wins: sum.wins + d.wins, losses: sum.losses + d.losses, ties: sum.ties + d.ties } : d);
     }
-    for (const d of sums.values()) this.stmts.bumpRecord.run(d.referenceId, d.model, d.wins, d.losses, d.ties);
+    for (const d of sums.values()) this.stmts.shiftRecord.run({ id: d.referenceId, model: d.model, wins: d.wins, losses: d.losses, ties: d.ties });
     this.reads.forgetRecords(deltas.map((d) => d.referenceId));
   }
 

@@ -18,6 +18,7 @@ import { openDatabase, type Db } from '../store/db.js';
 import { SqliteDecisionStore } from '../store/decision-store.js';
 import { SqliteOutcomeStore } from '../store/outcome-store.js';
 import { WriteQueue } from '../store/write-queue.js';
+import { startRetentionSweep } from '../store/retention.js';
 import { Learner } from '../routing/learner.js';
 import { createMetaStore, type MetaStore } from '../store/meta-store.js';
 import { SqliteReferenceStore } from '../store/reference-store.js';
@@ -115,11 +116,13 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
     proxyKeys: new Map(config.proxy.budgets.keys.flatMap((k) => (env[k.keyEnv] ? [[k.name, env[k.keyEnv] ?? '']] : []))),
     close() {
       clearInterval(saver);
+      retention.stop();
       queue.flush();
       index.save();
       db.close();
     },
   };
+  const retention = startRetentionSweep({ decisions, queue, logger: logger.child({ module: 'retention' }), retentionDays: () => deps.config.log.retentionDays });
   // Learned references reach the index file now and then; a crash in between only costs a rebuild.
   const saver = setInterval(() => index.saveIfDirty(), config.learning.indexSaveIntervalMs);
   saver.unref();
@@ -142,6 +145,7 @@ export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'ref
     rules: compileRules(deps.config.rules),
     coverageThreshold,
     storePrompts: deps.config.log.includePrompts,
+    keepText: deps.config.log.keepText,
     logger: deps.logger.child({ module: 'router' }),
     queue: deps.queue,
   });

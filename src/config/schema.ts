@@ -182,6 +182,10 @@ const LogSchema = z.strictObject({
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Store and log prompts in clear; off by default, prompts are hashed. */
   includePrompts: bool.default(false),
+  /** Whose text is kept, PII redacted, for the coverage report: uncovered prompts only (default), all, or none. */
+  keepText: z.enum(['none', 'uncovered', 'all']).default('uncovered'),
+  /** Days stored prompt text (kept or includePrompts) lives; an hourly sweep clears older text. */
+  retentionDays: num.pipe(z.number().int().min(1).max(3650)).default(30),
 });
 
 export const ConfigSchema = z.strictObject({

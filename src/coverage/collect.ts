@@ -1,6 +1,7 @@
 import type { SqliteDecisionStore } from '../store/decision-store.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
 import type { ModelRecords } from '../store/types.js';
+import { textToKeep } from '../privacy/redact.js';
 import type { CoverageInput, ReferenceItem, TrafficItem } from './types.js';
 
 export interface CoverageSources {
@@ -34,7 +35,7 @@ export function collectCoverageInput(sources: CoverageSources, params: CollectPa
       id: d.id,
       createdAt: d.createdAt,
       promptHash: d.promptHash,
-      text: d.promptText ?? params.texts?.get(d.promptHash) ?? null,
+      text: d.promptText ?? d.keptText ?? fileText(params.texts, d.promptHash),
       covered: d.covered,
       topSimilarity: d.topSimilarity,
       intent: d.intent,
@@ -51,6 +52,12 @@ export function collectCoverageInput(sources: CoverageSources, params: CollectPa
     window: { since: params.since, until: params.until },
     ...(params.models !== undefined ? { models: params.models } : {}),
   };
+}
+
+/** A `--input` file's prompt, redacted like kept traffic: a report shows no PII unless prompts are stored in clear. */
+function fileText(texts: ReadonlyMap<string, string> | undefined, hash: string): string | null {
+  const text = texts?.get(hash);
+  return text === undefined ? null : textToKeep(text);
 }
 
 function readReferences(store: CoverageSources['references']): ReferenceItem[] {

@@ -11,7 +11,10 @@ import { seededRandom } from '../shared/random.js';
 import { decide } from './policy.js';
 import { firstMatchingRule, type CompiledRule } from './rules.js';
 import type { ReferenceIndex } from './reference-index.js';
+import { textToKeep } from '../privacy/redact.js';
 import type { Decision, Evidence, PolicyParams, RouteConstraints } from './types.js';
+
+export type KeepText = 'none' | 'uncovered' | 'all';
 
 export interface RouterDeps {
   readonly embedder: Embedder;
@@ -25,6 +28,8 @@ export interface RouterDeps {
   /** The coverage threshold in force (calibrated or configured). */
   readonly coverageThreshold: number;
   readonly storePrompts: boolean;
+  /** Whose text is kept, PII redacted, for the coverage report (log.keepText); default none. */
+  readonly keepText?: KeepText;
   readonly logger: Logger;
   /** Decisions are logged through group commit: one fsync for many, none on the request's path. */
   readonly queue: WriteQueue;
@@ -145,12 +150,15 @@ export class Router {
   private store(id: string, hash: string, prompt: string, vector: Float32Array, d: Extract<Decision, { kind: 'routed' }>): void {
     // The time of the decision, not of the (delayed) group commit that stores it.
     const createdAt = new Date().toISOString();
+    const keep = this.deps.keepText ?? 'none';
     const write = this.deps.queue.run(() => this.deps.decisions.insert(
       {
         id,
         createdAt,
         promptHash: hash,
         promptText: this.deps.storePrompts ? prompt : null,
+        // Redacted inside the group commit: bounded work (2,000 characters) off the response's path.
+        keptText: keep === 'all' || (keep === 'uncovered' && !d.covered) ? textToKeep(prompt) : null,
         promptChars: prompt.length,
         chosenModel: d.model,
         reason: d.reason,

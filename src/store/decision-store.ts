@@ -6,6 +6,10 @@ export interface StoredDecision {
   readonly createdAt: string;
   readonly promptHash: string;
   readonly promptText: string | null;
+  /** PII-redacted text kept for the coverage report (see log.keepText); cleared after the retention window. */
+  readonly keptText?: string | null;
+  /** What the decision was routed on (JSON-serialisable). */
+  readonly routedOn?: unknown;
   readonly promptChars: number;
   readonly chosenModel: string;
   readonly reason: string;
@@ -25,6 +29,7 @@ export interface ListedDecision {
   readonly createdAt: string;
   readonly promptHash: string;
   readonly promptText: string | null;
+  readonly keptText: string | null;
   readonly covered: boolean;
   readonly topSimilarity: number | null;
   readonly intent: string | null;
@@ -42,7 +47,7 @@ export interface DecisionLearningContext {
   readonly hasVector: boolean;
 }
 
-type ListedRow = Pick<DecisionRow, 'id' | 'created_at' | 'prompt_hash' | 'prompt_text' | 'covered' | 'top_similarity' | 'intent' | 'neighbor_ids' | 'neighbor_sims'> & {
+type ListedRow = Pick<DecisionRow, 'id' | 'created_at' | 'prompt_hash' | 'prompt_text' | 'kept_text' | 'covered' | 'top_similarity' | 'intent' | 'neighbor_ids' | 'neighbor_sims'> & {
   vector: Buffer | null;
 };
 
@@ -51,6 +56,8 @@ interface DecisionRow {
   created_at: string;
   prompt_hash: string;
   prompt_text: string | null;
+  kept_text: string | null;
+  routed_on: string | null;
   prompt_chars: number;
   chosen_model: string;
   reason: string;
@@ -70,12 +77,13 @@ export class SqliteDecisionStore {
   private readonly vectorStmt;
   private readonly contextStmt;
   private readonly listStmt;
+  private readonly forgetStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO decisions (id, created_at, prompt_hash, prompt_text, prompt_chars, chosen_model, reason, covered,
+      `INSERT INTO decisions (id, created_at, prompt_hash, prompt_text, kept_text, routed_on, prompt_chars, chosen_model, reason, covered,
          top_similarity, confidence, intent, neighbor_ids, neighbor_sims, fallbacks, scores, vector)
-       VALUES (@id, @created_at, @prompt_hash, @prompt_text, @prompt_chars, @chosen_model, @reason, @covered,
+       VALUES (@id, @created_at, @prompt_hash, @prompt_text, @kept_text, @routed_on, @prompt_chars, @chosen_model, @reason, @covered,
          @top_similarity, @confidence, @intent, @neighbor_ids, @neighbor_sims, @fallbacks, @scores, @vector)`,
     );
     this.getStmt = db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE id = ?');
@@ -86,9 +94,23 @@ export class SqliteDecisionStore {
     this.vectorStmt = db.prepare<[string], { vector: Buffer | null }>('SELECT vector FROM decisions WHERE id = ?');
     // The newest `limit` rows in the window, so a report over a long window stays bounded.
     this.listStmt = db.prepare<[string, string, number], ListedRow>(
-      `SELECT id, created_at, prompt_hash, prompt_text, covered, top_similarity, intent, neighbor_ids, neighbor_sims, vector
+      `SELECT id, created_at, prompt_hash, prompt_text, kept_text, covered, top_similarity, intent, neighbor_ids, neighbor_sims, vector
        FROM decisions WHERE created_at >= ? AND created_at <= ? ORDER BY created_at DESC LIMIT ?`,
     );
+    // Through the partial index decisions_text_held: only rows that still hold text are visited.
+    this.forgetStmt = db.prepare<[string, number]>(
+      `UPDATE decisions SET kept_text = NULL, prompt_text = NULL WHERE rowid IN (
+         SELECT rowid FROM decisions WHERE created_at < ? AND (kept_text IS NOT NULL OR prompt_text IS NOT NULL) LIMIT ?)`,
+    );
+  }
+
+  /**
+   * The retention sweep's step: clears the text of at most `limit` decisions made before `before`
+   * (ISO time), keeping their hash, vector and outcome. Returns how many it cleared; call again
+   * until it returns less than `limit`.
+   */
+  forgetTextBefore(before: string, limit = 5_000): number {
+    return this.forgetStmt.run(before, limit).changes;
   }
 
   /** Decisions in [since, until] (ISO times), oldest first, at most the newest `limit` of them (default 50,000). */
@@ -99,6 +121,7 @@ export class SqliteDecisionStore {
       createdAt: r.created_at,
       promptHash: r.prompt_hash,
       promptText: r.prompt_text,
+      keptText: r.kept_text,
       covered: r.covered === 1,
       topSimilarity: r.top_similarity,
       intent: r.intent,
@@ -115,6 +138,8 @@ export class SqliteDecisionStore {
       created_at: d.createdAt,
       prompt_hash: d.promptHash,
       prompt_text: d.promptText,
+      kept_text: d.keptText ?? null,
+      routed_on: d.routedOn === undefined ? null : JSON.stringify(d.routedOn),
       prompt_chars: d.promptChars,
       chosen_model: d.chosenModel,
       reason: d.reason,
@@ -164,6 +189,8 @@ function fromRow(r: DecisionRow): StoredDecision {
     createdAt: r.created_at,
     promptHash: r.prompt_hash,
     promptText: r.prompt_text,
+    keptText: r.kept_text,
+    routedOn: r.routed_on === null ? undefined : (JSON.parse(r.routed_on) as unknown),
     promptChars: r.prompt_chars,
     chosenModel: r.chosen_model,
     reason: r.reason,

@@ -1,4 +1,4 @@
-import { describeCandidates, groupUncovered, resolveClusterCutoff } from './candidates.js';
+import { describeCandidates, groupUncovered, resolveClusterCutoff, scatteredPrompts } from './candidates.js';
 import { coverageDrift } from './drift.js';
 import { intentStats } from './intents.js';
 import { projectTo2d } from './projection.js';
@@ -57,6 +57,10 @@ export function analyzeCoverageWithMembers(
       clusteredSample: grouped.sampled,
     },
     candidates,
+    scattered: scatteredPrompts(
+      clusterable.filter((_, i) => (grouped.assignment[i] ?? -1) < 0),
+      new Map(input.references.map((r) => [r.id, r.intent])),
+    ),
     intents: intentStats(input, options),
     drift: coverageDrift(decisions, input.window, options.bucket),
     ...(options.map ? { map: coverageMap(input, clusterable, grouped.assignment) } : {}),

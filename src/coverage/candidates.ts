@@ -1,6 +1,6 @@
 import { percentile } from './calibrate.js';
 import { clusterVectors } from './cluster.js';
-import type { CandidateIntent, Representative } from './report-schema.js';
+import type { CandidateIntent, Representative, ScatteredPrompt } from './report-schema.js';
 import { distinctiveTerms, nameFromTerms } from './terms.js';
 import type { CoverageInput, CoverageOptions, ReferenceItem, TrafficItem } from './types.js';
 import { centroid, dot, mean, shuffledIndices } from './vectors.js';
@@ -114,12 +114,40 @@ export function describeCandidates(
   });
 }
 
+/** The members closest to the centroid, one per distinct prompt (a repeated prompt counts once, with its count). */
 function representatives(members: readonly TrafficItem[], sims: readonly number[], count: number): Representative[] {
+  const repeats = countBy(members, (m) => m.promptHash);
+  const seen = new Set<string>();
   return members
     .map((m, i) => ({ m, sim: sims[i] ?? 0 }))
     .sort((a, b) => b.sim - a.sim || a.m.id.localeCompare(b.m.id))
+    .filter(({ m }) => !seen.has(m.promptHash) && seen.add(m.promptHash))
     .slice(0, count)
-    .map(({ m, sim }) => ({ decisionId: m.id, promptHash: m.promptHash, text: m.text, similarity: clampSim(sim) }));
+    .map(({ m, sim }) => ({ decisionId: m.id, promptHash: m.promptHash, text: m.text, similarity: clampSim(sim), count: repeats.get(m.promptHash) ?? 1 }));
+}
+
+/** Scattered prompts (in no candidate), distinct, the most repeated first, then the newest. */
+export function scatteredPrompts(items: readonly TrafficItem[], intentOf: ReadonlyMap<number, string | null>, limit = 50): ScatteredPrompt[] {
+  const repeats = countBy(items, (m) => m.promptHash);
+  const newest = new Map<string, TrafficItem>();
+  for (const m of items) if ((newest.get(m.promptHash)?.createdAt ?? '') <= m.createdAt) newest.set(m.promptHash, m);
+  return [...newest.values()]
+    .sort((a, b) => (repeats.get(b.promptHash) ?? 0) - (repeats.get(a.promptHash) ?? 0) || b.createdAt.localeCompare(a.createdAt))
+    .slice(0, limit)
+    .map((m) => ({
+      decisionId: m.id,
+      promptHash: m.promptHash,
+      text: m.text,
+      count: repeats.get(m.promptHash) ?? 1,
+      topSimilarity: m.topSimilarity === null ? null : clampSim(m.topSimilarity),
+      nearestIntent: m.neighborIds[0] === undefined ? null : (intentOf.get(m.neighborIds[0]) ?? null),
+    }));
+}
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const item of items) out.set(key(item), (out.get(key(item)) ?? 0) + 1);
+  return out;
 }
 
 /**

@@ -11,10 +11,24 @@ const similarity = z.number().min(-1).max(1);
 export const RepresentativeSchema = z.object({
   decisionId: z.string(),
   promptHash: z.string(),
-  /** null when the prompt text was not kept (log.includePrompts off): only the hash is known. */
+  /** null when the prompt text was not kept (log.keepText none, or past the retention window): only the hash is known. */
   text: z.string().nullable(),
   /** Cosine similarity to the cluster's centroid. */
   similarity,
+  /** Members with this same prompt (representatives are distinct prompts). */
+  count: z.number().int().positive(),
+});
+
+/** An uncovered prompt in no candidate intent (its group is smaller than minCluster), listed so it is seen. */
+export const ScatteredPromptSchema = z.object({
+  decisionId: z.string(),
+  promptHash: z.string(),
+  text: z.string().nullable(),
+  /** Uncovered decisions with this same prompt. */
+  count: z.number().int().positive(),
+  /** Similarity to its nearest reference, and that reference's intent. */
+  topSimilarity: similarity.nullable(),
+  nearestIntent: z.string().nullable(),
 });
 
 export const CandidateIntentSchema = z.object({
@@ -101,6 +115,8 @@ export const CoverageReportSchema = z.object({
     clusteredSample: z.number().int().min(0),
   }),
   candidates: z.array(CandidateIntentSchema),
+  /** Scattered uncovered prompts, distinct, most repeated first, at most 50. */
+  scattered: z.array(ScatteredPromptSchema),
   intents: z.array(IntentStatsSchema),
   drift: z.object({ bucket: z.enum(['day', 'week']), points: z.array(DriftPointSchema) }),
   /** A 2-D projection (PCA) of references and uncovered prompts; only when asked for (HTML). */
@@ -114,3 +130,4 @@ export type ModelCell = z.infer<typeof ModelCellSchema>;
 export type DriftPoint = z.infer<typeof DriftPointSchema>;
 export type MapPoint = z.infer<typeof MapPointSchema>;
 export type Representative = z.infer<typeof RepresentativeSchema>;
+export type ScatteredPrompt = z.infer<typeof ScatteredPromptSchema>;

@@ -45,7 +45,7 @@ describe('GET /v1/coverage', () => {
     expect(r.map).toBeUndefined();
   });
 
-  it('counts the routed traffic and groups repeated uncovered prompts into a candidate, keeping only hashes', async () => {
+  it('counts the routed traffic and groups repeated uncovered prompts into a candidate, named from their kept text', async () => {
     await routeAll(app, [KNOWN, KNOWN, BOOTS, BOOTS, BOOTS, BOOTS]);
     const r = await report(app, '?minCluster=3&since=1d');
     expect(r.totals.decisions).toBe(6);
@@ -53,8 +53,10 @@ describe('GET /v1/coverage', () => {
     expect(r.totals.uncovered).toBeGreaterThanOrEqual(4);
     const boots = r.candidates.find((c) => c.size >= 4);
     expect(boots).toBeDefined();
-    expect(boots?.name).toBeNull();
-    expect(boots?.representatives.every((rep) => rep.text === null && /^[0-9a-f]{16}$/.test(rep.promptHash))).toBe(true);
+    expect(boots?.name).toMatch(/hiking|boots|wide|feet/);
+    // One prompt sent four times is one representative, with its count.
+    expect(boots?.representatives).toHaveLength(1);
+    expect(boots?.representatives[0]).toMatchObject({ text: BOOTS, count: 4 });
     expect(r.candidates.reduce((s, c) => s + c.size, 0)).toBe(r.totals.clustered);
     expect(r.drift.points.at(-1)?.decisions).toBe(6);
     const code = r.intents.find((i) => i.intent === 'code_generation');

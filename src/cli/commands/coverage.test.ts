@@ -37,10 +37,11 @@ describe('npm run coverage', () => {
     expect(report.totals.decisions).toBe(21);
     expect(report.candidates.length).toBeGreaterThan(0);
     expect(report.candidates.flatMap((c) => c.representatives).every((r) => r.text !== null)).toBe(true);
-    // Stored like served traffic, and (log.includePrompts off) without the text.
+    // Stored like served traffic: (log.includePrompts off) no clear text; redacted text for uncovered prompts only.
     const stored = deps.decisions.list({});
     expect(stored.length).toBeGreaterThanOrEqual(21);
     expect(stored.every((d) => d.promptText === null && d.vector !== null)).toBe(true);
+    expect(stored.every((d) => (d.keptText !== null) === !d.covered)).toBe(true);
   });
 
   it('prints a table by default, and writes md and html to --out', async () => {

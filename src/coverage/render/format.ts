@@ -1,4 +1,4 @@
-import type { CandidateIntent, CoverageReport, IntentStats, ModelCell, Representative } from '../report-schema.js';
+import type { CandidateIntent, CoverageReport, IntentStats, ModelCell, Representative, ScatteredPrompt } from '../report-schema.js';
 
 /** Shared wording and number formats, so the table, Markdown and HTML say the same thing. */
 
@@ -36,15 +36,25 @@ export function totalsLine(r: CoverageReport): string {
   return parts.join(' · ');
 }
 
-/** The prompt, or its hash when only the hash was kept. */
-export function representativeText(rep: Representative, maxChars = 100): string {
-  if (rep.text === null) return `#${rep.promptHash} (text not kept)`;
+/** The prompt (×n when repeated), or its hash when only the hash was kept. */
+export function representativeText(rep: Pick<Representative, 'text' | 'promptHash' | 'count'>, maxChars = 100): string {
+  const times = rep.count > 1 ? ` ×${rep.count}` : '';
+  if (rep.text === null) return `#${rep.promptHash} (text not kept)${times}`;
   const oneLine = rep.text.replace(/\s+/g, ' ').trim();
-  return `"${oneLine.length > maxChars ? `${oneLine.slice(0, maxChars - 1)}…` : oneLine}"`;
+  return `"${oneLine.length > maxChars ? `${oneLine.slice(0, maxChars - 1)}…` : oneLine}"${times}`;
 }
 
 export function candidateName(c: CandidateIntent): string {
-  return c.name ?? '(unnamed: text not kept)';
+  return c.name ?? '(unnamed: no member text kept)';
+}
+
+export function scatteredNearest(s: ScatteredPrompt): string {
+  return s.nearestIntent === null ? '—' : `${s.nearestIntent} (sim ${sim(s.topSimilarity)})`;
+}
+
+export function scatteredHeading(r: CoverageReport): string {
+  const shown = r.scattered.length;
+  return `Scattered uncovered prompts (in no candidate intent; ${shown} distinct${r.totals.scattered > shown ? ` of ${int(r.totals.scattered)} decisions` : ''})`;
 }
 
 export function nearestText(c: CandidateIntent): string {

@@ -1,5 +1,5 @@
 import type { CoverageReport } from '../report-schema.js';
-import { basisText, candidateName, cellLegend, int, intentFlags, modelsOf, nearestText, pct, representativeText, settingsLine, sim, totalsLine, windowLine } from './format.js';
+import { basisText, candidateName, cellLegend, int, intentFlags, modelsOf, nearestText, pct, representativeText, scatteredHeading, scatteredNearest, settingsLine, sim, totalsLine, windowLine } from './format.js';
 import { colourOf, driftChart, escapeHtml as esc, scatterMap } from './svg.js';
 
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d1d1f;max-width:1180px;margin:24px auto;padding:0 20px}
@@ -27,6 +27,7 @@ export function renderHtml(r: CoverageReport): string {
 <div class="grid"><div><h2>Covered rate per ${r.drift.bucket}</h2>${r.drift.points.length === 0 ? '<p>No decisions.</p>' : driftChart(r.drift.points)}
 <p class="legend">Line: share of decisions that were covered. Bars: number of decisions.</p></div>${map}</div>
 <h2>Candidate intents</h2>${candidatesTable(r)}
+<h2>${esc(scatteredHeading(r))}</h2>${scatteredTable(r)}
 <h2>Known intents</h2>${intentsTable(r)}
 </body></html>
 `;
@@ -40,6 +41,12 @@ function candidatesTable(r: CoverageReport): string {
 <td class="n">${int(c.size)}</td><td class="n">${pct(c.share)}</td><td class="n">${sim(c.cohesion)}</td><td>${esc(nearestText(c))}</td><td><ul class="reps">${reps}</ul></td></tr>`;
   });
   return `<table><thead><tr><th>id</th><th>suggested name · terms</th><th>size</th><th>share</th><th>cohesion</th><th>nearest known intent</th><th>representative prompts</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+function scatteredTable(r: CoverageReport): string {
+  if (r.scattered.length === 0) return '<p>None.</p>';
+  const rows = r.scattered.map((s) => `<tr><td>${s.text === null ? `<span class="hash">${esc(representativeText(s))}</span>` : esc(representativeText(s, 200))}</td><td>${esc(scatteredNearest(s))}</td></tr>`);
+  return `<table><thead><tr><th>prompt</th><th>nearest known intent</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
 function intentsTable(r: CoverageReport): string {

@@ -1,5 +1,5 @@
 import type { CoverageReport } from '../report-schema.js';
-import { basisText, candidateName, cellLegend, cellText, int, intentFlags, modelsOf, nearestText, pct, representativeText, settingsLine, sim, totalsLine, windowLine } from './format.js';
+import { basisText, candidateName, cellLegend, cellText, int, intentFlags, modelsOf, nearestText, pct, representativeText, scatteredHeading, scatteredNearest, settingsLine, sim, totalsLine, windowLine } from './format.js';
 
 /** A table cell: pipes and line breaks would end the cell or the row. */
 function cell(text: string): string {
@@ -38,6 +38,9 @@ export function renderMarkdown(r: CoverageReport): string {
     ]);
     out.push(...table(['id', 'suggested name', 'size', 'share', 'cohesion', 'nearest known intent', 'representative prompts'], rows, new Set([2, 3, 4])));
   }
+  out.push('', `## ${scatteredHeading(r)}`, '');
+  if (r.scattered.length === 0) out.push('None.');
+  else out.push(...table(['prompt', 'nearest known intent'], r.scattered.map((s) => [representativeText(s, 120), scatteredNearest(s)])));
   out.push('', '## Known intents', '');
   if (r.intents.length === 0) out.push('None: no labelled references.');
   else {

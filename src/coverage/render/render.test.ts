@@ -23,12 +23,13 @@ const REPORT: CoverageReport = {
       cohesion: 0.81,
       meanTopSimilarity: 0.31,
       representatives: [
-        { decisionId: 'd1', promptHash: 'aaaa', text: 'Bake <b>sourdough</b> | bread', similarity: 0.9 },
-        { decisionId: 'd2', promptHash: 'bbbb', text: null, similarity: 0.8 },
+        { decisionId: 'd1', promptHash: 'aaaa', text: 'Bake <b>sourdough</b> | bread', similarity: 0.9, count: 2 },
+        { decisionId: 'd2', promptHash: 'bbbb', text: null, similarity: 0.8, count: 1 },
       ],
       nearestIntent: { intent: 'code', similarity: 0.31, agreement: 0.67 },
     },
   ],
+  scattered: [{ decisionId: 'd9', promptHash: 'cccc', text: 'When does the orchid show open?', count: 1, topSimilarity: 0.22, nearestIntent: 'code' }],
   intents: [
     {
       intent: 'code',
@@ -56,6 +57,8 @@ describe('renderReport', () => {
     expect(out).toContain('sourdough_bread');
     expect(out).toContain('30.0%');
     expect(out).toContain('#bbbb (text not kept)');
+    expect(out).toContain('"Bake <b>sourdough</b> | bread" ×2');
+    expect(out).toContain('"When does the orchid show open?"  nearest: code (sim 0.22)');
     expect(out).toContain('sparse: small');
     expect(out).toMatch(/2025-03-13\s+10\s+60\.0%/);
   });
@@ -82,7 +85,7 @@ describe('renderReport', () => {
   });
 
   it('says so plainly when there is nothing to report', () => {
-    const empty: CoverageReport = { ...REPORT, totals: { ...REPORT.totals, decisions: 0, covered: 0, uncovered: 0, coveredRate: null, clustered: 0, scattered: 0, clusteredSample: 0 }, candidates: [], intents: [], drift: { bucket: 'day', points: [] } };
+    const empty: CoverageReport = { ...REPORT, totals: { ...REPORT.totals, decisions: 0, covered: 0, uncovered: 0, coveredRate: null, clustered: 0, scattered: 0, clusteredSample: 0 }, candidates: [], scattered: [], intents: [], drift: { bucket: 'day', points: [] } };
     expect(renderReport(empty, 'table')).toContain('no decisions in this window');
     expect(renderReport(empty, 'md')).toContain('None: no uncovered cluster');
     expect(renderReport(empty, 'html')).toContain('No decisions.');

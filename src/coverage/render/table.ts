@@ -1,5 +1,5 @@
 import type { CoverageReport } from '../report-schema.js';
-import { basisText, candidateName, cellLegend, cellText, int, intentFlags, modelsOf, nearestText, pct, representativeText, settingsLine, sim, totalsLine, windowLine } from './format.js';
+import { basisText, candidateName, cellLegend, cellText, int, intentFlags, modelsOf, nearestText, pct, representativeText, scatteredHeading, scatteredNearest, settingsLine, sim, totalsLine, windowLine } from './format.js';
 
 /** Columns padded to their widest cell; the first column left-aligned, numbers right-aligned. */
 export function alignColumns(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number> = new Set()): string[] {
@@ -19,7 +19,7 @@ export function alignColumns(rows: readonly (readonly string[])[], rightAligned:
 /** The report for a terminal: plain text, aligned columns, no colour codes (safe to pipe). */
 export function renderTable(r: CoverageReport): string {
   const out: string[] = [`Coverage report  ${windowLine(r)}  embedder ${r.embedder ?? 'unknown'}`, settingsLine(r), totalsLine(r), ''];
-  out.push(...candidateSection(r), '', ...intentSection(r), '', ...driftSection(r));
+  out.push(...candidateSection(r), '', ...scatteredSection(r), '', ...intentSection(r), '', ...driftSection(r));
   return `${out.join('\n')}\n`;
 }
 
@@ -36,6 +36,11 @@ function candidateSection(r: CoverageReport): string[] {
     for (const rep of c.representatives) out.push(`      · ${representativeText(rep)}`);
   });
   return out;
+}
+
+function scatteredSection(r: CoverageReport): string[] {
+  if (r.scattered.length === 0) return ['Scattered uncovered prompts: none'];
+  return [scatteredHeading(r), ...r.scattered.map((s) => `  · ${representativeText(s)}  nearest: ${scatteredNearest(s)}`)];
 }
 
 function intentSection(r: CoverageReport): string[] {

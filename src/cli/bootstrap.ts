@@ -78,7 +78,8 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
   });
   let initialSeed: SeedSummary | undefined;
   if (config.seedOnEmpty && references.count() === 0) {
-    initialSeed = await seedReferenceSets({ references, index, logger }, config.referenceDir);
+    initialSeed = await seedReferenceSets({ references, index, logger }, config.referenceDir, seedModelCheck(config));
+    for (const w of initialSeed.warnings) logger.warn({ file: w.file, line: w.line }, w.reason);
     logger.info({ ...initialSeed, errors: initialSeed.errors.length }, 'seeded the bundled reference sets into an empty database');
   }
   const env = options.env ?? {};
@@ -129,6 +130,11 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
   return deps;
 }
 
+/** What the seed checks record model ids against: the catalog, strictly when configured. */
+export function seedModelCheck(config: Config): { knownModels: ReadonlySet<string>; strictModels: boolean } {
+  return { knownModels: new Set(config.catalog.map((m) => m.id)), strictModels: config.strictModels };
+}
+
 /** A router over the current state; call again after the reference set changes (new threshold). */
 export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'embedder' | 'index' | 'queue'>): Router {
   const coverageThreshold = resolveCoverageThreshold(
@@ -170,6 +176,9 @@ export function appDepsOf(deps: Deps, logger: Logger = deps.logger.child({ modul
     },
     get defaultModel() {
       return deps.config.routing.defaultModel;
+    },
+    get strictModels() {
+      return deps.config.strictModels;
     },
     maxBodyBytes: deps.config.server.maxBodyBytes,
     rateLimitPerMinute: deps.config.server.rateLimitPerMinute,

@@ -193,6 +193,8 @@ export const ConfigSchema = z.strictObject({
   referenceDir: z.string().min(1).default('./reference-prompts'),
   /** Seed the reference sets at start when the database holds none. */
   seedOnEmpty: bool.default(true),
+  /** Records for model ids not in the catalog (a typo such as `gpt4o-mini`) are errors, not warnings (seed files and admin API). */
+  strictModels: bool.default(false),
   server: ServerSchema.prefault({}),
   embedding: EmbeddingSchema.prefault({}),
   index: IndexSchema.prefault({}),
@@ -215,12 +217,26 @@ export const ConfigSchema = z.strictObject({
   rules: z.array(RuleSchema).default([]),
 }).superRefine((config, ctx) => {
   const known = new Set(config.catalog.map((m) => m.id));
-  config.rules.forEach((rule, i) => {
-    for (const [path, id] of [['pin', rule.then.pin], ...(rule.then.exclude ?? []).map((e, j) => [`exclude.${j}`, e] as const)] as const) {
-      if (id !== undefined && !known.has(id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'then', ...path.split('.')], message: `unknown model '${id}'` });
-    }
-  });
+  const ids = config.catalog.map((m) => m.id).join(', ');
+  for (const { path, model } of modelReferences(config)) {
+    if (!known.has(model)) ctx.addIssue({ code: 'custom', path, message: `'${model}' is not a model in the catalog (catalog: ${ids})` });
+  }
 });
+
+/**
+ * Every place the config names a catalog model, with its path. A name that is not in the catalog
+ * fails the load: a typo'd default would otherwise send every uncovered prompt somewhere else.
+ * A new setting that names a model belongs in this list.
+ */
+function modelReferences(config: { routing: { defaultModel: string }; rules: readonly Rule[] }): { path: (string | number)[]; model: string }[] {
+  return [
+    { path: ['routing', 'defaultModel'], model: config.routing.defaultModel },
+    ...config.rules.flatMap((rule, i) => [
+      ...(rule.then.pin !== undefined ? [{ path: ['rules', i, 'then', 'pin'], model: rule.then.pin }] : []),
+      ...(rule.then.exclude ?? []).map((model, j) => ({ path: ['rules', i, 'then', 'exclude', j], model })),
+    ]),
+  ];
+}
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type RoutingConfig = Config['routing'];

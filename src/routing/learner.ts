@@ -4,7 +4,7 @@ import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { contentHash } from '../store/content-hash.js';
 import type { SqliteDecisionStore } from '../store/decision-store.js';
-import type { OutcomeKind, OutcomeRow, SqliteOutcomeStore } from '../store/outcome-store.js';
+import type { OutcomeKind, OutcomeRow, RecordedOutcome, SqliteOutcomeStore } from '../store/outcome-store.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
 import type { WriteQueue } from '../store/write-queue.js';
 import { deltasFor, learningTargets, sumRecords, type Delta, type OutcomeFact } from './learning.js';
@@ -72,14 +72,14 @@ export class Learner {
   async record(report: OutcomeReport): Promise<LearnResult> {
     const { idempotencyKey } = report;
     const seen = idempotencyKey === undefined ? undefined : this.deps.outcomes.byIdempotencyKey(idempotencyKey);
-    if (seen) return duplicateOf(seen.id);
+    if (seen) return duplicateOf(seen, report);
     // A decision is read inside the write: one made a moment ago may still wait in the same queue, ahead of it.
     const prompted = report.decisionId === undefined ? await this.promptContext(report) : undefined;
     const written = await this.deps.queue.run(() => {
       const context = prompted ?? this.decisionContext(report.decisionId ?? '', report.prompt);
       // A retry racing the first submission of the same key: the first one counts.
       const raced = idempotencyKey === undefined ? undefined : this.deps.outcomes.byIdempotencyKey(idempotencyKey);
-      return raced ? { result: duplicateOf(raced.id), deltas: [], context } : { ...this.write(report, context), context };
+      return raced ? { result: duplicateOf(raced, report), deltas: [], context } : { ...this.write(report, context), context };
     }, { durable: report.durable ?? true });
     this.afterCommit(written);
     return written.result;
@@ -126,7 +126,7 @@ export class Learner {
       const targets = learningTargets(own, context.neighbours, { similarityPower: router.similarityPower, minSimilarity: router.coverageThreshold });
       deltas = deltasFor(fact, targets);
     }
-    const outcomeId = this.deps.outcomes.insertWithoutRecords(toRow(report, context.promptHash), deltas);
+    const outcomeId = this.deps.outcomes.insertWithoutRecords(toRow(report, context.promptHash), deltas, promotedReferenceId);
     this.addToRecords(deltas);
     const learnedInto = [...new Set(deltas.map((d) => d.referenceId))];
     return { result: { outcomeId, duplicate: false, learnedInto, promotedReferenceId }, deltas };
@@ -155,8 +155,33 @@ export class Learner {
   }
 }
 
-function duplicateOf(outcomeId: number): LearnResult {
-  return { outcomeId, duplicate: true, learnedInto: [], promotedReferenceId: null };
+/**
+ * A retry of a stored outcome gets the original's answer. The same key with a different outcome is a
+ * conflict: counting it once would silently drop the new outcome, counting it twice would break the key.
+ */
+function duplicateOf(original: RecordedOutcome, report: OutcomeReport): LearnResult {
+  const differs = differingFields(original, report);
+  if (differs.length > 0) {
+    const key = report.idempotencyKey ?? '';
+    throw new AppError('CONFLICT', `idempotency key '${key}' was already used for outcome ${original.id} with a different ${differs.join(', ')}; send a new outcome with a new key`, [
+      ...differs.map((field) => ({ path: field, message: `differs from outcome ${original.id}, which used this idempotency key` })),
+    ]);
+  }
+  return { outcomeId: original.id, duplicate: true, learnedInto: original.learnedInto, promotedReferenceId: original.promotedReferenceId };
+}
+
+/** The request fields whose stored value differs. With a decision the prompt is not compared: the row keeps the decision's hash. */
+function differingFields(original: RecordedOutcome, report: OutcomeReport): string[] {
+  const checks: [string, unknown, unknown][] = [
+    ['decisionId', original.decisionId, report.decisionId ?? null],
+    ['model', original.model, report.model],
+    ['outcome', `${original.kind}:${original.value}:${original.opponent ?? ''}`, `${report.kind}:${report.value}:${report.opponent ?? ''}`],
+    ['latencyMs', original.latencyMs, report.latencyMs ?? null],
+    ['costUsd', original.costUsd, report.costUsd ?? null],
+    ['source', original.source, report.source ?? null],
+  ];
+  if (report.decisionId === undefined && report.prompt !== undefined) checks.push(['prompt', original.promptHash, promptHash(report.prompt)]);
+  return checks.filter(([, a, b]) => a !== b).map(([field]) => field);
 }
 
 /**

@@ -7,13 +7,16 @@ import { loadConfig } from '../config/load.js';
 import { LexicalEmbedder } from '../embedding/lexical-embedder.js';
 import { silentLogger } from '../shared/logger.js';
 import { seedReferenceSets } from './seed.js';
+import { parseSeedArgs, runSeed } from '../cli/commands/seed.js';
+import { contentHash } from '../store/content-hash.js';
+import { BIG_SMALL_CATALOG } from '../../test/helpers/lexical-deps.js';
 
 const FIXTURE_SETS = path.join(PROJECT_ROOT, 'test/fixtures/reference-sets');
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
 
 /** A data dir plus a private copy of the fixture sets that a test may edit. */
-async function setup(): Promise<{ deps: Deps; setsDir: string }> {
+async function setup(overrides: Record<string, unknown> = {}): Promise<{ deps: Deps; setsDir: string }> {
   const { dir, cleanup } = tempDir();
   const setsDir = path.join(dir, 'sets');
   mkdirSync(setsDir);
@@ -21,7 +24,7 @@ async function setup(): Promise<{ deps: Deps; setsDir: string }> {
   const config = loadConfig({
     env: {},
     file: path.join(PROJECT_ROOT, 'router.config.yaml'),
-    overrides: { dataDir: path.join(dir, 'data'), referenceDir: setsDir, seedOnEmpty: false, log: { level: 'silent' } },
+    overrides: { dataDir: path.join(dir, 'data'), referenceDir: setsDir, seedOnEmpty: false, log: { level: 'silent' }, ...overrides },
   });
   const deps = await bootstrap(config, silentLogger(), { embedder: new LexicalEmbedder({ dims: 256 }) });
   cleanups.push(() => {
@@ -91,5 +94,25 @@ describe('seedReferenceSets', () => {
     expect(reset).toMatchObject({ inserted: 6, updated: 0 });
     expect(deps.references.count()).toBe(6);
     expect(deps.index.size).toBe(6);
+  });
+});
+
+describe('records for models that are not in the catalog', () => {
+  it('are reported with file:line by the seed command, and are errors under --strict-models', async () => {
+    const { deps, setsDir } = await setup({ catalog: BIG_SMALL_CATALOG, routing: { defaultModel: 'big' } });
+    const typo = '{"prompt": "Summarise this contract clause", "records": {"big": {"wins": 1}, "gpt4o-mini": {"wins": 3}}}';
+    writeFileSync(path.join(setsDir, 'gamma.jsonl'), `{"prompt": "Translate hello to French", "records": {"big": {"wins": 1}}}\n${typo}\n`);
+    const lines: string[] = [];
+    const lax = await runSeed(deps, parseSeedArgs(['--dir', setsDir]), (l) => lines.push(l));
+    expect(lax).toBe(0);
+    const gamma = path.join(setsDir, 'gamma.jsonl');
+    expect(lines).toContain(`warning ${gamma}:2: records name 'gpt4o-mini', which is not a model in the catalog (use --strict-models to make this an error)`);
+
+    const strictLines: string[] = [];
+    writeFileSync(gamma, `${typo.replace('contract clause', 'lease clause')}\n`);
+    const strict = await runSeed(deps, parseSeedArgs(['--dir', setsDir, '--strict-models']), (l) => strictLines.push(l));
+    expect(strict).toBe(1);
+    expect(strictLines).toContain(`error ${gamma}:1: records name 'gpt4o-mini', which is not a model in the catalog`);
+    expect(deps.references.idByHash(contentHash('Summarise this lease clause'))).toBeNull();
   });
 });

@@ -21,6 +21,8 @@ export interface SeedSummary {
   embedded: number;
   skippedSets: string[];
   errors: LineError[];
+  /** Records for models not in the catalog (errors instead, under strictModels). */
+  warnings: LineError[];
   seconds: number;
 }
 
@@ -29,12 +31,14 @@ export interface SeedSummary {
  * and not written at all; good sets are upserted by content hash, so a second run changes nothing.
  * All sets (and a reset) commit in one transaction: a crash leaves the store as it was, or seeded.
  */
-export async function seedReferenceSets(deps: SeedDeps, source: string, options: { reset?: boolean } = {}): Promise<SeedSummary> {
+export async function seedReferenceSets(deps: SeedDeps, source: string, options: SeedOptions = {}): Promise<SeedSummary> {
   const start = performance.now();
   // A folder means every *.jsonl in it; a file means just that set.
   const files = statSync(source).isDirectory() ? listSetFiles(source) : [source];
   const sets = files.map(readSetFile);
-  const errors = [...sets.flatMap((s) => s.errors), ...crossSetDuplicates(sets)];
+  const unknown = options.knownModels ? unknownModelLines(sets, options.knownModels) : [];
+  const warnings = options.strictModels ? [] : unknown;
+  const errors = [...sets.flatMap((s) => s.errors), ...crossSetDuplicates(sets), ...(options.strictModels ? unknown : [])];
   const badFiles = new Set(errors.map((e) => e.file));
   // --reset means "exactly what the files say": with any bad file, nothing is deleted or written.
   const good = options.reset && errors.length > 0 ? [] : sets.filter((s) => !badFiles.has(s.file));
@@ -51,8 +55,29 @@ export async function seedReferenceSets(deps: SeedDeps, source: string, options:
     embedded,
     skippedSets: sets.filter((s) => !good.includes(s)).map((s) => s.name),
     errors,
+    warnings,
     seconds: (performance.now() - start) / 1000,
   };
+}
+
+export interface SeedOptions {
+  /** Replace every stored reference (only when every file is good). */
+  readonly reset?: boolean;
+  /** The catalog's model ids: records for any other model are reported with file:line. */
+  readonly knownModels?: ReadonlySet<string>;
+  /** Records for unknown models are errors (their set is not written) rather than warnings. */
+  readonly strictModels?: boolean;
+}
+
+/** One line per record whose model is not in the catalog: a typo would otherwise be learned as a new model. */
+function unknownModelLines(sets: readonly ReferenceSetFile[], known: ReadonlySet<string>): LineError[] {
+  return sets.flatMap((set) =>
+    set.items.flatMap((item) =>
+      Object.keys(item.records)
+        .filter((model) => !known.has(model))
+        .map((model) => ({ file: set.file, line: item.line, reason: `records name '${model}', which is not a model in the catalog` })),
+    ),
+  );
 }
 
 function summarise(sets: readonly ReferenceSetFile[]): Pick<SeedSummary, 'sets' | 'prompts' | 'intents' | 'models'> {

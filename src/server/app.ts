@@ -42,6 +42,8 @@ export interface AppDeps {
   readonly references: SqliteReferenceStore;
   readonly catalog: readonly CatalogModel[];
   readonly defaultModel: string;
+  /** Reject records for models not in the catalog (otherwise they are accepted and reported). */
+  readonly strictModels: boolean;
   readonly maxBodyBytes: number;
   readonly rateLimitPerMinute: number;
   readonly corsOrigins: readonly string[];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DecisionResponseSchema, ModelsResponseSchema, OutcomeRequestSchema, OutcomeResponseSchema } from './outcome-schemas.js';
-import { AddReferenceResponseSchema, AddReferenceSchema, RebuildResponseSchema } from './routes/admin.js';
+import { AddReferenceResponseSchema, AddReferenceSchema, RebuildResponseSchema, ReferenceListResponseSchema, StoredReferenceSchema } from './admin-schemas.js';
 import { ProblemSchema, ReadyResponseSchema, RouteRequestSchema, RouteResponseSchema } from './schemas.js';
 
 interface Operation {
@@ -23,6 +23,8 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/readyz', summary: 'Readiness: active embedder, index and reference counts', response: ReadyResponseSchema },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format)' },
   { method: 'post', path: '/v1/admin/references', summary: 'Add a reference prompt', request: AddReferenceSchema, response: AddReferenceResponseSchema, status: 201, admin: true },
+  { method: 'get', path: '/v1/admin/references', summary: 'List reference prompts (paged by id; filter by intent and set)', response: ReferenceListResponseSchema, admin: true },
+  { method: 'get', path: '/v1/admin/references/{id}', summary: 'One reference prompt with its live and seed records', response: StoredReferenceSchema, admin: true },
   { method: 'delete', path: '/v1/admin/references/{id}', summary: 'Remove a reference prompt', status: 204, admin: true },
   { method: 'post', path: '/v1/admin/rebuild', summary: 'Rebuild records and the index from SQLite', response: RebuildResponseSchema, admin: true },
 ];

@@ -19,7 +19,11 @@ export const OutcomeRequestSchema = z
     /** Same key, same outcome: a retried submission is counted once. Also read from the Idempotency-Key header. */
     idempotencyKey: z.string().min(1).max(200).optional(),
   })
-  .refine((r) => r.decisionId !== undefined || r.prompt !== undefined, { message: 'give a decisionId or the prompt', path: ['decisionId'] });
+  .refine((r) => r.decisionId !== undefined || r.prompt !== undefined, { message: 'give a decisionId or the prompt', path: ['decisionId'] })
+  .refine((r) => !('opponent' in r.outcome) || r.outcome.opponent !== r.model, {
+    message: 'a pairwise outcome compares two different models; the opponent is the model itself',
+    path: ['outcome', 'opponent'],
+  });
 export type OutcomeRequest = z.infer<typeof OutcomeRequestSchema>;
 
 export const OutcomeResponseSchema = z.object({

@@ -22,6 +22,13 @@ export interface StoredOutcome extends OutcomeRow {
   readonly createdAt: string;
 }
 
+/** A stored outcome with what it did: enough to answer a retry of it exactly as the first time. */
+export interface RecordedOutcome extends StoredOutcome {
+  /** References whose records it moved, in the order first named. */
+  readonly learnedInto: number[];
+  readonly promotedReferenceId: number | null;
+}
+
 export interface ModelOutcomeStats {
   readonly model: string;
   readonly trials: number;
@@ -39,10 +46,12 @@ export class SqliteOutcomeStore {
 
   constructor(private readonly db: Db) {
     this.stmts = {
-      byKey: db.prepare<[string], StoredOutcome>(`SELECT ${COLUMNS} FROM outcomes WHERE idempotency_key = ?`),
-      insert: db.prepare<[string | null, string | null, string, string, OutcomeKind, number, string | null, number | null, number | null, string | null, string, string]>(
-        `INSERT INTO outcomes (idempotency_key, decision_id, prompt_hash, model, kind, value, opponent, latency_ms, cost_usd, source, deltas, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      byKey: db.prepare<[string], StoredOutcome & { deltas: string; promotedReferenceId: number | null }>(
+        `SELECT ${COLUMNS}, deltas, promoted_reference_id AS promotedReferenceId FROM outcomes WHERE idempotency_key = ?`,
+      ),
+      insert: db.prepare<[string | null, string | null, string, string, OutcomeKind, number, string | null, number | null, number | null, string | null, string, number | null, string]>(
+        `INSERT INTO outcomes (idempotency_key, decision_id, prompt_hash, model, kind, value, opponent, latency_ms, cost_usd, source, deltas, promoted_reference_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       forDecision: db.prepare<[string], StoredOutcome>(`SELECT ${COLUMNS} FROM outcomes WHERE decision_id = ? ORDER BY id`),
       forPrompt: db.prepare<[string], StoredOutcome>(`SELECT ${COLUMNS} FROM outcomes WHERE prompt_hash = ? ORDER BY id`),
@@ -53,8 +62,12 @@ export class SqliteOutcomeStore {
     };
   }
 
-  byIdempotencyKey(key: string): StoredOutcome | undefined {
-    return this.stmts.byKey.get(key);
+  byIdempotencyKey(key: string): RecordedOutcome | undefined {
+    const row = this.stmts.byKey.get(key);
+    if (!row) return undefined;
+    const { deltas, ...outcome } = row;
+    const ids = (JSON.parse(deltas) as { referenceId: number }[]).map((d) => d.referenceId);
+    return { ...outcome, learnedInto: [...new Set(ids)] };
   }
 
   /**
@@ -62,13 +75,10 @@ export class SqliteOutcomeStore {
    * applies the deltas with SqliteReferenceStore.addToRecords in the same transaction, summed with the other
    * outcomes of its group-commit batch (see WriteQueue.batchStep).
    */
-  insertWithoutRecords(outcome: OutcomeRow, deltas: readonly RecordDelta[]): number {
-    return this.insertRow(outcome, JSON.stringify(deltas));
-  }
-
-  private insertRow(o: OutcomeRow, deltasJson: string): number {
+  insertWithoutRecords(outcome: OutcomeRow, deltas: readonly RecordDelta[], promotedReferenceId: number | null = null): number {
+    const o = outcome;
     const createdAt = new Date().toISOString();
-    const info = this.stmts.insert.run(o.idempotencyKey, o.decisionId, o.promptHash, o.model, o.kind, o.value, o.opponent, o.latencyMs, o.costUsd, o.source, deltasJson, createdAt);
+    const info = this.stmts.insert.run(o.idempotencyKey, o.decisionId, o.promptHash, o.model, o.kind, o.value, o.opponent, o.latencyMs, o.costUsd, o.source, JSON.stringify(deltas), promotedReferenceId, createdAt);
     return Number(info.lastInsertRowid);
   }
 

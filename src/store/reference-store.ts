@@ -1,6 +1,7 @@
 import { ByIdReads } from './by-id-reads.js';
 import { blobToVector, vectorToBlob, type Db } from './db.js';
 import { createMetaStore, META_KEYS } from './meta-store.js';
+import { ReferenceListing } from './reference-listing.js';
 import type { ModelRecords, RecordDelta, ReferenceInput, ReferencePrompt, WinRecord } from './types.js';
 
 export interface SetWriteSummary {
@@ -26,9 +27,12 @@ export class SqliteReferenceStore {
   private readonly meta;
   private readonly stmts;
   private readonly reads: ByIdReads;
+  /** Operator listings (admin API), read straight from SQLite. */
+  readonly listing: ReferenceListing;
 
   constructor(private readonly db: Db) {
     this.meta = createMetaStore(db);
+    this.listing = new ReferenceListing(db);
     this.reads = new ByIdReads(db);
     this.stmts = {
       upsertSet: db.prepare<[string, string | null, string, string]>(
@@ -51,9 +55,15 @@ export class SqliteReferenceStore {
       ),
       // records = what the seed said + every learned delta since; a seed change moves them by the
       // difference, which may be negative (hence the floor at 0); learned deltas are never negative.
+      // The update adds the parameters, not `excluded.*`: those hold the floored insert values, so a
+      // negative shift (a re-post that drops or lowers a record) would silently become +0.
       shiftRecord: db.prepare(
         `INSERT INTO records (reference_id, model, wins, losses, ties) VALUES (@id, @model, MAX(0, @wins), MAX(0, @losses), MAX(0, @ties))
-         ON CONFLICT(reference_id, model) DO UPDATE SET wins = MAX(0, wins + excluded.wins), losses = MAX(0, losses + excluded.losses), ties = MAX(0, ties + excluded.ties)`,
+         ON CONFLICT(reference_id, model) DO UPDATE SET wins = MAX(0, wins + @wins), losses = MAX(0, losses + @losses), ties = MAX(0, ties + @ties)`,
+      ),
+      dropEmptyRecords: db.prepare<[number, number]>(
+        `DELETE FROM records WHERE reference_id = ? AND wins = 0 AND losses = 0 AND ties = 0
+           AND model NOT IN (SELECT model FROM seed_records WHERE reference_id = ?)`,
       ),
       setVector: db.prepare<[Buffer | null, number]>('UPDATE reference_prompts SET vector = ? WHERE id = ?'),
       totals: db.prepare<[], RecordRow>(
@@ -108,9 +118,44 @@ export class SqliteReferenceStore {
     return 'updated';
   }
 
-  /** New seed records replace the old; the live records move by the difference, keeping what was learned. */
+  /**
+   * The admin API's upsert of one reference, by content hash. Re-post semantics: a field that is
+   * given replaces the stored one (`intent: null` clears it; `records` replace the seed records,
+   * dropping models they leave out), a field that is left out keeps what is stored; what outcomes
+   * taught the reference is kept either way. A new reference joins `setName`; an existing one keeps its set.
+   */
+  putReference(input: { text: string; contentHash: string; intent?: string | null; records?: Readonly<Record<string, WinRecord>> }, setName: string): { id: number; created: boolean; changed: boolean } {
+    return this.db.transaction(() => {
+      const existing = this.stmts.byHash.get(input.contentHash);
+      const now = new Date().toISOString();
+      if (!existing) {
+        this.stmts.upsertSet.run(setName, 'admin api', now, now);
+        const setId = this.stmts.setId.get(setName)?.id ?? 0;
+        const id = Number(this.stmts.insertPrompt.run(setId, input.text, input.intent ?? null, input.contentHash, null, 'admin', now).lastInsertRowid);
+        this.replaceRecords(id, input.records ?? {});
+        this.bumpGeneration();
+        return { id, created: true, changed: true };
+      }
+      const intent = input.intent === undefined ? existing.intent : input.intent;
+      const records = input.records;
+      const recordsChange = records !== undefined && !recordsEqual(this.recordsOf(existing.id), records);
+      if (intent === existing.intent && !recordsChange) return { id: existing.id, created: false, changed: false };
+      this.reads.forget(existing.id);
+      this.stmts.updatePrompt.run(existing.set_id, intent, existing.id);
+      if (recordsChange) this.replaceRecords(existing.id, records);
+      this.bumpGeneration();
+      return { id: existing.id, created: false, changed: true };
+    })();
+  }
+
+  /**
+   * New seed records replace the old; the live records move by the difference, keeping what was
+   * learned. A record left at zero with no seed record behind it is deleted, as a rebuild from the
+   * source tables would never create it: the live table stays exactly what a rebuild gives.
+   */
   private replaceRecords(referenceId: number, records: Readonly<Record<string, WinRecord>>): void {
     const old = this.recordsOf(referenceId);
+    this.reads.forgetRecords([referenceId]);
     this.stmts.deleteSeedRecords.run(referenceId);
     for (const [model, r] of Object.entries(records)) this.stmts.insertSeedRecord.run(referenceId, model, r.wins, r.losses, r.ties);
     for (const model of new Set([...old.keys(), ...Object.keys(records)])) {
@@ -118,6 +163,7 @@ export class SqliteReferenceStore {
       const after = records[model] ?? { wins: 0, losses: 0, ties: 0 };
       this.stmts.shiftRecord.run({ id: referenceId, model, wins: after.wins - before.wins, losses: after.losses - before.losses, ties: after.ties - before.ties });
     }
+    this.stmts.dropEmptyRecords.run(referenceId, referenceId);
   }
 
   /** Re-derives every record from the source tables (seed records + learned deltas). */

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { dataPaths, type Deps } from '../bootstrap.js';
+import { dataPaths, seedModelCheck, type Deps } from '../bootstrap.js';
 import type { SeedSummary } from '../../seeding/seed.js';
 import { exportReferenceSet, reseedFromDatabase, seedReferenceSets } from '../../seeding/seed.js';
 
@@ -17,6 +17,8 @@ Options:
                      nothing is deleted when any file has a bad line
   --from-db          rebuild records (seed records + learned outcomes) and the index from SQLite alone
   --export <file>    write every reference with its current records, in the seed format, and exit
+  --strict-models    records for a model that is not in the catalog are errors (the set is not
+                     written) instead of warnings; also on with strictModels: true in the config
   -h, --help         show this help
 
 Examples:
@@ -31,6 +33,7 @@ export interface SeedArgs {
   export?: string;
   fromDb: boolean;
   reset: boolean;
+  strictModels: boolean;
   help: boolean;
 }
 
@@ -43,6 +46,7 @@ export function parseSeedArgs(argv: readonly string[]): SeedArgs {
       export: { type: 'string' },
       'from-db': { type: 'boolean', default: false },
       reset: { type: 'boolean', default: false },
+      'strict-models': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -53,6 +57,7 @@ export function parseSeedArgs(argv: readonly string[]): SeedArgs {
     ...(values.export !== undefined ? { export: values.export } : {}),
     fromDb: values['from-db'],
     reset: values.reset,
+    strictModels: values['strict-models'],
     help: values.help,
   };
 }
@@ -70,7 +75,9 @@ export async function runSeed(deps: Deps, args: SeedArgs, out: (line: string) =>
   }
   const source = args.file ?? args.dir ?? deps.config.referenceDir;
   out(`seeding ${source} into ${dataPaths(deps.config).db} (embedder ${deps.embedder.fingerprint.backend}:${deps.embedder.fingerprint.modelId})`);
-  const summary = await seedReferenceSets(deps, source, { reset: args.reset });
+  const check = seedModelCheck(deps.config);
+  const summary = await seedReferenceSets(deps, source, { reset: args.reset, ...check, strictModels: args.strictModels || check.strictModels });
+  for (const w of summary.warnings) out(`warning ${w.file}:${w.line}: ${w.reason} (use --strict-models to make this an error)`);
   for (const e of summary.errors) out(`error ${e.file}:${e.line}: ${e.reason}`);
   if (summary.skippedSets.length > 0) out(`not written (fix the lines above): ${summary.skippedSets.join(', ')}`);
   out(formatSummary(summary));

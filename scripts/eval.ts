@@ -142,7 +142,7 @@ function routingOverrides(): Record<string, number> {
 async function evalEmbedder(backend: string, logger: Logger): Promise<Embedder> {
   const env = envOverrides(process.env);
   const envEmbedding = typeof env['embedding'] === 'object' && env['embedding'] !== null ? env['embedding'] : {};
-  const build = (b: string) => parseConfig({ catalog: PLACEHOLDER_CATALOG, embedding: { ...envEmbedding, backend: b } }, '--embedder');
+  const build = (b: string) => parseConfig({ catalog: PLACEHOLDER_CATALOG, routing: { defaultModel: 'placeholder' }, embedding: { ...envEmbedding, backend: b } }, '--embedder');
   let config;
   try {
     config = build(backend);
@@ -170,7 +170,7 @@ async function withinBudget(embedder: Embedder, prompts: readonly string[], cach
     `embedder: auto chose ${name}, but embedding ${projection.missing} uncached prompts would take about ${Math.round(projection.seconds / 60)} min ` +
       `(budget ${budget} s), so this run uses lexical. Run with --embedder ${name} to wait for it once; its vectors are cached for later runs.`,
   );
-  return new LexicalEmbedder({ dims: parseConfig({ catalog: PLACEHOLDER_CATALOG }, 'defaults').embedding.lexicalDims });
+  return new LexicalEmbedder({ dims: parseConfig({ catalog: PLACEHOLDER_CATALOG, routing: { defaultModel: 'placeholder' } }, 'defaults').embedding.lexicalDims });
 }
 
 function write(file: string, text: string): void {

@@ -46,7 +46,7 @@ describe('rules before similarity', () => {
 
   it('rejects a rule naming a model outside the catalog at load time', () => {
     const bad = () =>
-      loadConfig({ env: {}, overrides: { catalog: BIG_SMALL_CATALOG, rules: [{ name: 'x', when: { tier: ['a'] }, then: { pin: 'gpt-17' } }] } });
+      loadConfig({ env: {}, overrides: { catalog: BIG_SMALL_CATALOG, routing: { defaultModel: 'big' }, rules: [{ name: 'x', when: { tier: ['a'] }, then: { pin: 'gpt-17' } }] } });
     expect(bad).toThrow(AppError);
     try {
       bad();

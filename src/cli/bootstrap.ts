@@ -7,6 +7,7 @@ import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
 import { ReferenceIndex } from '../routing/reference-index.js';
 import { Router } from '../routing/router.js';
 import { compileRules } from '../routing/rules.js';
+import { SessionAffinity } from '../routing/session-affinity.js';
 import { reseedFromDatabase, seedReferenceSets, type SeedSummary } from '../seeding/seed.js';
 import { Metrics } from '../shared/metrics.js';
 import { ChatProxy } from '../proxy/chat-proxy.js';
@@ -41,6 +42,8 @@ export interface Deps {
   /** Our front-door API keys: name → key. */
   readonly proxyKeys: ReadonlyMap<string, string>;
   router: Router;
+  /** Session → model, kept across router rebuilds. */
+  readonly sessions: SessionAffinity;
   /** The seed run at start, when the database was empty and seedOnEmpty is on. */
   readonly initialSeed?: SeedSummary;
   close(): void;
@@ -85,7 +88,8 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
   const env = options.env ?? {};
   const outcomes = new SqliteOutcomeStore(db);
   const queue = new WriteQueue(db);
-  const base = { config, logger, db, meta, references, decisions, embedder, index, initialSeed, outcomes, queue, metrics: new Metrics() };
+  const sessions = new SessionAffinity({ ttlMs: config.routing.sessions.ttlSeconds * 1000, maxSessions: config.routing.sessions.maxSessions });
+  const base = { config, logger, db, meta, references, decisions, embedder, index, initialSeed, outcomes, queue, sessions, metrics: new Metrics() };
   const deps: Deps = {
     ...base,
     router: buildRouter(base),
@@ -136,7 +140,7 @@ export function seedModelCheck(config: Config): { knownModels: ReadonlySet<strin
 }
 
 /** A router over the current state; call again after the reference set changes (new threshold). */
-export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'embedder' | 'index' | 'queue'>): Router {
+export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'embedder' | 'index' | 'queue'> & { sessions?: SessionAffinity }): Router {
   const coverageThreshold = resolveCoverageThreshold(
     { references: deps.references, meta: deps.meta, index: deps.index, embedderKey: fingerprintKey(deps.embedder.fingerprint), logger: deps.logger },
     deps.config.routing,
@@ -152,6 +156,8 @@ export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'ref
     coverageThreshold,
     storePrompts: deps.config.log.includePrompts,
     keepText: deps.config.log.keepText,
+    conversation: deps.config.routing.conversation,
+    ...(deps.sessions && deps.config.routing.sessions.enabled ? { sessions: deps.sessions } : {}),
     logger: deps.logger.child({ module: 'router' }),
     queue: deps.queue,
   });

@@ -91,6 +91,23 @@ const RoutingSchema = z.strictObject({
   /** Output tokens assumed per request when blending input and output prices. */
   expectedOutputTokens: num.pipe(z.number().int().min(0)).default(500),
   exploration: ExplorationSchema.prefault({}),
+  /** Chats: a last user turn shorter than shortTurnChars, or uncovered, is routed on a window of recent user turns. */
+  conversation: z
+    .strictObject({
+      shortTurnChars: num.pipe(z.number().int().min(0).max(10_000)).default(40),
+      windowTurns: num.pipe(z.number().int().min(1).max(20)).default(3),
+      /** The system prompt's weight in the window, against 1 for the last user turn; 0 ignores it. */
+      systemWeight: num.pipe(z.number().min(0).max(1)).default(0.25),
+    })
+    .prefault({}),
+  /** Session affinity (x-semroute-session header, or the `user` field on follow-ups): in memory, bounded. */
+  sessions: z
+    .strictObject({
+      enabled: bool.default(true),
+      ttlSeconds: num.pipe(z.number().int().min(1)).default(1800),
+      maxSessions: num.pipe(z.number().int().min(1).max(1_000_000)).default(10_000),
+    })
+    .prefault({}),
 });
 
 const LearningSchema = z.strictObject({

@@ -12,6 +12,8 @@ import { decide } from './policy.js';
 import { firstMatchingRule, type CompiledRule } from './rules.js';
 import type { ReferenceIndex } from './reference-index.js';
 import { textToKeep } from '../privacy/redact.js';
+import { DEFAULT_CONVERSATION, isShortTurn, mixVectors, routingWindow, type ConversationOptions, type ConversationTurn, type RoutedOn, type RoutedOnSource, type RoutingWindow } from './conversation.js';
+import type { SessionAffinity } from './session-affinity.js';
 import type { Decision, Evidence, PolicyParams, RouteConstraints } from './types.js';
 
 export type KeepText = 'none' | 'uncovered' | 'all';
@@ -33,10 +35,18 @@ export interface RouterDeps {
   readonly logger: Logger;
   /** Decisions are logged through group commit: one fsync for many, none on the request's path. */
   readonly queue: WriteQueue;
+  /** Session affinity; absent = sessions are ignored. Owned by the composition root, so a rebuilt router keeps it. */
+  readonly sessions?: SessionAffinity;
+  readonly conversation?: ConversationOptions;
 }
 
 export interface RouteRequest {
+  /** The text rules match on: the prompt, or a chat's last user turn ('' when it has none). */
   readonly prompt: string;
+  /** A chat's turns: a short or uncovered last turn is routed on a window of them (see conversation.ts). */
+  readonly conversation?: readonly ConversationTurn[];
+  /** `followUp`: the session's model is kept (a session header, or a chat that already has an answer). */
+  readonly session?: { readonly id: string; readonly followUp: boolean };
   readonly constraints: RouteConstraints;
   readonly k?: number;
   /** Request metadata that rules match on. */
@@ -50,7 +60,20 @@ export interface RouteTimings {
   readonly decideMs: number;
 }
 
-export type RouteResult = { readonly decisionId: string; readonly promptHash: string; readonly decision: Decision; readonly timings: RouteTimings };
+export type RouteResult = {
+  readonly decisionId: string;
+  readonly promptHash: string;
+  readonly decision: Decision;
+  readonly timings: RouteTimings;
+  readonly routedOn: RoutedOn;
+};
+
+/** A text that was embedded and searched, and what the policy made of it. */
+interface Attempt {
+  readonly on: { readonly source: RoutedOnSource; readonly text: string; readonly turns: number };
+  readonly vector: Float32Array;
+  readonly decision: Decision;
+}
 
 /** The orchestrator: embed → search → load records → decide (pure) → store the decision. */
 export class Router {
@@ -89,16 +112,72 @@ export class Router {
   }
 
   async route(request: RouteRequest): Promise<RouteResult> {
-    const t0 = performance.now();
-    const [vector] = await this.deps.embedder.embed([request.prompt]);
-    if (!vector) throw new Error('embedder returned no vector');
-    const t1 = performance.now();
-    const { decision, searchMs } = this.decideFor(vector, request);
-    const t2 = performance.now();
+    const clock = { embedMs: 0, searchMs: 0, decideMs: 0 };
+    const options = this.deps.conversation ?? DEFAULT_CONVERSATION;
+    const window = request.conversation ? routingWindow(request.conversation, options) : null;
+    const single = { source: request.conversation ? (request.prompt === '' ? 'none' : 'last_user') : 'prompt', text: request.prompt, turns: request.prompt === '' ? 0 : 1 } as const;
+    let attempt = window !== null && isShortTurn(request.prompt, options) ? await this.attemptWindow(window, request, clock) : await this.attempt(single, request, clock);
+    if (window !== null && attempt.on.source !== 'window' && attempt.decision.kind === 'routed' && !attempt.decision.covered) {
+      const widened = await this.attemptWindow(window, request, clock, attempt.vector);
+      if (widened.decision.kind === 'routed' && widened.decision.covered) attempt = widened;
+    }
+    const { decision, affinity } = this.withAffinity(attempt.decision, request.session);
     const decisionId = randomUUID();
-    const hash = promptHash(request.prompt);
-    if (decision.kind === 'routed') this.store(decisionId, hash, request.prompt, vector, decision);
-    return { decisionId, promptHash: hash, decision, timings: { embedMs: t1 - t0, searchMs, decideMs: t2 - t1 - searchMs } };
+    const hash = promptHash(attempt.on.text);
+    const source = affinity === 'kept' ? 'session' : attempt.on.source;
+    const routedOn: RoutedOn = { source, chars: attempt.on.text.length, hash, turns: attempt.on.turns, ...(affinity ? { affinity } : {}) };
+    if (decision.kind === 'routed') this.store({ id: decisionId, hash, prompt: attempt.on.text, vector: attempt.vector, routedOn }, decision);
+    return { decisionId, promptHash: hash, decision, routedOn, timings: clock };
+  }
+
+  private async attempt(on: Attempt['on'], request: RouteRequest, clock: { embedMs: number; searchMs: number; decideMs: number }): Promise<Attempt> {
+    const t0 = performance.now();
+    const [vector] = await this.deps.embedder.embed([on.text]);
+    if (!vector) throw new Error('embedder returned no vector');
+    return { on, vector, decision: this.timedDecide(vector, request, clock, performance.now() - t0) };
+  }
+
+  /** Embeds the window's texts in one batch (the last turn's vector is reused when known) and mixes them. */
+  private async attemptWindow(window: RoutingWindow, request: RouteRequest, clock: { embedMs: number; searchMs: number; decideMs: number }, lastTurn?: Float32Array): Promise<Attempt> {
+    const t0 = performance.now();
+    const todo = lastTurn ? window.parts.slice(1) : window.parts;
+    const embedded = await this.deps.embedder.embed(todo.map((p) => p.text));
+    const vectors = lastTurn ? [lastTurn, ...embedded] : embedded;
+    if (vectors.length !== window.parts.length) throw new Error('embedder returned too few vectors');
+    const vector = mixVectors(vectors, window.parts.map((p) => p.weight));
+    return { on: { source: 'window', text: window.text, turns: window.turns }, vector, decision: this.timedDecide(vector, request, clock, performance.now() - t0) };
+  }
+
+  private timedDecide(vector: Float32Array, request: RouteRequest, clock: { embedMs: number; searchMs: number; decideMs: number }, embedMs: number): Decision {
+    const t0 = performance.now();
+    const { decision, searchMs } = this.decideFor(vector, request);
+    clock.embedMs += embedMs;
+    clock.searchMs += searchMs;
+    clock.decideMs += performance.now() - t0 - searchMs;
+    return decision;
+  }
+
+  /**
+   * A follow-up keeps its session's model unless a rule fired or the model is not eligible for this
+   * request (constraints); the text's own choice becomes the first fallback. Escalation, applied by
+   * the proxy after routing, still moves it up.
+   */
+  private withAffinity(d: Decision, session: RouteRequest['session']): { decision: Decision; affinity?: NonNullable<RoutedOn['affinity']> } {
+    const sessions = this.deps.sessions;
+    if (session === undefined || sessions === undefined || d.kind !== 'routed') return { decision: d };
+    const kept = session.followUp ? sessions.modelOf(session.id) : undefined;
+    let decision = d;
+    let affinity: NonNullable<RoutedOn['affinity']>;
+    if (kept === undefined) affinity = 'new_session';
+    else if (kept === d.model) affinity = 'same_model';
+    else if (d.rule !== null) affinity = 'rule';
+    else if (!d.scores.some((s) => s.model === kept)) affinity = 'not_eligible';
+    else {
+      decision = { ...d, model: kept, fallbacks: [d.model, ...d.fallbacks.filter((m) => m !== kept)] };
+      affinity = 'kept';
+    }
+    sessions.remember(session.id, decision.model);
+    return { decision, affinity };
   }
 
   /** Everything after embedding; synchronous, so benchmarks can time it without the model. */
@@ -147,7 +226,8 @@ export class Router {
     };
   }
 
-  private store(id: string, hash: string, prompt: string, vector: Float32Array, d: Extract<Decision, { kind: 'routed' }>): void {
+  private store(s: { id: string; hash: string; prompt: string; vector: Float32Array; routedOn: RoutedOn }, d: Extract<Decision, { kind: 'routed' }>): void {
+    const { id, hash, prompt, vector } = s;
     // The time of the decision, not of the (delayed) group commit that stores it.
     const createdAt = new Date().toISOString();
     const keep = this.deps.keepText ?? 'none';
@@ -159,6 +239,7 @@ export class Router {
         promptText: this.deps.storePrompts ? prompt : null,
         // Redacted inside the group commit: bounded work (2,000 characters) off the response's path.
         keptText: keep === 'all' || (keep === 'uncovered' && !d.covered) ? textToKeep(prompt) : null,
+        routedOn: s.routedOn,
         promptChars: prompt.length,
         chosenModel: d.model,
         reason: d.reason,

@@ -21,6 +21,10 @@ export const RouteRequestSchema = z
     /** Request metadata that routing rules can match on. */
     tier: z.string().min(1).max(100).optional(),
     tags: z.array(z.string().min(1).max(100)).max(50).optional(),
+    /** Session for affinity; the x-semroute-session header takes precedence. */
+    session: z.string().min(1).max(256).optional(),
+    /** The end user (OpenAI's field): a session for follow-ups, i.e. messages that already hold an assistant turn. */
+    user: z.string().min(1).max(256).optional(),
     explain: z.boolean().default(false),
   })
   .refine((r) => (r.prompt === undefined) !== (r.messages === undefined), {
@@ -66,6 +70,14 @@ export const RouteResponseSchema = z.object({
   scores: z.array(ModelScoreSchema),
   excluded: z.array(z.object({ model: z.string(), why: z.string() })),
   neighbors: z.array(NeighborSchema).optional(),
+  /** Which text the decision was routed on (never the text itself). */
+  routedOn: z.object({
+    source: z.enum(['prompt', 'last_user', 'window', 'session', 'none']),
+    chars: z.number().int().min(0),
+    hash: z.string(),
+    turns: z.number().int().min(0),
+    affinity: z.enum(['kept', 'same_model', 'new_session', 'rule', 'not_eligible']).optional(),
+  }),
   timings: z.object({ embedMs: z.number(), searchMs: z.number(), decideMs: z.number() }),
 });
 export type RouteResponse = z.infer<typeof RouteResponseSchema>;

@@ -1,19 +1,25 @@
 import { Hono } from 'hono';
+import type { RouteResult } from '../../routing/router.js';
 import type { Decision } from '../../routing/types.js';
 import { AppError } from '../../shared/errors.js';
 import type { AppDeps } from '../app.js';
 import type { AppEnv } from '../env.js';
 import { RouteRequestSchema, RouteResponseSchema, type RouteRequestBody, type RouteResponse } from '../schemas.js';
 import { parseJsonBody } from '../validate.js';
+import { lastUserText, turnsOf } from '../../routing/conversation.js';
 
 export const routeRoutes = (deps: AppDeps) => {
   const known = new Set(deps.catalog.map((m) => m.id));
   return new Hono<AppEnv>().post('/route', async (c) => {
     const body = await parseJsonBody(c, RouteRequestSchema);
     rejectUnknownModels(body.models, known);
+    const conversation = body.messages ? turnsOf(body.messages) : undefined;
     const prompt = promptOf(body);
+    const session = sessionOf(c.req.header(SESSION_HEADER), body);
     const result = await deps.router.route({
       prompt,
+      ...(conversation ? { conversation } : {}),
+      ...(session ? { session } : {}),
       k: body.k,
       ...(body.tier !== undefined ? { tier: body.tier } : {}),
       ...(body.tags !== undefined ? { tags: body.tags } : {}),
@@ -36,21 +42,29 @@ export const routeRoutes = (deps: AppDeps) => {
       intent: d.intent,
       embed_ms: round(result.timings.embedMs),
       search_ms: round(result.timings.searchMs),
-      prompt_chars: prompt.length,
+      routed_on: result.routedOn.source,
+      prompt_chars: result.routedOn.chars,
       prompt_hash: result.promptHash,
       ...(deps.includePrompts ? { prompt } : {}),
     });
-    return c.json(RouteResponseSchema.parse(toResponse(result.decisionId, d, result.timings, body.explain)));
+    return c.json(RouteResponseSchema.parse(toResponse(result, d, body.explain)));
   });
 };
 
-/** A messages request is routed on its last user turn: that is what the next answer must serve. */
+/** A messages request's rule text: its last user turn ('' with none: a system prompt is not the user's text). */
 export function promptOf(body: Pick<RouteRequestBody, 'prompt' | 'messages'>): string {
-  if (body.prompt !== undefined) return body.prompt;
-  const messages = body.messages ?? [];
-  const lastUser = [...messages].reverse().find((m) => m.role === 'user') ?? messages.at(-1);
-  const content = lastUser?.content ?? '';
-  return typeof content === 'string' ? content : (content ?? []).map((p) => p.text ?? '').join('\n');
+  return body.prompt ?? lastUserText(turnsOf(body.messages ?? []));
+}
+
+/** Session affinity's header; it names a session explicitly, so every request in it is a follow-up. */
+export const SESSION_HEADER = 'x-semroute-session';
+
+/** The header, else `session`, else `user` (a session only for chats that already hold an answer). */
+export function sessionOf(header: string | undefined, body: Pick<RouteRequestBody, 'session' | 'user' | 'messages'>): { id: string; followUp: boolean } | undefined {
+  const explicit = header?.trim().slice(0, 256) || body.session;
+  if (explicit) return { id: `s:${explicit}`, followUp: true };
+  if (body.user === undefined) return undefined;
+  return { id: `u:${body.user}`, followUp: (body.messages ?? []).some((m) => m.role === 'assistant') };
 }
 
 function rejectUnknownModels(models: readonly string[] | undefined, known: ReadonlySet<string>): void {
@@ -60,9 +74,9 @@ function rejectUnknownModels(models: readonly string[] | undefined, known: Reado
   }
 }
 
-function toResponse(decisionId: string, d: Extract<Decision, { kind: 'routed' }>, timings: RouteResponse['timings'], explain: boolean): RouteResponse {
+function toResponse(result: RouteResult, d: Extract<Decision, { kind: 'routed' }>, explain: boolean): RouteResponse {
   return {
-    decisionId,
+    decisionId: result.decisionId,
     model: d.model,
     fallbacks: [...d.fallbacks],
     confidence: d.confidence,
@@ -75,7 +89,8 @@ function toResponse(decisionId: string, d: Extract<Decision, { kind: 'routed' }>
     coverageThreshold: d.coverageThreshold,
     scores: [...d.scores],
     excluded: [...d.excluded],
-    timings,
+    timings: result.timings,
+    routedOn: result.routedOn,
     ...(explain
       ? {
           neighbors: d.evidence.map((e) => ({

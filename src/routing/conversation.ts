@@ -1,0 +1,102 @@
+/**
+ * Which text a chat is routed on. The last user turn is what the next answer must serve, so it
+ * comes first. A short follow-up ("now add unit tests for it") says little on its own: it is routed
+ * on a window of the recent user turns instead, and so is a last turn that comes back uncovered.
+ * The system prompt is a weak signal in that window, never the text itself: a request with no user
+ * turn is routed on no text (empty), not on its system prompt.
+ */
+
+/** One message reduced to what routing reads. */
+export interface ConversationTurn {
+  readonly role: string;
+  readonly text: string;
+}
+
+export type RoutedOnSource = 'prompt' | 'last_user' | 'window' | 'none';
+
+/** What a decision was routed on: which text, its size and a hash that joins it to logs (never the text). */
+export interface RoutedOn {
+  readonly source: RoutedOnSource | 'session';
+  readonly chars: number;
+  readonly hash: string;
+  /** User turns in the routed text (1 for the last turn alone, 0 with no user turn). */
+  readonly turns: number;
+  /** Present when a session was given: whether its model was kept, or why not. */
+  readonly affinity?: 'kept' | 'same_model' | 'new_session' | 'rule' | 'not_eligible';
+}
+
+export interface ConversationOptions {
+  /** A last user turn shorter than this (characters, trimmed) is routed on the window. */
+  readonly shortTurnChars: number;
+  /** User turns in the window, the last one included. */
+  readonly windowTurns: number;
+  /** The system prompt's weight in the window's vector, against 1 for the last user turn. */
+  readonly systemWeight: number;
+}
+
+export const DEFAULT_CONVERSATION: ConversationOptions = { shortTurnChars: 40, windowTurns: 3, systemWeight: 0.25 };
+
+/** Weights of the window's user turns, newest first: older turns count less. */
+const TURN_DECAY = 0.6;
+
+/** The text parts of a message's content: a string, or the `text` of its parts (images and files are skipped). */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  const texts: string[] = [];
+  for (const part of content) {
+    if (typeof part === 'object' && part !== null && 'text' in part && typeof part.text === 'string') texts.push(part.text);
+  }
+  return texts.join('\n');
+}
+
+/** Chat messages (OpenAI shape) as turns. */
+export function turnsOf(messages: readonly { readonly role: string; readonly content: unknown }[]): ConversationTurn[] {
+  return messages.map((m) => ({ role: m.role, text: contentText(m.content) }));
+}
+
+/** The last user turn's text; '' when the conversation has no user turn (a system-only request). */
+export function lastUserText(turns: readonly ConversationTurn[]): string {
+  return [...turns].reverse().find((t) => t.role === 'user' && t.text.trim() !== '')?.text ?? '';
+}
+
+/** A window worth embedding: weighted texts (newest user turn first) and the joined text it stands for. */
+export interface RoutingWindow {
+  readonly parts: readonly { readonly text: string; readonly weight: number }[];
+  /** The user turns, oldest first, as stored for the report and hashed for `routedOn`. */
+  readonly text: string;
+  readonly turns: number;
+}
+
+/**
+ * The recent user turns (newest weighted 1, each older one 0.6 times the next) plus the system
+ * prompt at `systemWeight`; null when it would hold nothing beyond the last user turn.
+ */
+export function routingWindow(turns: readonly ConversationTurn[], options: ConversationOptions = DEFAULT_CONVERSATION): RoutingWindow | null {
+  const users = turns.filter((t) => t.role === 'user' && t.text.trim() !== '').slice(-options.windowTurns).reverse();
+  if (users.length === 0) return null;
+  const system = turns.filter((t) => (t.role === 'system' || t.role === 'developer') && t.text.trim() !== '').map((t) => t.text).join('\n');
+  if (users.length === 1 && (system === '' || options.systemWeight === 0)) return null;
+  const parts = users.map((t, i) => ({ text: t.text, weight: TURN_DECAY ** i }));
+  if (system !== '' && options.systemWeight > 0) parts.push({ text: system, weight: options.systemWeight });
+  return { parts, text: users.map((t) => t.text).reverse().join('\n'), turns: users.length };
+}
+
+export function isShortTurn(text: string, options: ConversationOptions = DEFAULT_CONVERSATION): boolean {
+  return text.trim().length < options.shortTurnChars;
+}
+
+/** The weighted sum of unit vectors, renormalised: the window's one vector for the index. */
+export function mixVectors(vectors: readonly Float32Array[], weights: readonly number[]): Float32Array {
+  const dims = vectors[0]?.length ?? 0;
+  const out = new Float32Array(dims);
+  vectors.forEach((v, k) => {
+    const w = weights[k] ?? 0;
+    for (let i = 0; i < dims; i++) out[i] = (out[i] ?? 0) + w * (v[i] ?? 0);
+  });
+  let norm = 0;
+  for (const x of out) norm += x * x;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let i = 0; i < dims; i++) out[i] = (out[i] ?? 0) / norm;
+  return out;
+}

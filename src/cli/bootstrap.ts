@@ -10,9 +10,8 @@ import { compileRules } from '../routing/rules.js';
 import { SessionAffinity } from '../routing/session-affinity.js';
 import { reseedFromDatabase, seedReferenceSets, type SeedSummary } from '../seeding/seed.js';
 import { Metrics } from '../shared/metrics.js';
-import { ChatProxy } from '../proxy/chat-proxy.js';
-import { CircuitBreaker } from '../proxy/circuit-breaker.js';
-import { SqliteSpendStore } from '../store/spend-store.js';
+import type { ChatProxy } from '../proxy/chat-proxy.js';
+import { createChatProxy } from '../proxy/create-chat-proxy.js';
 import type { AppDeps } from '../server/app.js';
 import type { Logger } from '../shared/logger.js';
 import { openDatabase, type Db } from '../store/db.js';
@@ -104,20 +103,7 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
       learning: config.learning,
       logger: logger.child({ module: 'learner' }),
     }),
-    proxy: new ChatProxy({
-      router: () => deps.router,
-      get learner() {
-        return deps.learner;
-      },
-      catalog: () => deps.config.catalog,
-      config: () => deps.config.proxy,
-      upstreamKeys: new Map(config.catalog.map((m) => [m.id, m.upstream?.apiKeyEnv ? env[m.upstream.apiKeyEnv] : undefined])),
-      breaker: new CircuitBreaker(() => deps.config.proxy.cooldown),
-      spend: new SqliteSpendStore(db),
-      queue,
-      metrics: base.metrics,
-      logger: logger.child({ module: 'proxy' }),
-    }),
+    proxy: createChatProxy({ ...base, learner: () => deps.learner, router: () => deps.router, config: () => deps.config, startConfig: config, env }),
     proxyKeys: new Map(config.proxy.budgets.keys.flatMap((k) => (env[k.keyEnv] ? [[k.name, env[k.keyEnv] ?? '']] : []))),
     close() {
       clearInterval(saver);

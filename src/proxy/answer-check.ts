@@ -35,3 +35,9 @@ function schemaOf(jsonSchema: unknown): Record<string, unknown> | undefined {
   const schema = jsonSchema.schema;
   return typeof schema === 'object' && schema !== null && !Array.isArray(schema) ? { ...schema } : undefined;
 }
+
+/** True when the request asked for structured output that checkAnswer verifies (json_object, json_schema). */
+export function hasAnswerCheck(responseFormat: unknown): boolean {
+  if (typeof responseFormat !== 'object' || responseFormat === null || !('type' in responseFormat)) return false;
+  return responseFormat.type === 'json_object' || responseFormat.type === 'json_schema';
+}

@@ -1,184 +1,240 @@
 import { blendedPricePer1M } from '../config/catalog.js';
-import type { CatalogModel, ProxyConfig } from '../config/schema.js';
-import type { Learner } from '../routing/learner.js';
+import type { CatalogModel, ProxyConfig, RoutingConfig } from '../config/schema.js';
 import type { Router } from '../routing/router.js';
 import type { Decision } from '../routing/types.js';
 import { AppError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.js';
+import type { ModelAttemptStats } from '../store/attempt-store.js';
 import type { Metrics } from '../shared/metrics.js';
-import type { SqliteSpendStore } from '../store/spend-store.js';
-import type { WriteQueue } from '../store/write-queue.js';
-import { checkAnswer } from './answer-check.js';
-import { budgetState, pressuredCostWeight } from './budget.js';
+import { checkAnswer, hasAnswerCheck } from './answer-check.js';
+import type { AttemptLog } from './attempt-log.js';
+import { pressuredCostWeight, type BudgetLedger, type Reservation } from './budget.js';
+import { conversationTokens, expectedOutputTokens, routingText, type ChatRequest } from './chat-request.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { planAttempts, strongerThan, targetOf, type Plan } from './plan.js';
-import { usageOf, watchUsage, type Usage } from './stream-usage.js';
-import { callUpstream } from './upstream.js';
+import { HeldModelError, noUpstreamError } from './proxy-errors.js';
+import { runAttempt, type AttemptOutcome } from './run-attempt.js';
+import { VERDICT_TABLE } from './verdict.js';
+import type { UpstreamError } from './upstream.js';
 
 export interface ChatProxyDeps {
   readonly router: () => Router;
-  readonly learner: Learner;
   readonly catalog: () => readonly CatalogModel[];
   readonly config: () => ProxyConfig;
+  readonly routing: () => RoutingConfig;
   /** Upstream API keys by model id, read from the environment at start; never logged. */
   readonly upstreamKeys: ReadonlyMap<string, string | undefined>;
   readonly breaker: CircuitBreaker;
-  readonly spend: SqliteSpendStore;
-  readonly queue: WriteQueue;
+  readonly ledger: BudgetLedger;
+  readonly log: AttemptLog;
   readonly metrics: Metrics;
-  readonly logger: Logger;
 }
 
-export type ChatBody = Record<string, unknown> & { model: string; messages: readonly unknown[] };
+type Headers = Record<string, string>;
 
 export type ChatResult =
-  | { readonly kind: 'json'; readonly status: number; readonly body: unknown; readonly headers: Record<string, string> }
-  | { readonly kind: 'raw'; readonly status: number; readonly body: string; readonly contentType: string; readonly headers: Record<string, string> }
-  | { readonly kind: 'stream'; readonly body: ReadableStream<Uint8Array>; readonly headers: Record<string, string> };
+  | { readonly kind: 'json'; readonly status: number; readonly body: unknown; readonly headers: Headers }
+  | { readonly kind: 'upstream_error'; readonly error: UpstreamError; readonly headers: Headers }
+  | { readonly kind: 'stream'; readonly body: ReadableStream<Uint8Array>; readonly headers: Headers }
+  /** The client hung up; nobody reads the answer. */
+  | { readonly kind: 'cancelled' };
 
-/**
- * The front door: routes a chat request, calls the chosen model's upstream, retries and falls back
- * on failures within a deadline, escalates once to a stronger model on low confidence or a failed
- * answer check, keeps budgets, and records every attempt as an outcome.
- */
-export class ChatProxy {
-  private readonly pending = new Set<Promise<unknown>>();
-
-  constructor(private readonly deps: ChatProxyDeps) {}
-
-  async complete(body: ChatBody, apiKey: string | null, prompt: string): Promise<ChatResult> {
-    const cfg = this.deps.config();
-    const budget = budgetState(cfg.budgets, this.deps.spend, apiKey, new Date());
-    const target = targetOf(body.model, this.deps.catalog());
-    const allowed = this.allowedModels(target.concrete, budget.exhausted, cfg, budget.tightest);
-    const costWeight = pressuredCostWeight(target.costWeight ?? this.deps.router().costWeight, budget, cfg.budgets.pressure);
-    const routed = await this.deps.router().route({ prompt, constraints: { models: allowed, costWeight } });
-    const decision = routed.decision;
-    if (decision.kind !== 'routed') throw new AppError('NO_ELIGIBLE_MODEL', 'no callable catalog model satisfies the request');
-    const escalate = cfg.escalation.enabled || body['router_escalate'] === true;
-    const plan = planAttempts(decision, { escalate, minConfidence: cfg.escalation.minConfidence, ...(target.concrete !== undefined ? { pinned: target.concrete } : {}) });
-    if (plan.escalated) this.deps.metrics.escalations.inc({ reason: 'low_confidence' });
-    return this.attempt(body, plan, { decisionId: routed.decisionId, decision, apiKey, escalate });
-  }
-
-  /** Resolves when every fire-and-forget outcome and spend write so far has committed. */
-  async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
-  }
-
-  private allowedModels(concrete: string | undefined, exhausted: boolean, cfg: ProxyConfig, tightest: string | null): string[] {
-    const callable = this.deps.catalog().filter((m) => m.upstream !== undefined);
-    // A concrete model is still routed over every callable model: the scores tell escalation which is stronger.
-    if (concrete !== undefined && !callable.some((m) => m.id === concrete)) {
-      throw new AppError('VALIDATION_FAILED', `model '${concrete}' has no upstream configured`);
-    }
-    const open = callable.filter((m) => !this.deps.breaker.isOpen(m.id));
-    const candidates = open.length > 0 ? open : callable;
-    if (!exhausted) return candidates.map((m) => m.id);
-    if (cfg.budgets.onExhausted === 'reject') throw new AppError('BUDGET_EXHAUSTED', `the ${tightest ?? 'budget'} is used up`);
-    const cheapest = [...candidates].sort((a, b) => blendedPricePer1M(a, 1000, 500) - blendedPricePer1M(b, 1000, 500))[0];
-    return cheapest ? [cheapest.id] : [];
-  }
-
-  private async attempt(body: ChatBody, plan: Plan, ctx: AttemptContext): Promise<ChatResult> {
-    const cfg = this.deps.config();
-    const deadline = Date.now() + cfg.deadlineMs;
-    const order = [...plan.order];
-    const failures: string[] = [];
-    let checkEscalated = false;
-    for (let i = 0; i < order.length && i < cfg.maxAttempts; i++) {
-      const model = order[i] ?? '';
-      if (i > 0 && this.deps.breaker.isOpen(model)) continue;
-      if (i > 0) this.deps.metrics.fallbacks.inc({ model });
-      for (let retry = 0; retry <= cfg.retries; retry++) {
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) break;
-        const result = await this.callOnce(model, body, remaining);
-        if (result.kind === 'caller_error') return { kind: 'raw', status: result.status, body: result.body, contentType: result.contentType, headers: headersOf(ctx, model, i, plan) };
-        if (result.kind === 'stream') return this.streamed(result.response, model, i, plan, ctx, result.startedAt);
-        if (result.kind === 'ok') {
-          const check = checkAnswer(body['response_format'], contentOf(result.body));
-          const stronger = !check.ok && ctx.escalate && !checkEscalated ? strongerThan(ctx.decision, model) : undefined;
-          if (!check.ok && stronger !== undefined) {
-            checkEscalated = true;
-            this.deps.metrics.escalations.inc({ reason: 'answer_check' });
-            this.recordAttempt(ctx, model, false, Date.now() - result.startedAt, null);
-            order.splice(i + 1, 0, stronger);
-            failures.push(`${model}: ${check.ok ? '' : check.reason}`);
-            break;
-          }
-          this.recordAttempt(ctx, model, true, Date.now() - result.startedAt, usageOf(result.body));
-          const headers = { ...headersOf(ctx, model, i, plan), ...(checkEscalated ? { 'x-semroute-escalated': 'answer_check' } : {}), ...(check.ok ? {} : { 'x-semroute-check': 'failed' }) };
-          return { kind: 'json', status: result.status, body: { ...result.body, model }, headers };
-        }
-        failures.push(`${model}: ${result.reason}`);
-        this.recordAttempt(ctx, model, false, Date.now() - result.startedAt, null);
-        if (this.deps.breaker.failure(model)) this.deps.metrics.cooldowns.inc({ model });
-        if (retry < cfg.retries) await sleep(Math.min(cfg.backoffMs * 2 ** retry, Math.max(0, deadline - Date.now())));
-      }
-    }
-    throw new AppError('UPSTREAM_FAILED', `no upstream answered within the deadline: ${failures.join('; ') || 'every candidate is in cooldown'}`);
-  }
-
-  private async callOnce(model: string, body: ChatBody, remainingMs: number) {
-    const entry = this.deps.catalog().find((m) => m.id === model);
-    const upstream = entry?.upstream;
-    const startedAt = Date.now();
-    if (!upstream) return { kind: 'retryable' as const, reason: 'no upstream configured', startedAt };
-    const stream = body['stream'] === true;
-    const { router_escalate: _ignored, ...rest } = body;
-    const upstreamBody = { ...rest, model: upstream.model ?? model, ...(stream ? { stream_options: { include_usage: true } } : {}) };
-    const result = await callUpstream({
-      url: `${upstream.baseUrl.replace(/\/+$/, '')}/chat/completions`,
-      apiKey: this.deps.upstreamKeys.get(model),
-      body: upstreamBody,
-      timeoutMs: Math.min(upstream.timeoutMs, remainingMs),
-      stream,
-    });
-    this.deps.metrics.attempts.inc({ model, result: result.kind });
-    return { ...result, startedAt };
-  }
-
-  private streamed(response: Response, model: string, index: number, plan: Plan, ctx: AttemptContext, startedAt: number): ChatResult {
-    const source = response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-    const body = watchUsage(source, (usage, failed) => this.recordAttempt(ctx, model, !failed, Date.now() - startedAt, usage));
-    return { kind: 'stream', body, headers: headersOf(ctx, model, index, plan) };
-  }
-
-  /** Every attempt becomes an outcome (failures count against the model here) and, with usage, spend. */
-  private recordAttempt(ctx: AttemptContext, model: string, ok: boolean, latencyMs: number, usage: Usage | null): void {
-    if (ok) this.deps.breaker.success(model);
-    const entry = this.deps.catalog().find((m) => m.id === model);
-    const costUsd = usage && entry ? (usage.promptTokens * entry.inputPricePer1M + usage.completionTokens * entry.outputPricePer1M) / 1e6 : undefined;
-    const write = (async () => {
-      const record = { decisionId: ctx.decisionId, model, kind: 'success' as const, value: ok ? 1 : 0, latencyMs, source: 'proxy', durable: false };
-      await this.deps.learner.record({ ...record, ...(costUsd !== undefined ? { costUsd } : {}) });
-      if (costUsd !== undefined) {
-        await this.deps.queue.run(() => this.deps.spend.add({ apiKey: ctx.apiKey, model, usd: costUsd, at: new Date() }), { durable: false });
-        this.deps.metrics.spend.inc({ model, key: ctx.apiKey ?? 'anonymous' }, costUsd);
-      }
-    })().catch((error: unknown) => this.deps.logger.error({ err: error, model }, 'could not record a proxy attempt'));
-    this.pending.add(write);
-    void write.finally(() => this.pending.delete(write));
-  }
-}
-
-interface AttemptContext {
+interface Attempting {
+  readonly request: ChatRequest;
   readonly decisionId: string;
   readonly decision: Extract<Decision, { kind: 'routed' }>;
   readonly apiKey: string | null;
   readonly escalate: boolean;
+  readonly pinned: boolean;
+  readonly plan: Plan;
+  readonly promptTokens: number;
+  readonly reservation: Reservation;
+  readonly signal: AbortSignal | undefined;
 }
 
-function headersOf(ctx: AttemptContext, model: string, index: number, plan: Plan): Record<string, string> {
+/**
+ * The front door: admits a chat request against its budgets, routes it, and calls upstreams in
+ * order. Each call's result arrives as one verdict (verdict.ts); this loop only acts on it.
+ */
+export class ChatProxy {
+  constructor(private readonly deps: ChatProxyDeps) {}
+
+  async complete(request: ChatRequest, apiKey: string | null, signal?: AbortSignal): Promise<ChatResult> {
+    const cfg = this.deps.config();
+    const target = targetOf(request.view.model, this.deps.catalog());
+    const promptTokens = conversationTokens(request.relayed);
+    const outputTokens = expectedOutputTokens(request.relayed, this.deps.routing().expectedOutputTokens);
+    // Admission and the hold happen in one synchronous step: no other request can slip in between.
+    const budget = this.deps.ledger.state(apiKey, new Date());
+    const allowed = this.allowedModels(target.concrete, budget.exhausted, budget.tightest);
+    const reservation = this.deps.ledger.reserve(apiKey, Math.max(0, ...allowed.map((m) => expectedCost(m, promptTokens, outputTokens))));
+    try {
+      const costWeight = pressuredCostWeight(target.costWeight ?? this.deps.router().costWeight, budget, cfg.budgets.pressure);
+      const constraints = { models: allowed.map((m) => m.id), costWeight, inputTokens: promptTokens, outputTokens };
+      const routed = await this.deps.router().route({ prompt: routingText(request.view.messages), constraints });
+      const decision = routed.decision;
+      if (decision.kind !== 'routed') throw new AppError('NO_ELIGIBLE_MODEL', `no callable catalog model can take this request (${decision.excluded.map((e) => `${e.model}: ${e.why}`).join(', ')})`);
+      const chosen = allowed.find((m) => m.id === decision.model);
+      if (chosen) this.deps.ledger.resize(reservation, expectedCost(chosen, promptTokens, outputTokens));
+      const escalate = cfg.escalation.enabled || request.view.router_escalate === true;
+      const pinned = target.concrete;
+      const plan = planAttempts(decision, { escalate, minConfidence: cfg.escalation.minConfidence, ...(pinned !== undefined ? { pinned } : {}) });
+      if (plan.escalated) this.deps.metrics.escalations.inc({ reason: 'low_confidence' });
+      const context = { request, decisionId: routed.decisionId, decision, apiKey, escalate, pinned: pinned !== undefined, plan, promptTokens, reservation, signal };
+      return await this.attempt(context);
+    } catch (error) {
+      this.deps.log.settle(reservation);
+      throw error;
+    }
+  }
+
+  /** Resolves when every attempt, outcome and spend write so far has committed. */
+  idle(): Promise<void> {
+    return this.deps.log.idle();
+  }
+
+  /** Per-model reliability from the attempt log, for /v1/models. */
+  attemptStats(): ModelAttemptStats[] {
+    return this.deps.log.stats();
+  }
+
+  private allowedModels(concrete: string | undefined, exhausted: boolean, tightest: string | null): CatalogModel[] {
+    const callable = this.deps.catalog().filter((m) => m.upstream !== undefined);
+    if (callable.length === 0) throw noUpstreamError();
+    if (concrete !== undefined && !callable.some((m) => m.id === concrete)) {
+      throw new AppError('VALIDATION_FAILED', `model '${concrete}' has no upstream: set catalog[].upstream.baseUrl for it in the config`, [{ path: 'model', message: 'no upstream configured' }]);
+    }
+    // A concrete model is still routed over every callable model: the scores tell escalation which is stronger.
+    const open = callable.filter((m) => !this.deps.breaker.isOpen(m.id));
+    const candidates = open.length > 0 ? open : callable;
+    if (!exhausted) return candidates;
+    if (this.deps.config().budgets.onExhausted === 'reject') throw new AppError('BUDGET_EXHAUSTED', `the ${tightest ?? 'budget'} is used up`);
+    const cheapest = [...candidates].sort((a, b) => blendedPricePer1M(a, 1000, 500) - blendedPricePer1M(b, 1000, 500))[0];
+    return cheapest ? [cheapest] : [];
+  }
+
+  private async attempt(ctx: Attempting): Promise<ChatResult> {
+    const cfg = this.deps.config();
+    const deadline = Date.now() + cfg.deadlineMs;
+    const order = [...ctx.plan.order];
+    const failures: string[] = [];
+    let passBack: UpstreamError | undefined;
+    let minWindow = 0;
+    let checkEscalated = false;
+    let tried = 0;
+    for (let i = 0; i < order.length && tried < cfg.maxAttempts; i++) {
+      const model = order[i] ?? '';
+      const entry = this.deps.catalog().find((m) => m.id === model);
+      const held = this.deps.breaker.heldFor(model);
+      if (held > 0) {
+        if (ctx.pinned) throw new HeldModelError(model, held);
+        failures.push(`${model}: waiting out its Retry-After`);
+        continue;
+      }
+      if (!entry || entry.contextWindow < minWindow || (tried > 0 && this.deps.breaker.isOpen(model))) continue;
+      if (tried > 0) this.deps.metrics.fallbacks.inc({ model });
+      tried += 1;
+      for (let retry = 0; retry <= cfg.retries; retry++) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) break;
+        const outcome = await runAttempt({ ...ctx, model, entry, timeoutMs: Math.min(entry.upstream?.timeoutMs ?? remaining, remaining), upstreamKey: this.deps.upstreamKeys.get(model), log: this.deps.log, streamEnded: (end) => this.streamEnded(model, end) });
+        const verdict = outcome.verdict;
+        if (VERDICT_TABLE[verdict.kind].cooldown && this.deps.breaker.failure(model)) this.deps.metrics.cooldowns.inc({ model });
+        switch (verdict.kind) {
+          case 'ok': {
+            this.deps.breaker.success(model);
+            const checked = this.checked(ctx, outcome, { model, checkEscalated });
+            if (checked.escalateTo !== undefined) {
+              checkEscalated = true;
+              order.splice(i + 1, 0, checked.escalateTo);
+              failures.push(`${model}: answer check failed`);
+              break;
+            }
+            return this.answer(ctx, outcome, { model, fallbacks: tried - 1, check: checked.check, checkEscalated });
+          }
+          case 'cancelled':
+            return { kind: 'cancelled' };
+          case 'caller_fault':
+            return this.passBack(ctx, outcome.error, model, tried - 1);
+          case 'deployment_fault':
+          case 'retry_after':
+            if (verdict.kind === 'retry_after') this.deps.breaker.hold(model, verdict.ms);
+            if (ctx.pinned) return this.passBack(ctx, outcome.error, model, tried - 1);
+            failures.push(`${model}: ${verdict.kind}${verdict.kind === 'retry_after' ? ` (${verdict.ms} ms)` : ` (${verdict.status})`}`);
+            break;
+          case 'context_too_long':
+            if (ctx.pinned) return this.passBack(ctx, outcome.error, model, tried - 1);
+            passBack = outcome.error;
+            minWindow = entry.contextWindow + 1;
+            failures.push(`${model}: context_length_exceeded`);
+            break;
+          case 'transient':
+            failures.push(`${model}: ${verdict.reason}`);
+            if (retry < cfg.retries) {
+              await sleep(Math.min(cfg.backoffMs * 2 ** retry, Math.max(0, deadline - Date.now())));
+              continue;
+            }
+            break;
+          case 'stream_failed_before_content':
+          case 'stream_broken':
+            failures.push(`${model}: ${verdict.reason}`);
+            break;
+        }
+        break;
+      }
+    }
+    if (passBack) return this.passBack(ctx, passBack, order[0] ?? '', tried);
+    this.deps.log.settle(ctx.reservation);
+    throw new AppError('UPSTREAM_FAILED', `no upstream answered: ${failures.join('; ') || 'every candidate is in cooldown'}`);
+  }
+
+  private streamEnded(model: string, end: 'ok' | 'stream_broken' | 'cancelled'): void {
+    if (end === 'stream_broken' && this.deps.breaker.failure(model)) this.deps.metrics.cooldowns.inc({ model });
+  }
+
+  /** Runs the answer check where the request asked for structured output; says whether to escalate. */
+  private checked(ctx: Attempting, outcome: AttemptOutcome, at: { model: string; checkEscalated: boolean }): { check: 'passed' | 'failed' | undefined; escalateTo?: string } {
+    const format = ctx.request.relayed.fields['response_format'];
+    if (outcome.json === undefined || !hasAnswerCheck(format)) return { check: undefined };
+    const result = checkAnswer(format, contentOf(outcome.json));
+    this.deps.log.answerCheck({ decisionId: ctx.decisionId, model: at.model, passed: result.ok, latencyMs: outcome.latencyMs });
+    if (result.ok) return { check: 'passed' };
+    const stronger = ctx.escalate && !at.checkEscalated ? strongerThan(ctx.decision, at.model) : undefined;
+    if (stronger !== undefined) this.deps.metrics.escalations.inc({ reason: 'answer_check' });
+    return stronger === undefined ? { check: 'failed' } : { check: 'failed', escalateTo: stronger };
+  }
+
+  private answer(ctx: Attempting, outcome: AttemptOutcome, at: { model: string; fallbacks: number; check: 'passed' | 'failed' | undefined; checkEscalated: boolean }): ChatResult {
+    const headers = {
+      ...headersOf(ctx, at.model, at.fallbacks),
+      ...(at.checkEscalated ? { 'x-semroute-escalated': 'answer_check' } : {}),
+      ...(at.check !== undefined ? { 'x-semroute-check': at.check } : {}),
+    };
+    this.deps.log.settle(ctx.reservation, outcome.written);
+    if (outcome.stream) return { kind: 'stream', body: outcome.stream, headers };
+    return { kind: 'json', status: 200, body: { ...outcome.json, model: at.model }, headers };
+  }
+
+  private passBack(ctx: Attempting, error: UpstreamError | undefined, model: string, fallbacks: number): ChatResult {
+    this.deps.log.settle(ctx.reservation);
+    if (!error) throw new AppError('UPSTREAM_FAILED', `${model} failed without an answer to pass back`);
+    return { kind: 'upstream_error', error, headers: headersOf(ctx, model, fallbacks) };
+  }
+}
+
+/** Expected USD of a request on a model: its input tokens and expected output at list prices. */
+function expectedCost(model: CatalogModel, inputTokens: number, outputTokens: number): number {
+  return (inputTokens * model.inputPricePer1M + outputTokens * model.outputPricePer1M) / 1e6;
+}
+
+function headersOf(ctx: Attempting, model: string, fallbacks: number): Headers {
   return {
     'x-semroute-decision-id': ctx.decisionId,
     'x-semroute-model': model,
     'x-semroute-reason': ctx.decision.reason,
     'x-semroute-covered': String(ctx.decision.covered),
-    'x-semroute-fallbacks': String(index),
+    'x-semroute-fallbacks': String(fallbacks),
     ...(ctx.decision.rule !== null ? { 'x-semroute-rule': ctx.decision.rule } : {}),
-    ...(plan.escalated ? { 'x-semroute-escalated': 'low_confidence' } : {}),
+    ...(ctx.plan.escalated ? { 'x-semroute-escalated': 'low_confidence' } : {}),
   };
 }
 

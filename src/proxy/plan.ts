@@ -3,7 +3,16 @@ import type { Decision } from '../routing/types.js';
 import { AppError } from '../shared/errors.js';
 
 /** `router` lets us choose; `router:<strategy>` sets how much price matters; a catalog id is used as-is. */
-const STRATEGIES: Readonly<Record<string, number | undefined>> = { balanced: undefined, quality: 0, cheap: 1.5 };
+export const STRATEGIES: Readonly<Record<string, { readonly costWeight: number | undefined; readonly description: string }>> = {
+  balanced: { costWeight: undefined, description: 'quality against price with the configured routing.costWeight (same as `router`)' },
+  quality: { costWeight: 0, description: 'the model expected to answer best, whatever it costs' },
+  cheap: { costWeight: 1.5, description: 'price weighs heavily: the cheapest model that is expected to do' },
+};
+
+/** The model ids that let semroute choose: `router` and `router:<strategy>`. */
+export function routerModelIds(): string[] {
+  return ['router', ...Object.keys(STRATEGIES).map((s) => `router:${s}`)];
+}
 
 export interface Target {
   readonly concrete?: string;
@@ -19,7 +28,7 @@ export function targetOf(model: string, catalog: readonly CatalogModel[]): Targe
         { path: 'model', message: 'unknown router strategy' },
       ]);
     }
-    const costWeight = STRATEGIES[strategy];
+    const costWeight = STRATEGIES[strategy]?.costWeight;
     return costWeight === undefined ? {} : { costWeight };
   }
   if (!catalog.some((m) => m.id === model)) {

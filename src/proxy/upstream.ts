@@ -1,33 +1,44 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Agent, errors, request } from 'undici';
+import { classifyHttp, type Verdict } from './verdict.js';
 
-/** One attempt's outcome, classified for the retry/fallback logic. */
-export type AttemptResult =
-  | { readonly kind: 'ok'; readonly status: number; readonly body: Record<string, unknown> }
-  | { readonly kind: 'stream'; readonly status: number; readonly response: Response }
-  | { readonly kind: 'retryable'; readonly reason: string; readonly status?: number }
-  | { readonly kind: 'caller_error'; readonly status: number; readonly body: string; readonly contentType: string };
+/** What one upstream call came back with, before any content is judged. */
+export type UpstreamReply =
+  | { readonly kind: 'json'; readonly status: number; readonly body: Record<string, unknown> }
+  | { readonly kind: 'stream'; readonly status: number; readonly body: Readable }
+  | { readonly kind: 'failed'; readonly verdict: Verdict; readonly error?: UpstreamError };
+
+/** A non-2xx answer, kept whole so it can go back to the caller as the upstream sent it. */
+export interface UpstreamError {
+  readonly status: number;
+  readonly bodyText: string;
+  readonly contentType: string;
+  readonly retryAfter: string | undefined;
+}
 
 export interface UpstreamCall {
   readonly url: string;
   readonly apiKey: string | undefined;
   readonly body: Record<string, unknown>;
+  /** Longest wait for the first byte and between two chunks (never the stream's total length). */
   readonly timeoutMs: number;
   readonly stream: boolean;
+  /** The client's request: aborting it aborts the upstream call. */
+  readonly signal?: AbortSignal;
 }
+
+/** Error bodies are read up to this size; what comes after is cut. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** Keep-alive connections to every upstream; undici's request() costs a fraction of fetch() per call. */
 const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
 
 /**
- * Calls an OpenAI-compatible chat completions endpoint with a timeout. Connection errors,
- * timeouts, 408, 429 and 5xx are worth retrying elsewhere; any other 4xx is the caller's fault and
- * goes back to the caller unchanged. The only module that imports undici.
+ * Calls an OpenAI-compatible chat completions endpoint. The timeout bounds the wait for the
+ * headers and each gap between body chunks (undici's headersTimeout and bodyTimeout), so a healthy
+ * stream runs as long as it keeps producing. The only module that imports undici.
  */
-export async function callUpstream(call: UpstreamCall): Promise<AttemptResult> {
-  // A plain timer, cleared when the answer is in: AbortSignal.timeout() costs more than the rest of the call.
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), call.timeoutMs).unref();
+export async function callUpstream(call: UpstreamCall): Promise<UpstreamReply> {
   let response: Awaited<ReturnType<typeof request>>;
   try {
     response = await request(call.url, {
@@ -37,41 +48,62 @@ export async function callUpstream(call: UpstreamCall): Promise<AttemptResult> {
       body: JSON.stringify(call.body),
       headersTimeout: call.timeoutMs,
       bodyTimeout: call.timeoutMs,
-      signal: abort.signal,
+      ...(call.signal ? { signal: call.signal } : {}),
     });
   } catch (error) {
-    clearTimeout(timer);
-    const timedOut = abort.signal.aborted || error instanceof errors.HeadersTimeoutError || (error instanceof Error && error.name === 'TimeoutError');
-    return { kind: 'retryable', reason: timedOut ? 'timeout' : 'connection error' };
+    return { kind: 'failed', verdict: transportVerdict(error, call.signal) };
   }
-  if (call.stream && response.statusCode < 400) {
-    // The deadline covers the whole stream: the timer stops when the body ends, fails or is cancelled.
-    response.body.once('close', () => clearTimeout(timer));
-  } else {
-    try {
-      return await readAnswer(response);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-  const web = Readable.toWeb(response.body) as ReadableStream<Uint8Array>;
-  const contentType = String(response.headers['content-type'] ?? 'application/json');
-  return { kind: 'stream', status: response.statusCode, response: new Response(web, { status: response.statusCode, headers: { 'content-type': contentType } }) };
-}
-
-async function readAnswer(response: Awaited<ReturnType<typeof request>>): Promise<AttemptResult> {
+  // A body that errors while nobody reads it must not become an uncaught 'error' event.
+  response.body.on('error', ignore);
   const status = response.statusCode;
-  const contentType = String(response.headers['content-type'] ?? 'application/json');
-  if (status === 408 || status === 429 || status >= 500) {
-    await response.body.dump();
-    return { kind: 'retryable', reason: `upstream answered ${status}`, status };
-  }
-  if (status >= 400) return { kind: 'caller_error', status, body: await response.body.text(), contentType };
+  if (status >= 300) return { kind: 'failed', ...(await errorReply(response)) };
+  if (call.stream) return { kind: 'stream', status, body: response.body };
   try {
     const body: unknown = await response.body.json();
-    if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'choices' in body) return { kind: 'ok', status, body: { ...body } };
-    return { kind: 'retryable', reason: 'upstream answer is not a chat completion' };
-  } catch {
-    return { kind: 'retryable', reason: 'upstream answer is not JSON' };
+    if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'choices' in body) return { kind: 'json', status, body: { ...body } };
+    return { kind: 'failed', verdict: { kind: 'transient', reason: 'upstream answer is not a chat completion' } };
+  } catch (error) {
+    if (call.signal?.aborted) return { kind: 'failed', verdict: { kind: 'cancelled' } };
+    return { kind: 'failed', verdict: isTimeout(error) ? { kind: 'transient', reason: 'timeout' } : { kind: 'transient', reason: 'upstream answer is not JSON' } };
   }
 }
+
+async function errorReply(response: Awaited<ReturnType<typeof request>>): Promise<{ verdict: Verdict; error: UpstreamError }> {
+  const bodyText = await boundedText(response.body);
+  const retryAfter = response.headers['retry-after'];
+  const error: UpstreamError = {
+    status: response.statusCode,
+    bodyText,
+    contentType: String(response.headers['content-type'] ?? 'application/json'),
+    retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+  };
+  return { verdict: classifyHttp({ status: response.statusCode, headers: response.headers, bodyText }), error };
+}
+
+async function boundedText(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      chunks.push(buffer);
+      size += buffer.length;
+      if (size >= MAX_ERROR_BODY_BYTES) break;
+    }
+  } catch {
+    // A broken error body still classifies by its status.
+  }
+  body.destroy();
+  return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
+}
+
+function transportVerdict(error: unknown, signal: AbortSignal | undefined): Verdict {
+  if (signal?.aborted) return { kind: 'cancelled' };
+  return { kind: 'transient', reason: isTimeout(error) ? 'timeout' : 'connection error' };
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || (error instanceof Error && error.name === 'TimeoutError');
+}
+
+function ignore(): void {}

@@ -10,6 +10,8 @@ export function eligibleModels(input: PolicyInput): { eligible: CatalogModel[]; 
   const { catalog, constraints, promptTokens, params } = input;
   const allowed = constraints.models ? new Set(constraints.models) : undefined;
   const ruled = new Set(input.rule?.then.exclude ?? []);
+  // The whole conversation and the expected output must fit, not only the text that routing embeds.
+  const contextNeeded = Math.max(promptTokens, constraints.inputTokens ?? 0) + (constraints.outputTokens ?? params.expectedOutputTokens);
   const eligible: CatalogModel[] = [];
   const excluded: ExcludedModel[] = [];
   for (const m of catalog) {
@@ -17,7 +19,7 @@ export function eligibleModels(input: PolicyInput): { eligible: CatalogModel[]; 
     if (ruled.has(m.id)) excluded.push({ model: m.id, why: 'excluded_by_rule' });
     else if (allowed && !allowed.has(m.id)) excluded.push({ model: m.id, why: 'not_allowed' });
     else if (constraints.maxPricePer1M !== undefined && price > constraints.maxPricePer1M) excluded.push({ model: m.id, why: 'over_max_price' });
-    else if (m.contextWindow < promptTokens + params.expectedOutputTokens) excluded.push({ model: m.id, why: 'context_too_small' });
+    else if (m.contextWindow < contextNeeded) excluded.push({ model: m.id, why: 'context_too_small' });
     else eligible.push(m);
   }
   return { eligible, excluded };

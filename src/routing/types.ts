@@ -17,6 +17,10 @@ export interface RouteConstraints {
   /** Ceiling on the blended USD price per 1M tokens. */
   readonly maxPricePer1M?: number;
   readonly costWeight?: number;
+  /** Input tokens of the whole request (every message and tool definition), when larger than the routed text's. */
+  readonly inputTokens?: number;
+  /** Output the request may produce (its max_tokens), instead of the configured expectation. */
+  readonly outputTokens?: number;
 }
 
 export interface PolicyParams {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DecisionResponseSchema, ModelsResponseSchema, OutcomeRequestSchema, OutcomeResponseSchema } from './outcome-schemas.js';
+import { ChatCompletionRequestSchema, ModelsResponseSchema } from './chat-schemas.js';
+import { DecisionResponseSchema, OutcomeRequestSchema, OutcomeResponseSchema } from './outcome-schemas.js';
 import { AddReferenceResponseSchema, AddReferenceSchema, RebuildResponseSchema, ReferenceListResponseSchema, StoredReferenceSchema } from './admin-schemas.js';
 import { ProblemSchema, ReadyResponseSchema, RouteRequestSchema, RouteResponseSchema } from './schemas.js';
 
@@ -18,7 +19,8 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'post', path: '/v1/route', summary: 'Choose a model for a prompt', request: RouteRequestSchema, response: RouteResponseSchema },
   { method: 'post', path: '/v1/outcomes', summary: 'Report how a model did; updates the records', request: OutcomeRequestSchema, response: OutcomeResponseSchema, status: 201 },
   { method: 'get', path: '/v1/decisions/{id}', summary: 'A stored decision with its evidence and outcomes', response: DecisionResponseSchema },
-  { method: 'get', path: '/v1/models', summary: 'The catalog with observed outcomes per model', response: ModelsResponseSchema },
+  { method: 'get', path: '/v1/models', summary: "The router strategies and the catalog, in OpenAI's shape (semroute's fields under `semroute`)", response: ModelsResponseSchema },
+  { method: 'post', path: '/v1/chat/completions', summary: 'OpenAI-compatible chat completions: routed, forwarded untouched except model', request: ChatCompletionRequestSchema },
   { method: 'get', path: '/healthz', summary: 'Liveness' },
   { method: 'get', path: '/readyz', summary: 'Readiness: active embedder, index and reference counts', response: ReadyResponseSchema },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format)' },

@@ -61,23 +61,3 @@ export const DecisionResponseSchema = z.object({
   evidence: z.array(z.object({ id: z.number().int(), similarity: z.number(), text: z.string().nullable(), intent: z.string().nullable() })),
   outcomes: z.array(StoredOutcomeSchema),
 });
-
-export const ModelsResponseSchema = z.object({
-  object: z.literal('list'),
-  data: z.array(
-    z.object({
-      id: z.string(),
-      provider: z.string(),
-      inputPricePer1M: z.number(),
-      outputPricePer1M: z.number(),
-      contextWindow: z.number(),
-      tags: z.array(z.string()),
-      observed: z.object({
-        trials: z.number(),
-        successRate: z.number().nullable(),
-        meanLatencyMs: z.number().nullable(),
-        meanCostUsd: z.number().nullable(),
-      }),
-    }),
-  ),
-});

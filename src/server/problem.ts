@@ -2,6 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, type ErrorCode } from '../shared/errors.js';
 import type { AppEnv } from './env.js';
+import { isOpenAiPath, openAiErrorResponse } from './openai-errors.js';
 
 /** The only place that knows HTTP statuses. */
 const STATUS = {
@@ -20,6 +21,10 @@ const STATUS = {
   DIMENSION_MISMATCH: 500,
   INTERNAL: 500,
 } satisfies Record<ErrorCode, ContentfulStatusCode>;
+
+export function statusOf(code: ErrorCode): ContentfulStatusCode {
+  return STATUS[code];
+}
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -45,7 +50,8 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const event = c.get('event');
   if (event) event['error'] = { code: error.code, message: error.message };
   if (STATUS[error.code] >= 500) c.get('logger')?.error({ err, requestId: c.get('requestId') }, 'request failed');
-  return problemResponse(c, error);
+  // OpenAI-compatible endpoints answer in OpenAI's error shape; our own keep problem+json.
+  return isOpenAiPath(c.req.path) ? openAiErrorResponse(c, error) : problemResponse(c, error);
 };
 
 export const notFound: NotFoundHandler<AppEnv> = (c) =>

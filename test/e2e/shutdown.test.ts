@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
 import { startService, type CliProcess } from '../helpers/cli-process.js';
-import { startFakeUpstreams } from '../helpers/fake-upstream.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { indexFileState } from '../helpers/index-file.js';
 import { BIG_SMALL_CATALOG } from '../helpers/lexical-deps.js';
 import { PROJECT_ROOT, tempDir } from '../helpers/test-deps.js';
@@ -21,7 +21,7 @@ afterEach(async () => {
 
 /** The real service in its own process, every catalog model behind a fake upstream that answers after 3 s. */
 async function startSlowService(shutdownDeadlineMs: number) {
-  const up = await startFakeUpstreams({ big: 'slow', small: 'slow' });
+  const up = await startFakeUpstream({ big: { delayMs: 3000 }, small: { delayMs: 3000 } });
   const { dir, cleanup } = tempDir('semroute-shutdown-');
   cleanups.push(() => up.close(), cleanup);
   const configFile = path.join(dir, 'router.json');
@@ -93,7 +93,7 @@ describe('graceful shutdown', () => {
         }
       }
     });
-    await until(() => service.up.calls('big') + service.up.calls('small') >= SLOW_CHATS && answered.length >= 20);
+    await until(() => service.up.calls('big').length + service.up.calls('small').length >= SLOW_CHATS && answered.length >= 20);
 
     const signalledAt = Date.now();
     service.child.kill('SIGTERM');
@@ -128,9 +128,9 @@ describe('graceful shutdown', () => {
     const stored = new Set(db.prepare<[], { id: string }>('SELECT id FROM decisions').all().map((r) => r.id));
     const missing = [...answered, ...chatDecisions].filter((id) => !stored.has(id));
     expect(missing).toEqual([]);
-    // Each slow chat's attempt was recorded as an outcome after its answer went out.
-    const outcomes = db.prepare<[], { d: string }>("SELECT decision_id AS d FROM outcomes WHERE source = 'proxy'").all().map((r) => r.d);
-    expect(chatDecisions.every((id) => outcomes.includes(id))).toBe(true);
+    // Each slow chat's attempt was logged after its answer went out.
+    const attempts = db.prepare<[], { d: string }>("SELECT decision_id AS d FROM attempts WHERE verdict = 'ok'").all().map((r) => r.d);
+    expect(chatDecisions.every((id) => attempts.includes(id))).toBe(true);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(indexFileState(service.dataDir, db)).toBe('current');
     console.log(
@@ -146,7 +146,7 @@ describe('graceful shutdown', () => {
     const answered: string[] = [];
     for (let i = 0; i < 5; i++) answered.push(((await (await post(`${service.url}/v1/route`, { prompt: `Say hello ${i}` })).json()) as { decisionId: string }).decisionId);
     const chats = Array.from({ length: SLOW_CHATS }, () => chat(service.url).then((r) => r.status, () => 'cut'));
-    await until(() => service.up.calls('big') + service.up.calls('small') >= SLOW_CHATS);
+    await until(() => service.up.calls('big').length + service.up.calls('small').length >= SLOW_CHATS);
 
     const signalledAt = Date.now();
     service.child.kill('SIGTERM');

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDepsOf, type Deps } from '../../src/cli/bootstrap.js';
 import { createApp } from '../../src/server/app.js';
 import { ProblemSchema } from '../../src/server/schemas.js';
+import { OpenAiErrorSchema } from '../../src/server/chat-schemas.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { fixtureConfig, startLexical } from '../helpers/lexical-deps.js';
 import { tempDir } from '../helpers/test-deps.js';
@@ -46,7 +47,7 @@ const raw = fc.oneof(body.map((b) => JSON.stringify(b) ?? 'null'), fc.string({ m
 const path = fc.constantFrom('/v1/route', '/v1/outcomes', '/v1/chat/completions', '/v1/admin/references');
 
 describe('hostile input', () => {
-  it(`answers every random or hostile body with a 4xx problem and keeps serving (${RUNS} cases)`, async () => {
+  it(`answers every random or hostile body with a 4xx (problem+json, or OpenAI's shape on chat) and keeps serving (${RUNS} cases)`, async () => {
     const countBefore = deps.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outcomes').get()?.n ?? 0;
     await fc.assert(
       fc.asyncProperty(path, raw, fc.boolean(), async (p, text, authorized) => {
@@ -61,9 +62,15 @@ describe('hostile input', () => {
           return; // a hostile-looking body can still be a valid request (e.g. an odd prompt)
         }
         expect(res.status).toBeLessThan(500);
+        if (Buffer.byteLength(text) > 20_000) expect(res.status).toBe(413);
+        // The OpenAI-compatible endpoint answers in OpenAI's error shape; ours in problem+json.
+        if (p === '/v1/chat/completions') {
+          expect(res.headers.get('content-type')).toBe('application/json');
+          OpenAiErrorSchema.parse(await res.json());
+          return;
+        }
         expect(res.headers.get('content-type')).toBe('application/problem+json');
-        const problem = ProblemSchema.parse(await res.json());
-        if (Buffer.byteLength(text) > 20_000) expect(problem.status).toBe(413);
+        ProblemSchema.parse(await res.json());
       }),
       { numRuns: RUNS, seed: 20261123 },
     );

@@ -2,7 +2,8 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appDepsOf, dataPaths, type Deps } from '../../src/cli/bootstrap.js';
 import { createApp } from '../../src/server/app.js';
-import { DecisionResponseSchema, ModelsResponseSchema, OutcomeResponseSchema } from '../../src/server/outcome-schemas.js';
+import { ModelsResponseSchema } from '../../src/server/chat-schemas.js';
+import { DecisionResponseSchema, OutcomeResponseSchema } from '../../src/server/outcome-schemas.js';
 import { ProblemSchema, RouteResponseSchema } from '../../src/server/schemas.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { fixtureConfig, startLexical } from '../helpers/lexical-deps.js';
@@ -118,8 +119,12 @@ describe('learning from outcomes', () => {
     const s = await start();
     await s.post('/v1/outcomes', { prompt: 'Hello there, how are you?', model: 'small', outcome: { success: true }, latencyMs: 120, costUsd: 0.001 });
     const models = ModelsResponseSchema.parse(await (await s.app.request('/v1/models')).json());
-    expect(models.data.find((m) => m.id === 'small')?.observed).toEqual({ trials: 1, successRate: 1, meanLatencyMs: 120, meanCostUsd: 0.001 });
-    expect(models.data.find((m) => m.id === 'big')?.observed.trials).toBe(0);
+    const observed = (id: string) => {
+      const extras = models.data.find((m) => m.id === id)?.semroute;
+      return extras?.kind === 'catalog' ? extras.observed : undefined;
+    };
+    expect(observed('small')).toEqual({ trials: 1, successRate: 1, meanLatencyMs: 120, meanCostUsd: 0.001 });
+    expect(observed('big')?.trials).toBe(0);
   });
 
   it('rejects bad outcomes with problems: unknown decision 404, unknown model and bad shapes 400', async () => {

@@ -1,43 +1,56 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import { isRecord, RoutingViewSchema } from '../../proxy/chat-request.js';
 import type { ChatResult } from '../../proxy/chat-proxy.js';
 import { AppError } from '../../shared/errors.js';
 import type { AppDeps } from '../app.js';
 import type { AppEnv } from '../env.js';
-import { ChatMessage } from '../schemas.js';
-import { parseJsonBody } from '../validate.js';
-import { promptOf } from './route.js';
-
-/** OpenAI's chat completion request: what we read is checked; everything else passes through untouched. */
-export const ChatCompletionRequestSchema = z.looseObject({
-  /** `router`, `router:quality|balanced|cheap`, or a catalog model id. */
-  model: z.string().min(1).max(200),
-  messages: z.array(ChatMessage).min(1).max(2000),
-  stream: z.boolean().optional(),
-  response_format: z.unknown().optional(),
-  /** Ours: retry once on a stronger model on low confidence or a failed answer check. */
-  router_escalate: z.boolean().optional(),
-});
+import { parseWith } from '../validate.js';
 
 export const chatRoutes = (deps: AppDeps) => {
   // Our keys are fixed at start: hash them once, not on every request.
   const keyDigests = [...deps.proxyKeys].map(([name, key]) => [name, sha256(key)] as const);
   return new Hono<AppEnv>().post('/chat/completions', async (c) => {
     const apiKey = callerKey(keyDigests, deps.requireProxyKey, c.req.header('authorization'));
-    const body = await parseJsonBody(c, ChatCompletionRequestSchema);
-    const result = await deps.proxy.complete(body, apiKey, promptOf({ messages: body.messages }));
-    Object.assign(c.get('event'), { decision_id: result.headers['x-semroute-decision-id'], model: result.headers['x-semroute-model'], fallbacks: result.headers['x-semroute-fallbacks'], api_key: apiKey });
+    // The body as parsed, kept whole for the upstream; the view only checks what routing reads.
+    const fields = await jsonObject(c.req.raw);
+    const view = parseWith(RoutingViewSchema, fields, 'request body');
+    const result = await deps.proxy.complete({ relayed: { fields }, view }, apiKey, c.req.raw.signal);
+    if (result.kind !== 'cancelled') {
+      const h = result.headers;
+      Object.assign(c.get('event'), { decision_id: h['x-semroute-decision-id'], model: h['x-semroute-model'], fallbacks: h['x-semroute-fallbacks'], api_key: apiKey });
+    } else c.get('event')['outcome'] = 'cancelled';
     return toResponse(result);
   });
 };
 
-function toResponse(result: ChatResult): Response {
-  if (result.kind === 'stream') {
-    return new Response(result.body, { status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...result.headers } });
+async function jsonObject(request: Request): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'request body must be valid JSON (content-type: application/json)');
   }
-  if (result.kind === 'raw') return new Response(result.body, { status: result.status, headers: { 'content-type': result.contentType, ...result.headers } });
-  return new Response(JSON.stringify(result.body), { status: result.status, headers: { 'content-type': 'application/json', ...result.headers } });
+  if (!isRecord(body)) throw new AppError('VALIDATION_FAILED', 'request body must be a JSON object');
+  return body;
+}
+
+function toResponse(result: ChatResult): Response {
+  switch (result.kind) {
+    case 'stream':
+      return new Response(result.body, { status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...result.headers } });
+    case 'upstream_error': {
+      const { error } = result;
+      const headers: Record<string, string> = { 'content-type': error.contentType, ...result.headers };
+      if (error.retryAfter !== undefined) headers['retry-after'] = error.retryAfter;
+      return new Response(error.bodyText, { status: error.status, headers });
+    }
+    case 'json':
+      return new Response(JSON.stringify(result.body), { status: result.status, headers: { 'content-type': 'application/json', ...result.headers } });
+    case 'cancelled':
+      // The client is gone; 499 (nginx's "client closed request") only reaches the wide event.
+      return new Response(null, { status: 499 });
+  }
 }
 
 /** The caller's key name when it presents one of ours; constant-time against every configured key. */

@@ -1,0 +1,66 @@
+import type { Config } from '../config/schema.js';
+import type { Learner } from '../routing/learner.js';
+import type { Router } from '../routing/router.js';
+import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
+import { SqliteAttemptStore } from '../store/attempt-store.js';
+import type { Db } from '../store/db.js';
+import { SqliteSpendStore } from '../store/spend-store.js';
+import type { WriteQueue } from '../store/write-queue.js';
+import { AttemptLog } from './attempt-log.js';
+import { BudgetLedger } from './budget.js';
+import { ChatProxy } from './chat-proxy.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+
+export interface ChatProxyWiring {
+  readonly db: Db;
+  readonly queue: WriteQueue;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Getters: the learner is built after the proxy, and the router and config are replaced on reload. */
+  readonly learner: () => Learner;
+  readonly router: () => Router;
+  readonly config: () => Config;
+  /** The config at start: which upstream keys to read. */
+  readonly startConfig: Config;
+  /** Where upstream API keys are read from, by the names in `catalog[].upstream.apiKeyEnv`. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Builds the front door and its stores. Warns once per model whose `apiKeyEnv` names an unset
+ * variable: its calls would go out without a key.
+ */
+export function createChatProxy(w: ChatProxyWiring): ChatProxy {
+  const config = w.startConfig;
+  const logger = w.logger.child({ module: 'proxy' });
+  for (const m of config.catalog) {
+    const name = m.upstream?.apiKeyEnv;
+    if (name !== undefined && !w.env[name]) logger.warn({ model: m.id, variable: name }, `upstream key for ${m.id} is unset: set ${name}, or its calls go out without a key`);
+  }
+  const spend = new SqliteSpendStore(w.db);
+  const ledger = new BudgetLedger(spend, () => w.config().proxy.budgets);
+  const log = new AttemptLog({
+    get learner() {
+      return w.learner();
+    },
+    catalog: () => w.config().catalog,
+    attempts: new SqliteAttemptStore(w.db),
+    spend,
+    ledger,
+    queue: w.queue,
+    metrics: w.metrics,
+    logger,
+  });
+  return new ChatProxy({
+    router: w.router,
+    catalog: () => w.config().catalog,
+    config: () => w.config().proxy,
+    routing: () => w.config().routing,
+    upstreamKeys: new Map(config.catalog.map((m) => [m.id, m.upstream?.apiKeyEnv ? w.env[m.upstream.apiKeyEnv] : undefined])),
+    breaker: new CircuitBreaker(() => w.config().proxy.cooldown),
+    ledger,
+    log,
+    metrics: w.metrics,
+  });
+}

@@ -1,0 +1,156 @@
+import type { Readable } from 'node:stream';
+import { SseSplitter, type SseEvent } from './sse.js';
+import type { Usage } from './usage.js';
+import type { Verdict } from './verdict.js';
+
+/** How a committed stream ended, reported exactly once. */
+export interface StreamEnd {
+  readonly verdict: Extract<Verdict['kind'], 'ok' | 'stream_broken' | 'cancelled'>;
+  readonly usage: Usage | null;
+  readonly generatedChars: number;
+}
+
+export type StreamStart =
+  | { readonly kind: 'committed'; readonly stream: ReadableStream<Uint8Array> }
+  | { readonly kind: 'failed'; readonly verdict: Extract<Verdict, { kind: 'stream_failed_before_content' | 'cancelled' }> };
+
+export interface RelayOptions {
+  /** The client asked for the usage-only chunk; otherwise it is dropped on the way out. */
+  readonly clientWantsUsage: boolean;
+  readonly signal?: AbortSignal;
+  readonly onEnd: (end: StreamEnd) => void;
+}
+
+/** Events held while waiting for the first content; an upstream that sends more without content is relayed as it is. */
+const MAX_HELD_EVENTS = 256;
+
+/**
+ * Reads an upstream stream until its first event that carries content. Only then is the model
+ * committed to: the client gets a stream that replays the held events and relays the rest as they
+ * come. An error event, an end, a break or a timeout before content is a failed attempt and the
+ * caller tries the next model. Built on a pull-based ReadableStream over the undici body (not
+ * Readable.toWeb, whose bridge throws ERR_INVALID_STATE when a client cancels at the wrong moment).
+ */
+export async function startRelay(body: Readable, options: RelayOptions): Promise<StreamStart> {
+  const events = new UpstreamEvents(body);
+  const held: SseEvent[] = [];
+  try {
+    for (;;) {
+      const event = await events.next();
+      if (event === null || event.error) {
+        events.close();
+        return failed(event === null ? 'the stream ended before any content' : 'the stream opened with an error event');
+      }
+      held.push(event);
+      if (event.content || held.length >= MAX_HELD_EVENTS) break;
+    }
+  } catch (error) {
+    events.close();
+    if (options.signal?.aborted) return { kind: 'failed', verdict: { kind: 'cancelled' } };
+    return failed(`the stream broke before any content (${describe(error)})`);
+  }
+  return { kind: 'committed', stream: clientStream(events, held, options) };
+}
+
+function failed(reason: string): StreamStart {
+  return { kind: 'failed', verdict: { kind: 'stream_failed_before_content', reason } };
+}
+
+function clientStream(events: UpstreamEvents, held: readonly SseEvent[], options: RelayOptions): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let usage: Usage | null = null;
+  let generatedChars = 0;
+  let ended = false;
+  const end = (verdict: StreamEnd['verdict']) => {
+    if (ended) return false;
+    ended = true;
+    events.close();
+    options.onEnd({ verdict, usage, generatedChars });
+    return true;
+  };
+  /** Enqueues the event unless it is a usage chunk the client did not ask for; true when enqueued. */
+  const relay = (controller: ReadableStreamDefaultController<Uint8Array>, event: SseEvent): boolean => {
+    usage = event.usage ?? usage;
+    generatedChars += event.generatedChars;
+    if (event.usageOnly && !options.clientWantsUsage) return false;
+    controller.enqueue(encoder.encode(event.raw));
+    return true;
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const event of held) relay(controller, event);
+    },
+    async pull(controller) {
+      try {
+        for (;;) {
+          const event = await events.next();
+          if (ended) return;
+          if (event === null) {
+            end('ok');
+            controller.close();
+            return;
+          }
+          const sent = relay(controller, event);
+          if (event.error) {
+            end('stream_broken');
+            controller.close();
+            return;
+          }
+          if (sent) return;
+        }
+      } catch (error) {
+        // A client that left first has already ended the stream (cancel) or aborted the call.
+        if (!end(options.signal?.aborted ? 'cancelled' : 'stream_broken')) return;
+        if (options.signal?.aborted) return controller.close();
+        controller.enqueue(encoder.encode(brokenStreamEvent(describe(error))));
+        controller.close();
+      }
+    },
+    cancel() {
+      end('cancelled');
+    },
+  });
+}
+
+/** An OpenAI-shaped error event: the OpenAI SDKs throw an APIError with this message. */
+function brokenStreamEvent(reason: string): string {
+  const error = { message: `the upstream stream broke after content was sent: ${reason}`, type: 'upstream_error', code: 'stream_broken', param: null };
+  return `data: ${JSON.stringify({ error })}\n\n`;
+}
+
+/** Server-sent events pulled one at a time from an undici body. */
+class UpstreamEvents {
+  private readonly iterator: AsyncIterator<unknown>;
+  private readonly splitter = new SseSplitter();
+  private readonly queue: SseEvent[] = [];
+  private done = false;
+
+  constructor(private readonly body: Readable) {
+    this.iterator = body[Symbol.asyncIterator]();
+  }
+
+  /** The next event, or null at the end; rejects when the upstream breaks or times out. */
+  async next(): Promise<SseEvent | null> {
+    while (this.queue.length === 0) {
+      if (this.done) return null;
+      const { done, value } = await this.iterator.next();
+      if (done === true) {
+        this.done = true;
+        this.queue.push(...this.splitter.end());
+      } else {
+        this.queue.push(...this.splitter.push(value instanceof Uint8Array ? value : Buffer.from(String(value))));
+      }
+    }
+    return this.queue.shift() ?? null;
+  }
+
+  close(): void {
+    this.done = true;
+    if (!this.body.destroyed) this.body.destroy();
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.name === 'BodyTimeoutError' || error.name === 'TimeoutError' ? 'timeout' : error.message;
+  return String(error);
+}

@@ -14,9 +14,10 @@ import { STOP_WORDS, tokenize } from '../src/embedding/lexical-embedder.js';
 import { gaussian, seededRandom } from '../src/shared/random.js';
 import { floatTensor, Message, model, ONNX_FLOAT, ONNX_INT64, tensorInfo } from './onnx-writer.js';
 import { COMMON_WORDS } from './tiny-model-words.js';
+import { SPECIAL_TOKEN_CONFIG, SPECIAL_TOKENS, tokenizerJson } from './wordpiece-tokenizer.js';
 
 const DIMS = 256;
-const SPECIAL = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
+const SPECIAL: readonly string[] = SPECIAL_TOKENS;
 const CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789'.split('');
 
 const { values } = parseArgs({
@@ -88,42 +89,13 @@ function onnxModel(vocab: readonly string[]): Uint8Array {
   return model(graph);
 }
 
-function tokenizerJson(vocab: readonly string[]): unknown {
-  const ids = Object.fromEntries(vocab.map((t, i) => [t, i]));
-  const special = (content: string) => ({ id: ids[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
-  const tokenRef = (t: string) => ({ id: t, ids: [ids[t]], tokens: [t] });
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: SPECIAL.map(special),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
-      pair: [
-        { SpecialToken: { id: '[CLS]', type_id: 0 } },
-        { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: '[SEP]', type_id: 0 } },
-        { Sequence: { id: 'B', type_id: 1 } },
-        { SpecialToken: { id: '[SEP]', type_id: 1 } },
-      ],
-      special_tokens: { '[CLS]': tokenRef('[CLS]'), '[SEP]': tokenRef('[SEP]') },
-    },
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: ids },
-  };
-}
-
 function write(out: string): void {
   const vocab = vocabulary();
   mkdirSync(path.join(out, 'onnx'), { recursive: true });
   const onnx = onnxModel(vocab);
   writeFileSync(path.join(out, 'onnx', 'model.onnx'), onnx);
   writeFileSync(path.join(out, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab)));
-  const special = { cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]' };
-  writeFileSync(path.join(out, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512, ...special }, null, 2) + '\n');
+  writeFileSync(path.join(out, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512, ...SPECIAL_TOKEN_CONFIG }, null, 2) + '\n');
   const config = { model_type: 'bert', architectures: ['BertModel'], hidden_size: DIMS, vocab_size: vocab.length, max_position_embeddings: 512, num_attention_heads: 1, num_hidden_layers: 1, intermediate_size: DIMS, type_vocab_size: 2, pad_token_id: 0 };
   writeFileSync(path.join(out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   writeFileSync(

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
+import { env, mean_pooling, pipeline, type FeatureExtractionPipeline, type Tensor } from '@huggingface/transformers';
 import { AppError } from '../shared/errors.js';
 import type { Embedder, EmbedderFingerprint } from './embedder.js';
 
@@ -45,13 +45,39 @@ export class TransformersEmbedder implements Embedder {
     const out: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += this.batchSize) {
       const batch = texts.slice(start, start + this.batchSize);
-      const tensor = await this.extractor([...batch], { pooling: 'mean', normalize: true });
+      const tensor = await this.embedBatch(batch);
       const data = tensor.data;
       if (!(data instanceof Float32Array)) throw new AppError('INTERNAL', `embedding model returned ${tensor.type} data, expected float32`);
       const dims = this.fingerprint.dims;
       for (let i = 0; i < batch.length; i++) out.push(data.slice(i * dims, (i + 1) * dims));
     }
     return out;
+  }
+
+  /**
+   * The feature-extraction pipeline's steps (tokenize with padding and truncation, run the model,
+   * mean-pool over the attention mask, L2-normalise), with one fix: transformers.js truncates by
+   * chopping the encoded ids, [SEP] included, where sentence-transformers keeps [CLS] … [SEP].
+   */
+  private async embedBatch(batch: readonly string[]): Promise<Tensor> {
+    const tokenizer = this.extractor.tokenizer;
+    const inputs = tokenizer([...batch], { padding: true, truncation: true });
+    keepSeparatorWhenCut(inputs, tokenizer.sep_token_id);
+    const outputs = await this.extractor.model(inputs);
+    return mean_pooling(outputs.last_hidden_state, inputs.attention_mask).normalize(2, -1);
+  }
+}
+
+/** A row that fills the whole width and does not end in [SEP] was cut: its last token becomes [SEP]. */
+function keepSeparatorWhenCut(inputs: { input_ids: Tensor; attention_mask: Tensor }, sepId: number | undefined): void {
+  const [rows = 0, width = 0] = inputs.input_ids.dims;
+  const ids = inputs.input_ids.data;
+  const mask = inputs.attention_mask.data;
+  if (sepId === undefined || !(ids instanceof BigInt64Array) || width === 0) return;
+  const sep = BigInt(sepId);
+  for (let r = 0; r < rows; r++) {
+    const last = r * width + width - 1;
+    if (Number(mask[last]) === 1 && ids[last] !== sep) ids[last] = sep;
   }
 }
 

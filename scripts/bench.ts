@@ -3,11 +3,12 @@
  * index rebuild, /v1/route over HTTP beside a trivial handler, embedding and seeding throughput, and
  * outcome ingestion. Every section prints a table; --json writes them all. See --help.
  */
+import path from 'node:path';
 import { LexicalEmbedder } from '../src/embedding/lexical-embedder.js';
 import { UseLiteEmbedder } from '../src/embedding/use-lite-embedder.js';
 import { exactQueryCount, measureDecision, type DecisionResult } from './bench/decision.js';
 import { backends, BATCH, measureEmbedder, type EmbedResult } from './bench/embed.js';
-import { cleanup, syntheticStore, tempConfig, type BuildTimes } from './bench/fixtures.js';
+import { cleanup, ROOT, syntheticStore, tempConfig, type BuildTimes } from './bench/fixtures.js';
 import { measureHttp } from './bench/http.js';
 import { measureMemory, probeEmpty, type MemoryResult } from './bench/memory.js';
 import { HELP, parseOptions, type BenchOptions } from './bench/options.js';
@@ -15,6 +16,9 @@ import { outcomesOverHttp, outcomeThroughput } from './bench/outcomes.js';
 import { measureRebuild, type RebuildResult } from './bench/rebuild.js';
 import * as render from './bench/render.js';
 import { Report } from './bench/report.js';
+import { embedModelTables, routeBackendsTable } from './bench/render-models.js';
+import { measureEmbedModel } from './bench/embed-model.js';
+import { measureRouteBackends } from './bench/route-backends.js';
 import { measureSeed, type SeedResult } from './bench/seed.js';
 import { loadTexts } from './bench/texts.js';
 
@@ -32,6 +36,8 @@ if (has('http')) await httpSection(opts);
 if (has('embed')) await embedSection(opts);
 if (has('seed')) await seedSection(opts);
 if (has('outcomes')) await outcomesSection(opts);
+if (has('route-backends')) await routeBackendsSection(opts);
+if (has('embed-model')) await embedModelSection(opts);
 if (opts.json !== undefined) report.writeJson(opts.json);
 else report.end();
 
@@ -106,4 +112,22 @@ async function outcomesSection(o: BenchOptions): Promise<void> {
   const overHttp = await outcomesOverHttp(o.seconds, o.concurrency);
   report.results['outcomes'] = { inProcess, overHttp };
   render.outcomesTable(report, inProcess, overHttp);
+}
+
+async function routeBackendsSection(o: BenchOptions): Promise<void> {
+  log('\n== /v1/route by embedding backend, serve processes ==');
+  const trees = [...(o.baseline !== undefined ? [{ label: 'before', dir: path.resolve(o.baseline) }] : []), { label: o.baseline !== undefined ? 'after' : 'this tree', dir: ROOT }];
+  const result = await measureRouteBackends(
+    { trees, backends: o.routeBackends, rounds: o.routeRounds, seconds: o.routeSeconds, connections: o.routeConnections, shortRequests: o.routeShort, longRequests: o.routeLong, modelsDir: o.modelsDir, data: o.data },
+    log,
+  );
+  report.results['routeBackends'] = result;
+  routeBackendsTable(report, result, o.routeConnections);
+}
+
+async function embedModelSection(o: BenchOptions): Promise<void> {
+  log('\n== embedding throughput on the MiniLM-architecture model, by batching ==');
+  const result = await measureEmbedModel({ modelsDir: o.modelsDir, data: o.data, texts: o.embedModelTexts, batchSizes: o.embedModelBatches }, log);
+  report.results['embedModel'] = result;
+  embedModelTables(report, result);
 }

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_BENCH_MODELS_DIR } from '../make-bench-model.js';
 import { ROOT } from './fixtures.js';
+import { ROUTE_BACKENDS, type RouteBackend } from './route-backends.js';
 
-export const SECTIONS = ['decision', 'recall', 'memory', 'rebuild', 'http', 'embed', 'seed', 'outcomes'] as const;
+export const SECTIONS = ['decision', 'recall', 'memory', 'rebuild', 'http', 'embed', 'seed', 'outcomes', 'route-backends', 'embed-model'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const HELP = `npm run bench -- [options]
@@ -19,6 +21,14 @@ Sections (all by default; pick some with --only a,b):
   embed      texts/s per embedding backend, batched (32) vs one text per call
   seed       seeding throughput through the real seeding path (JSONL set → SQLite → embed → index)
   outcomes   outcome ingestion with durable commits, in-process and over HTTP (autocannon)
+  route-backends
+             POST /v1/route per embedding backend (transformers on the generated MiniLM-architecture
+             model, use-lite, lexical), each tree in a serve process of its own: sequential p50 for
+             short and ~400-word prompts, req/s at --route-connections; with --baseline, that
+             checkout too, side by side, rounds alternating
+  embed-model
+             the MiniLM-architecture model in-process: texts/s for mixed-length texts, one at a time,
+             in batches in input order and grouped by length; RSS the loaded model adds
 
 Options:
   --only <list>            comma-separated sections
@@ -40,6 +50,18 @@ Options:
   --outcomes <n>           in-process outcomes (default 20000)
   --concurrency <n>        outcomes in flight, and autocannon connections for outcomes (default 64)
   --seconds <s>            autocannon seconds for outcomes over HTTP (default 20)
+  --baseline <dir>         a checkout of an earlier commit to compare in route-backends
+                           (e.g. git worktree add ../baseline b9bfc05 && (cd ../baseline && npm ci))
+  --route-backends <list>  default ${ROUTE_BACKENDS.join(',')}
+  --route-connections <n>  concurrent clients for req/s (default 10)
+  --route-seconds <s>      seconds per req/s run (default 8)
+  --route-short <n>        sequential short prompts per round (default 40)
+  --route-long <n>         sequential ~400-word prompts per round (default 10)
+  --route-rounds <n>       alternating rounds (default 2)
+  --embed-model-texts <n>  mixed-length texts in embed-model (default 120)
+  --embed-model-batches <list> batch sizes in embed-model (default 8,16,32)
+  --models-dir <dir>       where the MiniLM-architecture bench model is generated on first use
+                           (default ${DEFAULT_BENCH_MODELS_DIR}; npm run make-bench-model writes it)
   --json <file>            also write every table as JSON
   -h, --help`;
 
@@ -62,6 +84,16 @@ export interface BenchOptions {
   readonly outcomes: number;
   readonly concurrency: number;
   readonly seconds: number;
+  readonly baseline: string | undefined;
+  readonly routeBackends: readonly RouteBackend[];
+  readonly routeConnections: number;
+  readonly routeSeconds: number;
+  readonly routeShort: number;
+  readonly routeLong: number;
+  readonly routeRounds: number;
+  readonly modelsDir: string;
+  readonly embedModelTexts: number;
+  readonly embedModelBatches: readonly number[];
   readonly json: string | undefined;
   readonly help: boolean;
 }
@@ -88,6 +120,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       outcomes: { type: 'string', default: '20000' },
       concurrency: { type: 'string', default: '64' },
       seconds: { type: 'string', default: '20' },
+      baseline: { type: 'string' },
+      'route-backends': { type: 'string', default: ROUTE_BACKENDS.join(',') },
+      'route-connections': { type: 'string', default: '10' },
+      'route-seconds': { type: 'string', default: '8' },
+      'route-short': { type: 'string', default: '40' },
+      'route-long': { type: 'string', default: '10' },
+      'route-rounds': { type: 'string', default: '2' },
+      'models-dir': { type: 'string', default: DEFAULT_BENCH_MODELS_DIR },
+      'embed-model-texts': { type: 'string', default: '120' },
+      'embed-model-batches': { type: 'string', default: '8,16,32' },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -111,6 +153,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     outcomes: positive(values.outcomes, 'outcomes'),
     concurrency: positive(values.concurrency, 'concurrency'),
     seconds: positive(values.seconds, 'seconds'),
+    baseline: values.baseline,
+    routeBackends: routeBackends(values['route-backends']),
+    routeConnections: positive(values['route-connections'], 'route-connections'),
+    routeSeconds: positive(values['route-seconds'], 'route-seconds'),
+    routeShort: positive(values['route-short'], 'route-short'),
+    routeLong: positive(values['route-long'], 'route-long'),
+    routeRounds: positive(values['route-rounds'], 'route-rounds'),
+    modelsDir: values['models-dir'],
+    embedModelTexts: positive(values['embed-model-texts'], 'embed-model-texts'),
+    embedModelBatches: list(values['embed-model-batches'], 'embed-model-batches'),
     json: values.json,
     help: values.help,
   };
@@ -121,6 +173,14 @@ function sections(raw: string): Set<Section> {
   const unknown = names.filter((n) => !isSection(n));
   if (unknown.length > 0) throw new Error(`unknown section(s): ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
   return new Set(names.filter(isSection));
+}
+
+function routeBackends(raw: string): RouteBackend[] {
+  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const known: readonly string[] = ROUTE_BACKENDS;
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) throw new Error(`unknown backend(s): ${unknown.join(', ')}; known: ${ROUTE_BACKENDS.join(', ')}`);
+  return ROUTE_BACKENDS.filter((b) => names.includes(b));
 }
 
 function isSection(name: string): name is Section {

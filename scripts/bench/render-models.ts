@@ -1,0 +1,73 @@
+import type { EmbedModelResult } from './embed-model.js';
+import { formatNumber, ratio, type Report } from './report.js';
+import type { RouteBackendsResult, RouteRun } from './route-backends.js';
+
+const MiB = 2 ** 20;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length === 0 ? NaN : s.length % 2 === 1 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/** Per backend and tree: medians over rounds of the p50s, mean req/s with its range, and the ratio to the first tree. */
+export function routeBackendsTable(report: Report, r: RouteBackendsResult, connections: number): void {
+  const groups = new Map<string, RouteRun[]>();
+  for (const run of r.runs) groups.set(`${run.backend}\u0000${run.tree}`, [...(groups.get(`${run.backend}\u0000${run.tree}`) ?? []), run]);
+  const firstTreeRps = new Map<string, number>();
+  const rows = [...groups.values()].map((runs) => {
+    const { backend, tree } = runs[0] ?? { backend: '', tree: '' };
+    const rps = runs.map((x) => x.load.rps);
+    const base = firstTreeRps.get(backend);
+    if (base === undefined) firstTreeRps.set(backend, mean(rps));
+    const info = r.servers.find((s) => s.backend === backend && s.tree === tree);
+    return [
+      backend,
+      `${tree} (${info?.commit ?? '?'})`,
+      `${formatNumber(median(runs.map((x) => x.short.p50)))} ms`,
+      `${formatNumber(median(runs.map((x) => x.long.p50)))} ms`,
+      `${formatNumber(mean(rps))} (${formatNumber(Math.min(...rps))}–${formatNumber(Math.max(...rps))})`,
+      base === undefined ? '1×' : ratio(mean(rps) / base),
+      `${formatNumber(median(runs.map((x) => x.load.latency.p50)))} / ${formatNumber(median(runs.map((x) => x.load.latency.p99)))} ms`,
+      runs.reduce((n, x) => n + x.load.errors, 0),
+      info?.rss != null ? `${formatNumber(info.rss / MiB)} MiB` : null,
+      info ? `${formatNumber(info.startSeconds)} s` : null,
+    ];
+  });
+  report.table(
+    'route-backends',
+    `POST /v1/route by embedding backend, each tree in its own serve process (rounds alternate between trees)`,
+    ['backend', 'tree (commit)', 'short p50, sequential', `~${r.longWords}-word p50, sequential`, `req/s at c=${connections} (range)`, 'req/s ÷ first tree', `p50 / p99 at c=${connections}`, 'errors', 'RSS after', 'ready after'],
+    rows,
+    [
+      `transformers = the generated MiniLM-architecture model (${r.model}; random weights, fp32, onnxruntime CPU)`,
+      'every request carries a different prompt (a request number), so no cache by prompt answers; short = the bench prompts, long = CLINC150 utterances joined',
+      'sequential p50: median over rounds of each round’s p50; req/s: mean over rounds (min–max); ready after: seeding the bundled reference sets included',
+    ],
+  );
+}
+
+/** texts/s by order and batch size, relative to one text at a time; then what one loaded model costs. */
+export function embedModelTables(report: Report, r: EmbedModelResult): void {
+  const single = r.runs.find((x) => x.order === 'one at a time')?.textsPerSecond ?? NaN;
+  report.table(
+    'embed-model',
+    `Embedding throughput on the MiniLM-architecture model, mixed lengths (${r.texts} texts, ${r.words.min}–${r.words.max} words, median ${r.words.median})`,
+    ['order', 'batch size', 'texts/s', '÷ one at a time', 'padding (est.)'],
+    r.runs.map((x) => [x.order, x.batchSize, formatNumber(x.textsPerSecond), ratio(x.textsPerSecond / single), ratio(x.paddingFactor)]),
+    [
+      `model: ${r.model} (fp32, onnxruntime CPU, one process, one embed call per batch)`,
+      'texts: CLINC150 utterances, every 6th a paragraph of 8–40 of them; grouped by length = sorted by characters before batching',
+      'padding (est.): tokens the batches hold ÷ real tokens, from word counts + 2 (capped at 256)',
+    ],
+  );
+  report.table(
+    'embed-model',
+    'Memory of one loaded copy of the MiniLM-architecture model (a process of its own; each embedding worker holds one)',
+    ['RSS before load', 'after load + warm-up', 'after a 32-text batch', 'one copy adds'],
+    [[`${formatNumber(r.memory.before / MiB)} MiB`, `${formatNumber(r.memory.loaded / MiB)} MiB`, `${formatNumber(r.memory.afterBatch / MiB)} MiB`, `${formatNumber((r.memory.afterBatch - r.memory.before) / MiB)} MiB`]],
+    ['model.onnx is 85 MiB of fp32 weights; the rest is onnxruntime’s session and arena'],
+  );
+}

@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process';
+import type { LatencySummary } from '../bench-lib.js';
+import { ensureBenchModel } from '../make-bench-model.js';
+import { PROMPTS } from './fixtures.js';
+import { concurrent, sequential, type ConcurrentResult, type PromptAt } from './route-load.js';
+import { rssBytes, startServer, type ServerProcess, type Tree } from './server-process.js';
+import { loadTexts } from './texts.js';
+
+export const ROUTE_BACKENDS = ['transformers', 'use-lite', 'lexical'] as const;
+export type RouteBackend = (typeof ROUTE_BACKENDS)[number];
+
+export interface RouteBackendsOptions {
+  readonly trees: readonly Tree[];
+  readonly backends: readonly RouteBackend[];
+  readonly rounds: number;
+  readonly seconds: number;
+  readonly connections: number;
+  readonly shortRequests: number;
+  readonly longRequests: number;
+  readonly modelsDir: string;
+  readonly data: string;
+}
+
+export interface RouteRun {
+  readonly backend: RouteBackend;
+  readonly tree: string;
+  readonly round: number;
+  readonly short: LatencySummary;
+  readonly long: LatencySummary;
+  readonly load: ConcurrentResult;
+}
+
+export interface RouteServerInfo {
+  readonly backend: RouteBackend;
+  readonly tree: string;
+  readonly commit: string;
+  readonly startSeconds: number;
+  /** RSS after the runs, bytes. */
+  readonly rss: number | null;
+}
+
+export interface RouteBackendsResult {
+  readonly model: string;
+  readonly longWords: number;
+  readonly runs: RouteRun[];
+  readonly servers: RouteServerInfo[];
+}
+
+/** ROUTER_* settings per backend; transformers runs the generated MiniLM-architecture model, fp32, offline. */
+function backendEnv(backend: RouteBackend, model: { dir: string; id: string }): Record<string, string> {
+  if (backend !== 'transformers') return { ROUTER_EMBEDDING__BACKEND: backend };
+  return {
+    ROUTER_EMBEDDING__BACKEND: 'transformers',
+    ROUTER_EMBEDDING__MODEL_ID: model.id,
+    ROUTER_EMBEDDING__LOCAL_MODEL_PATH: model.dir,
+    ROUTER_EMBEDDING__ALLOW_REMOTE: 'false',
+    ROUTER_EMBEDDING__DTYPE: 'fp32',
+  };
+}
+
+/** A ~400-word prompt of real utterances (CLINC150), with the request number first so every prompt differs. */
+function longPrompts(data: string, words = 400): { promptAt: PromptAt; words: number } {
+  const parts: string[] = [];
+  let count = 0;
+  for (const { text } of loadTexts(data, 400).texts) {
+    if (count >= words) break;
+    parts.push(text.endsWith('?') ? text : `${text}.`);
+    count += text.split(/\s+/).length;
+  }
+  const body = parts.join(' ');
+  return { promptAt: (i) => `(${i}) ${body}`, words: count };
+}
+
+const shortPrompt: PromptAt = (i) => `${PROMPTS[i % PROMPTS.length] ?? ''} (${i})`;
+
+export function commitOf(dir: string): string {
+  try {
+    return execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * /v1/route per embedding backend, for each tree (e.g. a baseline checkout and this one), each in a
+ * `serve` process of its own. Both trees' servers run side by side and are measured in alternating
+ * order round by round, so load on the machine hits both alike.
+ */
+export async function measureRouteBackends(opts: RouteBackendsOptions, log: (line: string) => void): Promise<RouteBackendsResult> {
+  const model = ensureBenchModel(opts.modelsDir, log);
+  const long = longPrompts(opts.data);
+  const runs: RouteRun[] = [];
+  const servers: RouteServerInfo[] = [];
+  let offset = 0;
+  for (const backend of opts.backends) {
+    const started: { tree: Tree; server: ServerProcess }[] = [];
+    try {
+      for (const tree of opts.trees) {
+        log(`  ${backend}: starting ${tree.label} (${tree.dir}) and seeding the bundled reference sets`);
+        const server = await startServer(tree, backendEnv(backend, model));
+        log(`  ${backend}: ${tree.label} ready after ${server.startSeconds.toFixed(1)} s`);
+        await sequential(server.url, shortPrompt, 10, (offset += 10));
+        await sequential(server.url, long.promptAt, 3, (offset += 10));
+        started.push({ tree, server });
+      }
+      for (let round = 1; round <= opts.rounds; round++) {
+        const order = round % 2 === 1 ? started : [...started].reverse();
+        for (const { tree, server } of order) {
+          const short = await sequential(server.url, shortPrompt, opts.shortRequests, (offset += opts.shortRequests));
+          const longLatency = await sequential(server.url, long.promptAt, opts.longRequests, (offset += opts.longRequests));
+          const load = await concurrent(server.url, shortPrompt, { connections: opts.connections, seconds: opts.seconds, offset: (offset += 1_000_000) });
+          runs.push({ backend, tree: tree.label, round, short, long: longLatency, load });
+          log(
+            `  ${backend} ${tree.label} round ${round}: short p50 ${short.p50.toFixed(1)} ms, long p50 ${longLatency.p50.toFixed(1)} ms, ` +
+              `${load.rps.toFixed(1)} req/s at c=${opts.connections} (${load.errors} errors)`,
+          );
+        }
+      }
+      for (const { tree, server } of started) {
+        servers.push({ backend, tree: tree.label, commit: commitOf(tree.dir), startSeconds: server.startSeconds, rss: rssBytes(server.pid) });
+      }
+    } finally {
+      for (const { server } of started) await server.stop();
+    }
+  }
+  return { model: `${model.dir}/${model.id}`, longWords: long.words, runs, servers };
+}

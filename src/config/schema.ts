@@ -49,8 +49,34 @@ const EmbeddingSchema = z.strictObject({
   allowRemote: bool.default(true),
   /** onnx weights variant: fp32 is exact; q8 is the small quantised file most hub models ship. */
   dtype: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4']).default('fp32'),
+  /** Most texts per model call (the pool's batches and seeding). */
   batchSize: num.pipe(z.number().int().positive().max(1024)).default(32),
   lexicalDims: num.pipe(z.number().int().min(16).max(65536)).default(1024),
+  /** transformers: a token budget below the model's own (the smallest of tokenizer, config and sentence-transformers limits). */
+  maxTokens: num.pipe(z.number().int().min(8)).optional(),
+  /** use-lite and lexical: characters embedded per text; unset = the backend's default (see README). */
+  maxChars: num.pipe(z.number().int().min(16)).optional(),
+  /** Which part of an over-long prompt is embedded. */
+  keep: z.enum(['head', 'head+tail']).default('head'),
+  pool: z
+    .strictObject({
+      /** Worker threads, each with its own copy of the model; 0 = os.availableParallelism(). */
+      size: num.pipe(z.number().int().min(0).max(64)).default(0),
+      /** How long a text may wait for others to join its batch while every worker is busy, in ms. */
+      maxWaitMs: num.pipe(z.number().min(0).max(100)).default(2),
+      /** onnxruntime intra-op threads per worker; 0 = cores / workers (no oversubscription). */
+      intraOpThreads: num.pipe(z.number().int().min(0).max(64)).default(0),
+      /** V8 heap limit per worker in MB; a worker past it is replaced (the model's native memory is not counted). */
+      maxHeapMb: num.pipe(z.number().int().min(64)).default(1024),
+    })
+    .prefault({}),
+  cache: z
+    .strictObject({
+      enabled: bool.default(true),
+      maxEntries: num.pipe(z.number().int().min(0)).default(10_000),
+      maxMb: num.pipe(z.number().min(0)).default(32),
+    })
+    .prefault({}),
 });
 
 const IndexSchema = z.strictObject({

@@ -7,11 +7,14 @@ import { TransformersEmbedder, type TransformersEmbedderOptions } from './transf
 import { UseLiteEmbedder } from './use-lite-embedder.js';
 
 /**
- * Builds the configured embedder. `auto` prefers the transformers model, then the bundled Universal
+ * Builds the configured embedder in this thread (scripts, evals; the service uses createEmbedderPool). `auto` prefers the transformers model, then the bundled Universal
  * Sentence Encoder Lite, then the lexical embedder, and logs one warning naming what loaded and why
  * the better ones did not. An explicit backend never falls back: its load error surfaces.
  */
-export async function createEmbedder(config: EmbeddingConfig, dataDir: string, logger: Logger): Promise<Embedder> {
+/** The settings an in-process embedder needs (the pool's settings are not). */
+export type EmbedderChoice = Pick<EmbeddingConfig, 'backend' | 'modelId' | 'localModelPath' | 'cacheDir' | 'allowRemote' | 'dtype' | 'batchSize' | 'lexicalDims'>;
+
+export async function createEmbedder(config: EmbedderChoice, dataDir: string, logger: Logger): Promise<Embedder> {
   switch (config.backend) {
     case 'lexical':
       return new LexicalEmbedder({ dims: config.lexicalDims });
@@ -24,7 +27,7 @@ export async function createEmbedder(config: EmbeddingConfig, dataDir: string, l
   }
 }
 
-function transformersOptions(config: EmbeddingConfig, dataDir: string): TransformersEmbedderOptions {
+function transformersOptions(config: EmbedderChoice, dataDir: string): TransformersEmbedderOptions {
   return {
     modelId: config.modelId,
     cacheDir: config.cacheDir ?? path.join(dataDir, 'models'),
@@ -35,7 +38,7 @@ function transformersOptions(config: EmbeddingConfig, dataDir: string): Transfor
   };
 }
 
-async function autoEmbedder(config: EmbeddingConfig, dataDir: string, logger: Logger): Promise<Embedder> {
+async function autoEmbedder(config: EmbedderChoice, dataDir: string, logger: Logger): Promise<Embedder> {
   let transformersReason: string;
   try {
     return await TransformersEmbedder.create(transformersOptions(config, dataDir));

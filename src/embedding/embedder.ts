@@ -3,7 +3,12 @@ export interface Embedder {
   /** Stable description of what produces the vectors; stored in SQLite to decide re-embedding. */
   readonly fingerprint: EmbedderFingerprint;
   /** Embeds texts in batches; every vector has `fingerprint.dims` entries and unit length. */
-  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
+}
+
+export interface EmbedOptions {
+  /** Aborting drops the texts that have not reached the model yet; the promise rejects with the reason. */
+  readonly signal?: AbortSignal;
 }
 
 export interface EmbedderFingerprint {
@@ -11,6 +16,62 @@ export interface EmbedderFingerprint {
   readonly modelId: string;
   readonly dims: number;
   readonly pooling: string;
+}
+
+/** Characters of a prompt before and after the input budget cut it (after = what reached the model). */
+export interface InputCut {
+  readonly fromChars: number;
+  readonly toChars: number;
+}
+
+/**
+ * What one text may cost. `maxChars` is applied on the calling thread before anything else (an O(1)
+ * slice); transformers models then also cut to `maxTokens` after tokenizing. `keep` says which part
+ * survives: the head, or the head and the tail (half the budget each).
+ */
+export interface InputBudget {
+  readonly maxChars: number;
+  readonly maxTokens?: number;
+  readonly keep: 'head' | 'head+tail';
+}
+
+/** Vectors plus, per text, how the budget cut it (undefined: the whole text was embedded). */
+export interface EmbedResult {
+  readonly vectors: Float32Array[];
+  readonly cuts: (InputCut | undefined)[];
+}
+
+/**
+ * The embedder the service uses: bounded input, batched, cached, and (for model backends) run on
+ * worker threads so the event loop only awaits. `close()` stops the workers.
+ */
+export interface EmbedderPool extends Embedder {
+  readonly budget: InputBudget;
+  embedWithCuts(texts: readonly string[], options?: EmbedOptions): Promise<EmbedResult>;
+  stats(): PoolStats;
+  close(): Promise<void>;
+}
+
+export interface PoolStats {
+  readonly workers: number;
+  readonly inFlight: number;
+  readonly queued: number;
+  readonly restarts: number;
+  readonly cache: { readonly entries: number; readonly bytes: number; readonly hits: number; readonly misses: number };
+  /** Resident set growth per worker after its model loaded, in MB (0 for in-process pools). */
+  readonly workerMemoryMb: readonly number[];
+}
+
+/** True for the pool, which can say when it cut a text; plain embedders cannot. */
+export function reportsCuts(embedder: Embedder): embedder is EmbedderPool {
+  return 'embedWithCuts' in embedder && typeof embedder.embedWithCuts === 'function';
+}
+
+/** True for embedders that know their own input budget (the transformers embedder reads it from the model). */
+export function hasBudget(embedder: Embedder): embedder is Embedder & { readonly budget: InputBudget } {
+  if (!('budget' in embedder)) return false;
+  const budget: unknown = embedder.budget;
+  return typeof budget === 'object' && budget !== null && 'maxChars' in budget && typeof budget.maxChars === 'number';
 }
 
 export function fingerprintKey(fp: EmbedderFingerprint): string {

@@ -17,6 +17,7 @@ const STATUS = {
   UPSTREAM_FAILED: 502,
   INDEX_NOT_READY: 503,
   MODEL_NOT_READY: 503,
+  EMBEDDER_UNAVAILABLE: 503,
   CONFIG_INVALID: 500,
   DIMENSION_MISMATCH: 500,
   INTERNAL: 500,
@@ -25,6 +26,12 @@ const STATUS = {
 export function statusOf(code: ErrorCode): ContentfulStatusCode {
   return STATUS[code];
 }
+
+/** Codes whose message we wrote ourselves and that help the caller, even on a 5xx. */
+const OWN_DETAIL: ReadonlySet<ErrorCode> = new Set(['UPSTREAM_FAILED', 'INDEX_NOT_READY', 'MODEL_NOT_READY', 'EMBEDDER_UNAVAILABLE']);
+
+/** Seconds a client should wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 2;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -36,13 +43,15 @@ export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
     title: error.code,
     code: error.code,
     status,
-    // Never echo internal messages: they may carry paths, SQL or secrets.
-    // Never echo internal messages: they may carry paths, SQL or secrets. 502 details are ours.
-    detail: status >= 500 && error.code !== 'UPSTREAM_FAILED' ? 'Internal error' : error.message,
+    // Never echo internal messages: they may carry paths, SQL or secrets. 502 and 503 details are ours.
+    detail: status >= 500 && !OWN_DETAIL.has(error.code) ? 'Internal error' : error.message,
     instance: c.get('requestId'),
     ...(error.details ? { errors: error.details } : {}),
   };
-  return c.body(JSON.stringify(body), status, { 'content-type': PROBLEM_CONTENT_TYPE });
+  const headers: Record<string, string> = { 'content-type': PROBLEM_CONTENT_TYPE };
+  // A 503 is temporary (starting up, a worker being replaced): say when to come back.
+  if (status === 503) headers['retry-after'] = String(RETRY_AFTER_SECONDS);
+  return c.body(JSON.stringify(body), status, headers);
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {

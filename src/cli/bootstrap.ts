@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { resolveCoverageThreshold } from '../coverage/threshold.js';
-import { createEmbedder } from '../embedding/create-embedder.js';
-import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
+import { createEmbedderPool, inProcessPool } from '../embedding/create-pool.js';
+import { fingerprintKey, reportsCuts, type Embedder, type EmbedderPool } from '../embedding/embedder.js';
 import { ReferenceIndex } from '../routing/reference-index.js';
 import { Router } from '../routing/router.js';
 import { compileRules } from '../routing/rules.js';
@@ -31,7 +31,7 @@ export interface Deps {
   readonly meta: MetaStore;
   readonly references: SqliteReferenceStore;
   readonly decisions: SqliteDecisionStore;
-  readonly embedder: Embedder;
+  readonly embedder: EmbedderPool;
   readonly index: ReferenceIndex;
   readonly outcomes: SqliteOutcomeStore;
   readonly queue: WriteQueue;
@@ -51,7 +51,10 @@ export interface Deps {
 export interface BootstrapOptions {
   /** Where upstream API keys and our proxy keys are read from (names are in config). */
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Use this embedder instead of building the configured one (tests, benchmarks). */
+  /**
+   * Use this embedder instead of building the configured one (tests, benchmarks). A plain embedder
+   * runs in-process under the configured budget and cache; a pool is used as it is and its owner closes it.
+   */
   readonly embedder?: Embedder;
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -68,7 +71,8 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
   const meta = createMetaStore(db);
   const references = new SqliteReferenceStore(db);
   const decisions = new SqliteDecisionStore(db);
-  const embedder = options.embedder ?? (await createEmbedder(config.embedding, config.dataDir, logger));
+  const ownsEmbedder = options.embedder === undefined || !reportsCuts(options.embedder);
+  const embedder = options.embedder ? inProcessPool(options.embedder, config.embedding) : await createEmbedderPool(config.embedding, config.dataDir, logger);
   const index = await ReferenceIndex.open({
     store: references,
     meta,
@@ -111,6 +115,8 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
       queue.flush();
       index.save();
       db.close();
+      // Terminating workers is asynchronous; it starts now, and nothing waits on it.
+      if (ownsEmbedder) void embedder.close();
     },
   };
   const retention = startRetentionSweep({ decisions, queue, logger: logger.child({ module: 'retention' }), retentionDays: () => deps.config.log.retentionDays });
@@ -126,7 +132,7 @@ export function seedModelCheck(config: Config): { knownModels: ReadonlySet<strin
 }
 
 /** A router over the current state; call again after the reference set changes (new threshold). */
-export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'embedder' | 'index' | 'queue'> & { sessions?: SessionAffinity }): Router {
+export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'index' | 'queue'> & { readonly embedder: Embedder; sessions?: SessionAffinity }): Router {
   const coverageThreshold = resolveCoverageThreshold(
     { references: deps.references, meta: deps.meta, index: deps.index, embedderKey: fingerprintKey(deps.embedder.fingerprint), logger: deps.logger },
     deps.config.routing,

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { estimateTokens } from '../config/catalog.js';
 import type { CatalogModel, RoutingConfig } from '../config/schema.js';
-import type { Embedder } from '../embedding/embedder.js';
+import type { Embedder, InputCut } from '../embedding/embedder.js';
+import { embedTexts } from './embed-texts.js';
 import type { Logger } from '../shared/logger.js';
 import type { SqliteDecisionStore } from '../store/decision-store.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
@@ -52,6 +53,8 @@ export interface RouteRequest {
   /** Request metadata that rules match on. */
   readonly tier?: string;
   readonly tags?: readonly string[];
+  /** Aborts the embedding while it still waits for a worker (the client went away). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RouteTimings {
@@ -66,6 +69,8 @@ export type RouteResult = {
   readonly decision: Decision;
   readonly timings: RouteTimings;
   readonly routedOn: RoutedOn;
+  /** Set when the embedder's input budget cut the text routed on: `toChars` of its `fromChars` characters reached the model. */
+  readonly inputTruncated?: InputCut;
 };
 
 /** A text that was embedded and searched, and what the policy made of it. */
@@ -73,6 +78,7 @@ interface Attempt {
   readonly on: { readonly source: RoutedOnSource; readonly text: string; readonly turns: number };
   readonly vector: Float32Array;
   readonly decision: Decision;
+  readonly cut?: InputCut | undefined;
 }
 
 /** The orchestrator: embed → search → load records → decide (pure) → store the decision. */
@@ -126,26 +132,27 @@ export class Router {
     const hash = promptHash(attempt.on.text);
     const source = affinity === 'kept' ? 'session' : attempt.on.source;
     const routedOn: RoutedOn = { source, chars: attempt.on.text.length, hash, turns: attempt.on.turns, ...(affinity ? { affinity } : {}) };
-    if (decision.kind === 'routed') this.store({ id: decisionId, hash, prompt: attempt.on.text, vector: attempt.vector, routedOn }, decision);
-    return { decisionId, promptHash: hash, decision, routedOn, timings: clock };
+    const cut = attempt.cut;
+    if (decision.kind === 'routed') this.store({ id: decisionId, hash, prompt: attempt.on.text, vector: attempt.vector, routedOn, cut }, decision);
+    return { decisionId, promptHash: hash, decision, routedOn, timings: clock, ...(cut ? { inputTruncated: cut } : {}) };
   }
 
   private async attempt(on: Attempt['on'], request: RouteRequest, clock: { embedMs: number; searchMs: number; decideMs: number }): Promise<Attempt> {
     const t0 = performance.now();
-    const [vector] = await this.deps.embedder.embed([on.text]);
-    if (!vector) throw new Error('embedder returned no vector');
-    return { on, vector, decision: this.timedDecide(vector, request, clock, performance.now() - t0) };
+    const { vectors, cut } = await embedTexts(this.deps.embedder, [on.text], request.signal);
+    const vector = vectors[0] ?? new Float32Array(0);
+    return { on, vector, cut, decision: this.timedDecide(vector, request, clock, performance.now() - t0) };
   }
 
   /** Embeds the window's texts in one batch (the last turn's vector is reused when known) and mixes them. */
   private async attemptWindow(window: RoutingWindow, request: RouteRequest, clock: { embedMs: number; searchMs: number; decideMs: number }, lastTurn?: Float32Array): Promise<Attempt> {
     const t0 = performance.now();
     const todo = lastTurn ? window.parts.slice(1) : window.parts;
-    const embedded = await this.deps.embedder.embed(todo.map((p) => p.text));
+    const { vectors: embedded, cut } = await embedTexts(this.deps.embedder, todo.map((p) => p.text), request.signal);
     const vectors = lastTurn ? [lastTurn, ...embedded] : embedded;
     if (vectors.length !== window.parts.length) throw new Error('embedder returned too few vectors');
     const vector = mixVectors(vectors, window.parts.map((p) => p.weight));
-    return { on: { source: 'window', text: window.text, turns: window.turns }, vector, decision: this.timedDecide(vector, request, clock, performance.now() - t0) };
+    return { on: { source: 'window', text: window.text, turns: window.turns }, vector, cut, decision: this.timedDecide(vector, request, clock, performance.now() - t0) };
   }
 
   private timedDecide(vector: Float32Array, request: RouteRequest, clock: { embedMs: number; searchMs: number; decideMs: number }, embedMs: number): Decision {
@@ -226,7 +233,7 @@ export class Router {
     };
   }
 
-  private store(s: { id: string; hash: string; prompt: string; vector: Float32Array; routedOn: RoutedOn }, d: Extract<Decision, { kind: 'routed' }>): void {
+  private store(s: { id: string; hash: string; prompt: string; vector: Float32Array; routedOn: RoutedOn; cut: InputCut | undefined }, d: Extract<Decision, { kind: 'routed' }>): void {
     const { id, hash, prompt, vector } = s;
     // The time of the decision, not of the (delayed) group commit that stores it.
     const createdAt = new Date().toISOString();
@@ -241,6 +248,7 @@ export class Router {
         keptText: keep === 'all' || (keep === 'uncovered' && !d.covered) ? textToKeep(prompt) : null,
         routedOn: s.routedOn,
         promptChars: prompt.length,
+        ...(s.cut ? { embeddedChars: s.cut.toChars } : {}),
         chosenModel: d.model,
         reason: d.reason,
         covered: d.covered,

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ErrorCode } from '../shared/errors.js';
 import { AppError } from '../shared/errors.js';
 import type { AppEnv } from './env.js';
-import { statusOf } from './problem.js';
+import { RETRY_AFTER_SECONDS, statusOf } from './problem.js';
 
 /** Paths that speak OpenAI's API: their errors use OpenAI's shape, not problem+json. */
 const OPENAI_PATHS = new Set(['/v1/chat/completions', '/v1/models']);
@@ -24,6 +24,7 @@ const OPENAI_ERROR = {
   UPSTREAM_FAILED: { type: 'upstream_error', code: 'upstream_failed' },
   INDEX_NOT_READY: { type: 'server_error', code: 'not_ready' },
   MODEL_NOT_READY: { type: 'server_error', code: 'not_ready' },
+  EMBEDDER_UNAVAILABLE: { type: 'server_error', code: 'not_ready' },
   DIMENSION_MISMATCH: { type: 'server_error', code: 'internal_error' },
   CONFIG_INVALID: { type: 'server_error', code: 'internal_error' },
   INTERNAL: { type: 'server_error', code: 'internal_error' },
@@ -37,9 +38,10 @@ const OPENAI_ERROR = {
 export function openAiErrorResponse(c: Context<AppEnv>, error: AppError): Response {
   const status = statusOf(error.code);
   const { type, code } = OPENAI_ERROR[error.code];
-  const internal = status >= 500 && error.code !== 'UPSTREAM_FAILED' && error.code !== 'INDEX_NOT_READY' && error.code !== 'MODEL_NOT_READY';
+  const internal = status >= 500 && error.code !== 'UPSTREAM_FAILED' && error.code !== 'INDEX_NOT_READY' && error.code !== 'MODEL_NOT_READY' && error.code !== 'EMBEDDER_UNAVAILABLE';
   const body = { error: { message: internal ? `Internal error (request ${c.get('requestId')})` : error.message, type, code, param: error.details?.[0]?.path ?? null } };
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if ('retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number') headers['retry-after'] = String(error.retryAfterSeconds);
+  else if (status === 503) headers['retry-after'] = String(RETRY_AFTER_SECONDS);
   return c.body(JSON.stringify(body), status, headers);
 }

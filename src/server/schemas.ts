@@ -79,6 +79,8 @@ export const RouteResponseSchema = z.object({
     affinity: z.enum(['kept', 'same_model', 'new_session', 'rule', 'not_eligible']).optional(),
   }),
   timings: z.object({ embedMs: z.number(), searchMs: z.number(), decideMs: z.number() }),
+  /** Present when the embedder's input budget cut the prompt: it was routed on `toChars` of its `fromChars` characters. */
+  inputTruncated: z.object({ fromChars: z.number().int(), toChars: z.number().int() }).optional(),
 });
 export type RouteResponse = z.infer<typeof RouteResponseSchema>;
 

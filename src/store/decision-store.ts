@@ -11,6 +11,8 @@ export interface StoredDecision {
   /** What the decision was routed on (JSON-serialisable). */
   readonly routedOn?: unknown;
   readonly promptChars: number;
+  /** Characters embedded when the input budget cut the prompt; undefined when all of it was. */
+  readonly embeddedChars?: number;
   readonly chosenModel: string;
   readonly reason: string;
   readonly covered: boolean;
@@ -58,6 +60,7 @@ interface DecisionRow {
   prompt_text: string | null;
   kept_text: string | null;
   routed_on: string | null;
+  embedded_chars: number | null;
   prompt_chars: number;
   chosen_model: string;
   reason: string;
@@ -81,9 +84,9 @@ export class SqliteDecisionStore {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO decisions (id, created_at, prompt_hash, prompt_text, kept_text, routed_on, prompt_chars, chosen_model, reason, covered,
+      `INSERT INTO decisions (id, created_at, prompt_hash, prompt_text, kept_text, routed_on, prompt_chars, embedded_chars, chosen_model, reason, covered,
          top_similarity, confidence, intent, neighbor_ids, neighbor_sims, fallbacks, scores, vector)
-       VALUES (@id, @created_at, @prompt_hash, @prompt_text, @kept_text, @routed_on, @prompt_chars, @chosen_model, @reason, @covered,
+       VALUES (@id, @created_at, @prompt_hash, @prompt_text, @kept_text, @routed_on, @prompt_chars, @embedded_chars, @chosen_model, @reason, @covered,
          @top_similarity, @confidence, @intent, @neighbor_ids, @neighbor_sims, @fallbacks, @scores, @vector)`,
     );
     this.getStmt = db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE id = ?');
@@ -141,6 +144,7 @@ export class SqliteDecisionStore {
       kept_text: d.keptText ?? null,
       routed_on: d.routedOn === undefined ? null : JSON.stringify(d.routedOn),
       prompt_chars: d.promptChars,
+      embedded_chars: d.embeddedChars ?? null,
       chosen_model: d.chosenModel,
       reason: d.reason,
       covered: d.covered ? 1 : 0,
@@ -192,6 +196,7 @@ function fromRow(r: DecisionRow): StoredDecision {
     keptText: r.kept_text,
     routedOn: r.routed_on === null ? undefined : (JSON.parse(r.routed_on) as unknown),
     promptChars: r.prompt_chars,
+    ...(r.embedded_chars !== null ? { embeddedChars: r.embedded_chars } : {}),
     chosenModel: r.chosen_model,
     reason: r.reason,
     covered: r.covered === 1,

@@ -24,6 +24,7 @@ export const routeRoutes = (deps: AppDeps) => {
       ...(body.tier !== undefined ? { tier: body.tier } : {}),
       ...(body.tags !== undefined ? { tags: body.tags } : {}),
       constraints: { models: body.models, maxPricePer1M: body.maxPricePer1M, costWeight: body.costWeight },
+      signal: c.req.raw.signal,
     });
     const d = result.decision;
     if (d.kind === 'no_eligible_model') {
@@ -44,10 +45,12 @@ export const routeRoutes = (deps: AppDeps) => {
       search_ms: round(result.timings.searchMs),
       routed_on: result.routedOn.source,
       prompt_chars: result.routedOn.chars,
+      ...(result.inputTruncated ? { embedded_chars: result.inputTruncated.toChars } : {}),
       prompt_hash: result.promptHash,
       ...(deps.includePrompts ? { prompt } : {}),
     });
-    return c.json(RouteResponseSchema.parse(toResponse(result, d, body.explain)));
+    const truncated = result.inputTruncated ? { inputTruncated: result.inputTruncated } : {};
+    return c.json(RouteResponseSchema.parse({ ...toResponse(result, d, body.explain), ...truncated }));
   });
 };
 

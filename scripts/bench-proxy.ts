@@ -1,52 +1,50 @@
 /**
- * The front door's added latency: autocannon (its own process) against a fast fake upstream (its
- * own process) directly, then through POST /v1/chat/completions with model "router" (embedding,
- * routing, decision log, outcome recording included), in one run. Loopback only, bounded in time.
- * Usage: npm run bench:proxy [-- --seconds 15 --connections 16 --requests 2000 --dims 1024]
+ * The front door's added latency. Every part runs in its own process, on loopback: the fake
+ * upstream (scripts/fake-upstream-server.ts), the service (`src/cli/main.ts serve`, lexical
+ * embedder, the shipped catalog pointed at the fake), and the load (autocannon, then a sequential
+ * probe with microsecond timing, since autocannon reports whole milliseconds). With `--baseline
+ * <dir>` the service of another checkout (e.g. the code before a change) is measured in the same
+ * run, rounds alternating, so both see the same machine load.
+ * Usage: npm run bench:proxy -- [--seconds 10] [--connections 1,16] [--requests 2000] [--baseline /work/wt/baseline]
  */
-import { serve } from '@hono/node-server';
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { appDepsOf, bootstrap } from '../src/cli/bootstrap.js';
 import { loadConfig } from '../src/config/load.js';
-import { LexicalEmbedder } from '../src/embedding/lexical-embedder.js';
-import { createApp } from '../src/server/app.js';
-import { silentLogger } from '../src/shared/logger.js';
 import { machineLine } from './bench-lib.js';
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '15' },
-    connections: { type: 'string', default: '16' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '1,16' },
     requests: { type: 'string', default: '2000' },
-    /** Lexical buckets: 1024 as in BENCHMARKS.md; the service's lexical default is 512, USE Lite 512, MiniLM 384. */
     dims: { type: 'string', default: '1024' },
+    baseline: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log('npm run bench:proxy -- [--seconds 15] [--connections 16] [--requests 2000] [--dims 1024]');
+  console.log('npm run bench:proxy -- [--seconds 10] [--connections 1,16] [--requests 2000] [--dims 1024] [--baseline <checkout dir>]');
   process.exit(0);
 }
 
-const Result = z.object({ requests: z.object({ average: z.number(), total: z.number() }), latency: z.object({ p50: z.number(), p99: z.number(), average: z.number() }), non2xx: z.number(), errors: z.number() });
+const Result = z.object({ requests: z.object({ average: z.number() }), latency: z.object({ p50: z.number(), p99: z.number(), average: z.number() }), non2xx: z.number(), errors: z.number() });
+type Load = z.infer<typeof Result>;
+const Probe = z.object({ p50: z.number(), p90: z.number(), p99: z.number(), mean: z.number() });
+type ProbeResult = z.infer<typeof Probe>;
 
-function load(url: string, body: string): Promise<z.infer<typeof Result>> {
-  const args = ['-m', 'POST', '-H', 'content-type=application/json', '-b', body, '-c', values.connections, '-d', values.seconds, '-j', url];
+function load(url: string, body: string, connections: string): Promise<Load> {
+  const args = ['-m', 'POST', '-H', 'content-type=application/json', '-b', body, '-c', connections, '-d', values.seconds, '-j', url];
   return new Promise((resolve, reject) =>
     execFile('node_modules/.bin/autocannon', args, { maxBuffer: 2 ** 24 }, (error, stdout) => (error ? reject(error) : resolve(Result.parse(JSON.parse(stdout))))),
   );
 }
 
-/**
- * autocannon reports whole milliseconds (a sub-millisecond answer counts as 0 ms), too coarse for a
- * 2 ms target. This probe, in its own process too, sends `requests` requests one after another on
- * one keep-alive connection (node:http) and times each in microseconds.
- */
+/** `requests` requests one after another on one keep-alive connection (node:http, own process), timed in microseconds. */
 const PROBE = `
 const http = require('node:http');
 const [url, body, n] = [process.argv[1], process.argv[2], Number(process.argv[3])];
@@ -68,51 +66,93 @@ const once = () => new Promise((resolve, reject) => {
   process.stdout.write(JSON.stringify({ p50: at(50), p90: at(90), p99: at(99), mean: ms.reduce((s, x) => s + x, 0) / ms.length }));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
-const Probe = z.object({ p50: z.number(), p90: z.number(), p99: z.number(), mean: z.number() });
 
-function probe(url: string, body: string): Promise<z.infer<typeof Probe>> {
+function probe(url: string, body: string): Promise<ProbeResult> {
   return new Promise((resolve, reject) =>
     execFile(process.execPath, ['-e', PROBE, url, body, values.requests], { maxBuffer: 2 ** 20 }, (error, stdout) => (error ? reject(error) : resolve(Probe.parse(JSON.parse(stdout))))),
   );
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function until(ready: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await ready().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not become ready in 150 s`);
+}
+
+/** The service of the checkout at `root`, in its own process, with its own data dir. */
+async function startService(root: string, configFile: string): Promise<{ url: string; child: ChildProcess; dataDir: string }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'semroute-proxy-bench-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    cwd: root,
+    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), ROUTER_CONFIG: configFile, ROUTER_DATA_DIR: dataDir },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await until(async () => (await fetch(`${url}/readyz`)).ok, `the service in ${root}`);
+  return { url, child, dataDir };
+}
+
 const upstream = spawn('node_modules/.bin/tsx', ['scripts/fake-upstream-server.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const upstreamPort = await new Promise<number>((resolve) => upstream.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
-const upstreamUrl = `http://127.0.0.1:${upstreamPort}/v1`;
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'semroute-proxy-bench-'));
-const base = loadConfig({ env: {}, file: 'router.config.yaml', overrides: { dataDir, log: { level: 'silent' } } });
-const catalog = base.catalog.map((m) => ({ ...m, upstream: { baseUrl: upstreamUrl, timeoutMs: 10_000 } }));
-const config = loadConfig({ env: {}, file: 'router.config.yaml', overrides: { dataDir, log: { level: 'silent' }, catalog } });
-const deps = await bootstrap(config, silentLogger(), { embedder: new LexicalEmbedder({ dims: Number(values.dims) }) });
-const server = serve({ fetch: createApp(appDepsOf(deps, silentLogger())).fetch, hostname: '127.0.0.1', port: 0 });
-await new Promise((resolve) => server.once('listening', resolve));
-const address = server.address();
-const proxyUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1`;
+const upstreamBase = await new Promise<string>((resolve) => upstream.stdout.once('data', (d: Buffer) => resolve(String(d).trim())));
+const base = loadConfig({ env: {}, file: 'router.config.yaml', overrides: { log: { level: 'silent' } } });
+const configDir = mkdtempSync(path.join(os.tmpdir(), 'semroute-proxy-bench-config-'));
+const configFile = path.join(configDir, 'router.json');
+writeFileSync(
+  configFile,
+  JSON.stringify({
+    catalog: base.catalog.map(({ upstream: _none, ...m }) => ({ ...m, upstream: { baseUrl: upstreamBase, timeoutMs: 10_000 } })),
+    routing: { defaultModel: base.routing.defaultModel },
+    embedding: { backend: 'lexical', lexicalDims: Number(values.dims) },
+    log: { level: 'warn' },
+  }),
+);
+
+const services: { name: string; url: string; child: ChildProcess; dataDir: string }[] = [{ name: 'this checkout', ...(await startService(process.cwd(), configFile)) }];
+if (values.baseline) services.unshift({ name: `baseline (${path.basename(values.baseline)})`, ...(await startService(values.baseline, configFile)) });
 
 const messages = [{ role: 'user', content: 'Write a Python function that merges two sorted lists' }];
-console.log(machineLine());
-const { backend, modelId, dims } = deps.embedder.fingerprint;
-console.log(`load: autocannon, ${values.connections} connections, ${values.seconds} s each, loopback; embedder ${backend} (${modelId}, ${dims} dims); ${deps.index.size} references`);
-const direct = await load(`${upstreamUrl}/chat/completions`, JSON.stringify({ model: 'fake', messages }));
-const proxied = await load(`${proxyUrl}/chat/completions`, JSON.stringify({ model: 'router', messages }));
-// autocannon's latencies are whole milliseconds: see the sequential probe below for finer figures.
-const row = (name: string, r: z.infer<typeof Result>) =>
-  `${name.padEnd(22)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   mean ${r.latency.average.toFixed(2)} ms   errors ${r.non2xx + r.errors}`;
-console.log(row('upstream directly', direct));
-console.log(row('through the proxy', proxied));
-console.log(`added latency: p50 ${proxied.latency.p50 - direct.latency.p50} ms, p99 ${proxied.latency.p99 - direct.latency.p99} ms, mean ${(proxied.latency.average - direct.latency.average).toFixed(2)} ms; throughput ${((proxied.requests.average / direct.requests.average) * 100).toFixed(0)}% of direct`);
-const f = (ms: number) => ms.toFixed(3);
 const directBody = JSON.stringify({ model: 'fake', messages });
 const proxiedBody = JSON.stringify({ model: 'router', messages });
-const directSeq = await probe(`${upstreamUrl}/chat/completions`, directBody);
-const proxiedSeq = await probe(`${proxyUrl}/chat/completions`, proxiedBody);
-const seqRow = (name: string, r: z.infer<typeof Probe>) => `${name.padEnd(22)} p50 ${f(r.p50)} ms   p90 ${f(r.p90)} ms   p99 ${f(r.p99)} ms   mean ${f(r.mean)} ms`;
-console.log(`sequential probe: ${values.requests} requests one at a time on one keep-alive connection (node:http, own process), microsecond timing`);
-console.log(seqRow('upstream directly', directSeq));
-console.log(seqRow('through the proxy', proxiedSeq));
-console.log(`added latency (sequential): p50 ${f(proxiedSeq.p50 - directSeq.p50)} ms, p90 ${f(proxiedSeq.p90 - directSeq.p90)} ms, mean ${f(proxiedSeq.mean - directSeq.mean)} ms`);
-await deps.proxy.idle();
-await new Promise((resolve) => server.close(resolve));
-deps.close();
+console.log(machineLine());
+console.log(`autocannon ${values.seconds} s per row; sequential probe ${values.requests} requests; lexical embedder, ${values.dims} dims; services: ${services.map((s) => s.name).join(', ')}`);
+
+const ms = (x: number) => x.toFixed(2);
+for (const connections of values.connections.split(',')) {
+  const direct = await load(`${upstreamBase}/chat/completions`, directBody, connections);
+  console.log(`\n${connections} connection(s) | req/s | p50 ms | p99 ms | added p50 | added p99 | throughput vs direct | errors`);
+  console.log(`upstream directly | ${direct.requests.average.toFixed(0)} | ${direct.latency.p50} | ${direct.latency.p99} | | | | ${direct.non2xx + direct.errors}`);
+  for (const s of services) {
+    const r = await load(`${s.url}/v1/chat/completions`, proxiedBody, connections);
+    const ratio = ((r.requests.average / direct.requests.average) * 100).toFixed(1);
+    console.log(`${s.name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | +${r.latency.p50 - direct.latency.p50} | +${r.latency.p99 - direct.latency.p99} | ${ratio}% | ${r.non2xx + r.errors}`);
+  }
+}
+
+const directSeq = await probe(`${upstreamBase}/chat/completions`, directBody);
+console.log(`\nsequential probe (1 keep-alive connection, microsecond timing) | p50 ms | p90 ms | p99 ms | added p50 | added p99`);
+console.log(`upstream directly | ${ms(directSeq.p50)} | ${ms(directSeq.p90)} | ${ms(directSeq.p99)} | |`);
+for (const s of services) {
+  const r = await probe(`${s.url}/v1/chat/completions`, proxiedBody);
+  console.log(`${s.name} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | +${ms(r.p50 - directSeq.p50)} | +${ms(r.p99 - directSeq.p99)}`);
+}
+console.log(machineLine());
+
+for (const s of services) {
+  s.child.kill('SIGTERM');
+  await new Promise((r) => s.child.once('close', r));
+  rmSync(s.dataDir, { recursive: true, force: true });
+}
 upstream.kill('SIGTERM');
-rmSync(dataDir, { recursive: true, force: true });
+rmSync(configDir, { recursive: true, force: true });

@@ -101,9 +101,11 @@ async function answer(name: string, script: Script, call: Call, res: ServerRespo
 /**
  * One small configurable fake OpenAI-compatible upstream: a real HTTP server on loopback serving
  * any number of named upstreams at /<name>/chat/completions, each answering as its Script says.
- * It records every call (time, exact body). Scripts can change while a test runs.
+ * It records the last 1,000 calls per upstream (time, exact body) unless `record` is false (load
+ * tests). Scripts can change while a test runs.
  */
-export async function startFakeUpstream(initial: Readonly<Record<string, Script>> = {}): Promise<FakeUpstream> {
+export async function startFakeUpstream(initial: Readonly<Record<string, Script>> = {}, options: { record?: boolean } = {}): Promise<FakeUpstream> {
+  const record = options.record ?? true;
   const scripts = new Map(Object.entries(initial));
   const calls = new Map<string, Call[]>();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -111,7 +113,7 @@ export async function startFakeUpstream(initial: Readonly<Record<string, Script>
     let raw = '';
     for await (const piece of req) raw += String(piece);
     const call: Call = { at: Date.now(), raw, body: JSON.parse(raw) as Record<string, unknown> };
-    calls.set(name, [...(calls.get(name) ?? []), call]);
+    if (record) calls.set(name, [...(calls.get(name) ?? []), call].slice(-1000));
     const script = scripts.get(name);
     if (!script) return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no upstream ${name}` } }));
     await answer(name, script, call, res);

@@ -61,7 +61,7 @@ export const VERDICT_TABLE = {
     named: 'the client stream ends with an OpenAI error event',
     cooldown: true,
   },
-  cancelled: { when: 'the client hung up', routed: 'upstream aborted; one neutral `cancelled` attempt', named: 'same', cooldown: false },
+  cancelled: { when: 'the client hung up', routed: 'upstream aborted; one neutral `cancelled` attempt', named: 'upstream aborted; one neutral `cancelled` attempt', cooldown: false },
 } as const satisfies Record<VerdictKind, VerdictRule>;
 
 /** Retry-After we accept at most (a misconfigured upstream must not hold a model for a day). */

@@ -10,15 +10,20 @@ const MAX_MESSAGES = 2000;
  */
 export const RoutingViewSchema = z.looseObject({
   /** `router`, `router:<strategy>`, or a catalog model id. */
-  model: z.string().min(1).max(200).describe('`router`, `router:quality`, `router:cheap`, `router:balanced`, or a catalog model id'),
+  model: z.string().min(1).max(200).meta({ description: '`router`, `router:quality`, `router:cheap`, `router:balanced`, or a catalog model id', example: 'router' }),
   messages: z
-    .array(z.looseObject({ role: z.string().min(1).max(64), content: z.unknown() }))
+    .array(
+      z.looseObject({
+        role: z.string().min(1).max(64).meta({ description: 'Who wrote the message (system, developer, user, assistant, tool).', example: 'user' }),
+        content: z.unknown().meta({ description: 'Text or an array of content parts; forwarded untouched.', example: 'Write a haiku about routers.' }),
+      }),
+    )
     .min(1)
     .max(MAX_MESSAGES)
-    .describe('OpenAI chat messages, forwarded untouched; routing reads their text parts'),
-  stream: z.boolean().optional().describe('Server-sent events, relayed as they arrive'),
+    .meta({ description: 'OpenAI chat messages, forwarded untouched; routing reads their text parts', example: [{ role: 'user', content: 'Write a haiku about routers.' }] }),
+  stream: z.boolean().optional().meta({ description: 'Server-sent events, relayed as they arrive', example: false }),
   /** Ours: escalate to a stronger model on low confidence or a failed answer check. Not forwarded. */
-  router_escalate: z.boolean().optional().describe('semroute: escalate once to a stronger model on low confidence or a failed answer check (not forwarded)'),
+  router_escalate: z.boolean().optional().meta({ description: 'semroute: escalate once to a stronger model on low confidence or a failed answer check (not forwarded)', example: false }),
 });
 export type RoutingView = z.infer<typeof RoutingViewSchema>;
 

@@ -10,7 +10,13 @@ const wellFormed = (text: string) => !/\p{Cs}/u.test(text);
 const WELL_FORMED = 'must be well-formed Unicode (no lone surrogate)';
 
 /** One record per model: pairwise outcomes of that model's answer to the prompt; a tie counts half. */
-export const WinRecordSchema = z.strictObject({ wins: count.default(0), losses: count.default(0), ties: count.default(0) });
+export const WinRecordSchema = z
+  .strictObject({
+    wins: count.default(0).meta({ description: 'Comparisons this model won on the prompt.', example: 7 }),
+    losses: count.default(0).meta({ description: 'Comparisons it lost.', example: 2 }),
+    ties: count.default(0).meta({ description: 'Comparisons that ended in a tie (count half).', example: 1 }),
+  })
+  .meta({ description: 'Win/loss/tie record of one model on one reference prompt.' });
 
 /** One line of a reference set file (JSONL). Unknown keys are errors, so a typo cannot drop data. */
 export const ReferenceLineSchema = z.strictObject({

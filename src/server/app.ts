@@ -13,14 +13,16 @@ import type { WriteQueue } from '../store/write-queue.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
-import { docsPage, openApiDocument } from './openapi.js';
+import { methodTable, notFoundOrMethodNotAllowed } from './method-not-allowed.js';
+import { openApiDocument } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
 import type { AppEnv } from './env.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { wideEvent } from './middleware/wide-event.js';
-import { notFound, onError } from './problem.js';
+import { onError } from './problem.js';
+import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import type { ChatProxy } from '../proxy/chat-proxy.js';
 import { chatRoutes } from './routes/chat.js';
@@ -68,7 +70,9 @@ export interface AdminHooks {
 }
 
 export function createApp(deps: AppDeps) {
-  const doc = openApiDocument({ adminEnabled: deps.admin.token !== undefined, version: deps.version });
+  const doc = openApiDocument({ adminEnabled: deps.admin.token !== undefined, apiKeyRequired: deps.requireProxyKey, version: deps.version });
+  // Filled once every route is mounted; the not-found handler reads it to tell 405 from 404.
+  let methods: ReturnType<typeof methodTable> = [];
   const app = new Hono<AppEnv>()
     .use(requestId())
     .use(wideEvent(deps.logger))
@@ -77,7 +81,7 @@ export function createApp(deps: AppDeps) {
     .use('/v1/*', deps.rateLimitPerMinute > 0 ? rateLimit(deps.rateLimitPerMinute, clientAddress) : async (_c, next) => next())
     .use(bodyLimit(deps.maxBodyBytes))
     .onError(onError)
-    .notFound(notFound)
+    .notFound((c) => notFoundOrMethodNotAllowed(c, () => methods))
     .route('/v1', routeRoutes(deps))
     .route('/v1', outcomeRoutes(deps))
     .route('/v1', decisionRoutes(deps))
@@ -90,10 +94,11 @@ export function createApp(deps: AppDeps) {
       const { contentType, body } = await deps.metrics.render();
       return c.body(body, 200, { 'content-type': contentType });
     })
-    .get('/openapi.json', (c) => c.json(doc))
-    .get('/docs', (c) => c.html(docsPage(doc)));
+    .route('/', docsRoutes(doc));
   // Without a token the admin endpoints do not exist at all (404), rather than answering 401.
-  return deps.admin.token === undefined ? app : app.route('/v1/admin', adminRoutes(deps, deps.admin.token));
+  const full = deps.admin.token === undefined ? app : app.route('/v1/admin', adminRoutes(deps, deps.admin.token));
+  methods = methodTable(full.routes);
+  return full;
 }
 
 /** The peer address from @hono/node-server's incoming request, when there is one (not in app.request tests). */

@@ -15,6 +15,7 @@ export function isOpenAiPath(path: string): boolean {
 const OPENAI_ERROR = {
   VALIDATION_FAILED: { type: 'invalid_request_error', code: 'invalid_request' },
   NOT_FOUND: { type: 'invalid_request_error', code: 'not_found' },
+  METHOD_NOT_ALLOWED: { type: 'invalid_request_error', code: 'method_not_allowed' },
   CONFLICT: { type: 'invalid_request_error', code: 'conflict' },
   PAYLOAD_TOO_LARGE: { type: 'invalid_request_error', code: 'payload_too_large' },
   UNAUTHORIZED: { type: 'authentication_error', code: 'invalid_api_key' },

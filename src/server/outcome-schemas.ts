@@ -1,63 +1,100 @@
 import { z } from 'zod';
 
-const Outcome = z.union([
-  z.strictObject({ success: z.boolean() }),
-  z.strictObject({ score: z.number().finite().min(0).max(1) }),
-  z.strictObject({ opponent: z.string().min(1).max(200), result: z.enum(['win', 'loss', 'tie']) }),
-]);
+/* Every field carries `.meta({ description, example })`: /openapi.json is generated from it. */
+
+const Outcome = z
+  .union([
+    z
+      .strictObject({ success: z.boolean().meta({ description: 'Did the answer do the job?', example: true }) })
+      .meta({ description: 'A pass/fail outcome.' }),
+    z
+      .strictObject({ score: z.number().finite().min(0).max(1).meta({ description: 'A graded outcome from 0 (bad) to 1 (perfect).', example: 0.8 }) })
+      .meta({ description: 'A graded outcome.' }),
+    z
+      .strictObject({
+        opponent: z.string().min(1).max(200).meta({ description: 'The catalog model it was compared against.', example: 'claude-haiku-4-5' }),
+        result: z.enum(['win', 'loss', 'tie']).meta({ description: 'The result for `model` against `opponent`.', example: 'win' }),
+      })
+      .meta({ description: 'A pairwise comparison against another model.' }),
+  ])
+  .meta({ description: 'How the model did: pass/fail, a score, or a pairwise result.', example: { success: true } });
 
 export const OutcomeRequestSchema = z
   .strictObject({
-    decisionId: z.string().min(1).max(100).optional(),
-    /** Required without a decisionId; with one, it lets a prompt seen often become a reference. */
-    prompt: z.string().min(1).max(200_000).optional(),
-    model: z.string().min(1).max(200),
+    decisionId: z.string().min(1).max(100).optional().meta({ description: 'The decision this outcome is about (from POST /v1/route or the x-semroute-decision-id header).', example: 'd_01JD8Z6Q4V3K9N2M7T5R8X1Y0B' }),
+    prompt: z
+      .string()
+      .min(1)
+      .max(200_000)
+      .optional()
+      .meta({ description: 'Required without a decisionId; with one, it lets a prompt seen often become a reference.', example: 'Refactor this Python function to use a generator.' }),
+    model: z.string().min(1).max(200).meta({ description: 'The catalog model that answered.', example: 'gpt-5-mini' }),
     outcome: Outcome,
-    latencyMs: z.number().finite().nonnegative().optional(),
-    costUsd: z.number().finite().nonnegative().optional(),
-    source: z.string().min(1).max(50).optional(),
-    /** Same key, same outcome: a retried submission is counted once. Also read from the Idempotency-Key header. */
-    idempotencyKey: z.string().min(1).max(200).optional(),
+    latencyMs: z.number().finite().nonnegative().optional().meta({ description: 'Time the model took to answer, ms.', example: 1840 }),
+    costUsd: z.number().finite().nonnegative().optional().meta({ description: 'What the call cost, USD.', example: 0.0021 }),
+    source: z.string().min(1).max(50).optional().meta({ description: 'Who judged it (a user thumbs-up, an eval, a grader model).', example: 'thumbs' }),
+    idempotencyKey: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: 'Same key, same outcome: a retried submission is counted once. Also read from the Idempotency-Key header.', example: 'outcome-7f3a9c' }),
   })
   .refine((r) => r.decisionId !== undefined || r.prompt !== undefined, { message: 'give a decisionId or the prompt', path: ['decisionId'] })
   .refine((r) => !('opponent' in r.outcome) || r.outcome.opponent !== r.model, {
     message: 'a pairwise outcome compares two different models; the opponent is the model itself',
     path: ['outcome', 'opponent'],
-  });
+  })
+  .meta({ description: 'An outcome of one model answer; it updates the win records of the nearest references.' });
 export type OutcomeRequest = z.infer<typeof OutcomeRequestSchema>;
 
-export const OutcomeResponseSchema = z.object({
-  outcomeId: z.number().int(),
-  duplicate: z.boolean(),
-  learnedInto: z.array(z.number().int()),
-  promotedReferenceId: z.number().int().nullable(),
-});
+export const OutcomeResponseSchema = z
+  .object({
+    outcomeId: z.number().int().meta({ description: 'Id of the stored outcome (the original’s, for a duplicate).', example: 311 }),
+    duplicate: z.boolean().meta({ description: 'True when the idempotency key was seen before: nothing new was counted.', example: false }),
+    learnedInto: z.array(z.number().int()).meta({ description: 'Reference ids whose records this outcome updated.', example: [42, 57] }),
+    promotedReferenceId: z.number().int().nullable().meta({ description: 'A reference created from this prompt, if it was promoted.', example: null }),
+  })
+  .meta({ description: 'What happened to the outcome.' });
 
-export const StoredOutcomeSchema = z.object({
-  id: z.number().int(),
-  model: z.string(),
-  kind: z.enum(['success', 'score', 'pairwise']),
-  value: z.number(),
-  opponent: z.string().nullable(),
-  latencyMs: z.number().nullable(),
-  costUsd: z.number().nullable(),
-  source: z.string().nullable(),
-  createdAt: z.string(),
-});
+export const StoredOutcomeSchema = z
+  .object({
+    id: z.number().int().meta({ description: 'Outcome id.', example: 311 }),
+    model: z.string().meta({ description: 'The model that answered.', example: 'gpt-5-mini' }),
+    kind: z.enum(['success', 'score', 'pairwise']).meta({ description: 'Outcome kind.', example: 'success' }),
+    value: z.number().meta({ description: '1/0 for success, the score, or 1/0.5/0 for win/tie/loss.', example: 1 }),
+    opponent: z.string().nullable().meta({ description: 'The opponent of a pairwise outcome.', example: null }),
+    latencyMs: z.number().nullable().meta({ description: 'Reported latency, ms.', example: 1840 }),
+    costUsd: z.number().nullable().meta({ description: 'Reported cost, USD.', example: 0.0021 }),
+    source: z.string().nullable().meta({ description: 'Who judged it.', example: 'thumbs' }),
+    createdAt: z.string().meta({ description: 'When it was stored (ISO 8601).', example: '2025-10-01T12:00:00.000Z' }),
+  })
+  .meta({ description: 'A stored outcome.' });
 
-export const DecisionResponseSchema = z.object({
-  id: z.string(),
-  createdAt: z.string(),
-  promptHash: z.string(),
-  promptText: z.string().nullable(),
-  model: z.string(),
-  reason: z.string(),
-  covered: z.boolean(),
-  confidence: z.number(),
-  topSimilarity: z.number().nullable(),
-  intent: z.string().nullable(),
-  fallbacks: z.array(z.string()),
-  scores: z.unknown(),
-  evidence: z.array(z.object({ id: z.number().int(), similarity: z.number(), text: z.string().nullable(), intent: z.string().nullable() })),
-  outcomes: z.array(StoredOutcomeSchema),
-});
+export const DecisionResponseSchema = z
+  .object({
+    id: z.string().meta({ description: 'Decision id.', example: 'd_01JD8Z6Q4V3K9N2M7T5R8X1Y0B' }),
+    createdAt: z.string().meta({ description: 'When the decision was made (ISO 8601).', example: '2025-10-01T12:00:00.000Z' }),
+    promptHash: z.string().meta({ description: 'SHA-256 prefix of the prompt.', example: '9f2c1a7b3e4d5f60' }),
+    promptText: z.string().nullable().meta({ description: 'The prompt, only when log.includePrompts is on.', example: null }),
+    model: z.string().meta({ description: 'The chosen model.', example: 'gpt-5-mini' }),
+    reason: z.string().meta({ description: 'Why it was chosen (see RouteResponse.reason).', example: 'covered' }),
+    covered: z.boolean().meta({ description: 'Whether a reference was similar enough.', example: true }),
+    confidence: z.number().meta({ description: 'Confidence at decision time (0–1).', example: 0.64 }),
+    topSimilarity: z.number().nullable().meta({ description: 'Similarity of the nearest reference.', example: 0.83 }),
+    intent: z.string().nullable().meta({ description: 'Intent of the nearest reference.', example: 'coding' }),
+    fallbacks: z.array(z.string()).meta({ description: 'Next-best models at decision time.', example: ['claude-haiku-4-5'] }),
+    scores: z.unknown().meta({ description: 'The model scores at decision time (see RouteResponse.scores).', example: [{ model: 'gpt-5-mini', quality: 0.71, utility: 0.68 }] }),
+    evidence: z
+      .array(
+        z.object({
+          id: z.number().int().meta({ description: 'Reference id.', example: 42 }),
+          similarity: z.number().meta({ description: 'Its similarity to the prompt.', example: 0.83 }),
+          text: z.string().nullable().meta({ description: 'Its text (null if since deleted).', example: 'Write a SQL query that finds duplicate emails.' }),
+          intent: z.string().nullable().meta({ description: 'Its intent.', example: 'coding' }),
+        }),
+      )
+      .meta({ description: 'The neighbours the decision was based on.' }),
+    outcomes: z.array(StoredOutcomeSchema).meta({ description: 'Outcomes reported for this decision so far.' }),
+  })
+  .meta({ description: 'A stored decision with its evidence and outcomes.' });

@@ -1,4 +1,4 @@
-import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, type ErrorCode } from '../shared/errors.js';
 import type { AppEnv } from './env.js';
@@ -9,6 +9,7 @@ const STATUS = {
   VALIDATION_FAILED: 400,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   NO_ELIGIBLE_MODEL: 422,
@@ -62,6 +63,3 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   // OpenAI-compatible endpoints answer in OpenAI's error shape; our own keep problem+json.
   return isOpenAiPath(c.req.path) ? openAiErrorResponse(c, error) : problemResponse(c, error);
 };
-
-export const notFound: NotFoundHandler<AppEnv> = (c) =>
-  problemResponse(c, new AppError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));

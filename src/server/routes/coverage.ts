@@ -10,9 +10,9 @@ import { parseWith } from '../validate.js';
 
 /** Query of GET /v1/coverage; the CLI's --since, --min-cluster and --sparse-trials, same meaning. */
 export const CoverageQuerySchema = z.strictObject({
-  since: SinceSchema.optional(),
-  minCluster: z.coerce.number().int().min(2).max(10_000).optional(),
-  sparseTrials: z.coerce.number().min(0).max(1_000_000).optional(),
+  since: SinceSchema.optional().meta({ description: 'Start of the window: a date, an ISO date-time, or a span back from now (12h, 7d, 4w). Default: 30 days.', example: '7d' }),
+  minCluster: z.coerce.number().int().min(2).max(10_000).optional().meta({ description: 'Smallest cluster reported as a candidate intent.', example: 5 }),
+  sparseTrials: z.coerce.number().min(0).max(1_000_000).optional().meta({ description: 'A model cell with fewer similarity-weighted trials is marked sparse.', example: 5 }),
 });
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WinRecordSchema } from '../seeding/reference-file.js';
+import { WinRecordOutSchema } from './schemas.js';
 
 const INTENT_RULE = 'an intent is one word of letters, digits, _ . : or - (e.g. "code.review"), at most 100 characters';
 
@@ -57,7 +58,7 @@ export const RebuildResponseSchema = z.object({
   seconds: z.number().meta({ description: 'Wall time of the rebuild.', examples: [0.42] }),
 });
 
-const WinRecordOut = z.object({ wins: z.number(), losses: z.number(), ties: z.number() }).meta({ examples: [{ wins: 9, losses: 1, ties: 0 }] });
+const WinRecordOut = WinRecordOutSchema;
 
 export const StoredReferenceSchema = z.object({
   id: z.number().int().meta({ description: 'Reference id.', examples: [42] }),
@@ -73,17 +74,17 @@ export const StoredReferenceSchema = z.object({
 export const ReferenceListQuerySchema = z.strictObject({
   intent: IntentSchema.optional(),
   set: z.string().min(1).max(200).optional().meta({ description: 'Only references of this set.', examples: ['admin'] }),
-  after: ReferenceIdSchema.optional().meta({ description: 'Only ids above this one: pass the previous page\'s nextAfter.', examples: ['42'] }),
+  after: ReferenceIdSchema.optional().meta({ description: 'Only ids above this one: pass the previous page\'s nextAfter.', example: '42' }),
   limit: z
     .string()
     .regex(/^[0-9]{1,4}$/, { error: 'limit is a whole number from 1 to 500' })
     .transform(Number)
     .refine((n) => n >= 1 && n <= 500, { error: 'limit is a whole number from 1 to 500' })
     .optional()
-    .meta({ description: 'Page size, 1 to 500 (default 50).', examples: ['50'] }),
+    .meta({ description: 'Page size, 1 to 500 (default 50).', example: '50' }),
 });
 
 export const ReferenceListResponseSchema = z.object({
-  data: z.array(StoredReferenceSchema),
+  data: z.array(StoredReferenceSchema).meta({ description: 'References in ascending id order.' }),
   nextAfter: z.number().int().nullable().meta({ description: 'Pass as `after` for the next page; null on the last page.', examples: [142] }),
 });

@@ -9,8 +9,9 @@ import { HealthResponseSchema, ProblemSchema, ReadyResponseSchema, RouteRequestS
 /*
  * The API reference, generated from the zod schemas that validate requests and shape responses.
  * To document a new endpoint, add an Operation below; give every field of its schemas
- * `.meta({ description, example })`. test/http/openapi.test.ts fails when a path the app serves is
- * missing here or a field lacks a description or an example.
+ * `.meta({ description, example })` (`examples: [...]` works too, except on a transform: zod leaves
+ * `examples` out of input schemas there). test/http/openapi.test.ts fails when a path the app
+ * serves is missing here or a field lacks a description or an example.
  */
 
 interface Reply {
@@ -108,7 +109,9 @@ function parameters(op: Operation): unknown[] {
     const props = (js['properties'] ?? {}) as Record<string, Record<string, unknown>>;
     const required = new Set((js['required'] ?? []) as string[]);
     for (const [name, prop] of Object.entries(props)) {
-      out.push({ name, in: where, required: where === 'path' || required.has(name), description: prop['description'], example: prop['example'], schema: prop });
+      // A Parameter Object takes one `example`; JSON Schema's `examples` is a list.
+      const example = prop['example'] ?? (Array.isArray(prop['examples']) ? prop['examples'][0] : undefined);
+      out.push({ name, in: where, required: where === 'path' || required.has(name), description: prop['description'], example, schema: prop });
     }
   }
   return out;

@@ -118,7 +118,7 @@ describe('root and wrong methods', () => {
       ['GET', '/v1/route', 'POST'],
       ['DELETE', '/v1/outcomes', 'POST'],
       ['POST', '/v1/decisions/abc', 'GET, HEAD'],
-      ['PUT', '/v1/admin/references/3', 'DELETE'],
+      ['PUT', '/v1/admin/references/3', 'DELETE, GET, HEAD'],
     ] as const) {
       const res = await app.request(p, { method, headers: { authorization: `Bearer ${TOKEN}` } });
       expect(res.status, `${method} ${p}`).toBe(405);

@@ -16,7 +16,7 @@ import { outcomesOverHttp, outcomeThroughput } from './bench/outcomes.js';
 import { measureRebuild, type RebuildResult } from './bench/rebuild.js';
 import * as render from './bench/render.js';
 import { Report } from './bench/report.js';
-import { embedModelTables, routeBackendsTable } from './bench/render-models.js';
+import { embedModelTables, hugeTable, routeBackendsTable } from './bench/render-models.js';
 import { measureEmbedModel } from './bench/embed-model.js';
 import { measureRouteBackends } from './bench/route-backends.js';
 import { measureSeed, type SeedResult } from './bench/seed.js';
@@ -118,11 +118,12 @@ async function routeBackendsSection(o: BenchOptions): Promise<void> {
   log('\n== /v1/route by embedding backend, serve processes ==');
   const trees = [...(o.baseline !== undefined ? [{ label: 'before', dir: path.resolve(o.baseline) }] : []), { label: o.baseline !== undefined ? 'after' : 'this tree', dir: ROOT }];
   const result = await measureRouteBackends(
-    { trees, backends: o.routeBackends, rounds: o.routeRounds, seconds: o.routeSeconds, connections: o.routeConnections, shortRequests: o.routeShort, longRequests: o.routeLong, modelsDir: o.modelsDir, data: o.data },
+    { trees, backends: o.routeBackends, rounds: o.routeRounds, seconds: o.routeSeconds, connections: o.routeConnections, shortRequests: o.routeShort, longRequests: o.routeLong, modelsDir: o.modelsDir, data: o.data, huge: { concurrency: o.routeHuge, timeoutSeconds: o.routeHugeTimeout } },
     log,
   );
   report.results['routeBackends'] = result;
   routeBackendsTable(report, result, o.routeConnections);
+  hugeTable(report, result);
 }
 
 async function embedModelSection(o: BenchOptions): Promise<void> {

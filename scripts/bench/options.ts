@@ -58,6 +58,9 @@ Options:
   --route-short <n>        sequential short prompts per round (default 40)
   --route-long <n>         sequential ~400-word prompts per round (default 10)
   --route-rounds <n>       alternating rounds (default 2)
+  --route-huge <n>         then 190,000-character prompts: one alone, then n at once while /healthz
+                           is probed every 20 ms (default 20; 0 skips)
+  --route-huge-timeout <s> per huge-prompt step (default 30)
   --embed-model-texts <n>  mixed-length texts in embed-model (default 120)
   --embed-model-batches <list> batch sizes in embed-model (default 8,16,32)
   --models-dir <dir>       where the MiniLM-architecture bench model is generated on first use
@@ -91,6 +94,8 @@ export interface BenchOptions {
   readonly routeShort: number;
   readonly routeLong: number;
   readonly routeRounds: number;
+  readonly routeHuge: number;
+  readonly routeHugeTimeout: number;
   readonly modelsDir: string;
   readonly embedModelTexts: number;
   readonly embedModelBatches: readonly number[];
@@ -127,6 +132,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'route-short': { type: 'string', default: '40' },
       'route-long': { type: 'string', default: '10' },
       'route-rounds': { type: 'string', default: '2' },
+      'route-huge': { type: 'string', default: '20' },
+      'route-huge-timeout': { type: 'string', default: '30' },
       'models-dir': { type: 'string', default: DEFAULT_BENCH_MODELS_DIR },
       'embed-model-texts': { type: 'string', default: '120' },
       'embed-model-batches': { type: 'string', default: '8,16,32' },
@@ -160,6 +167,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     routeShort: positive(values['route-short'], 'route-short'),
     routeLong: positive(values['route-long'], 'route-long'),
     routeRounds: positive(values['route-rounds'], 'route-rounds'),
+    routeHuge: values['route-huge'] === '0' ? 0 : positive(values['route-huge'], 'route-huge'),
+    routeHugeTimeout: positive(values['route-huge-timeout'], 'route-huge-timeout'),
     modelsDir: values['models-dir'],
     embedModelTexts: positive(values['embed-model-texts'], 'embed-model-texts'),
     embedModelBatches: list(values['embed-model-batches'], 'embed-model-batches'),

@@ -71,3 +71,23 @@ export function embedModelTables(report: Report, r: EmbedModelResult): void {
     ['model.onnx is 85 MiB of fp32 weights; the rest is onnxruntime’s session and arena'],
   );
 }
+
+/** The 190,000-character prompt alone and 20 at once, with /healthz latency meanwhile. */
+export function hugeTable(report: Report, r: RouteBackendsResult): void {
+  if (r.huge.length === 0) return;
+  report.table(
+    'route-backends',
+    'A 190,000-character prompt: alone, then many at once while /healthz is probed every 20 ms',
+    ['backend', 'tree', 'alone', 'at once: answered in time', 'at once: wall time', '/healthz p50 / p99 meanwhile', 'probes'],
+    r.huge.map(({ backend, tree, result: h }) => [
+      backend,
+      tree,
+      h.aloneMs === null ? `> ${h.timeoutSeconds} s (no answer)` : `${formatNumber(h.aloneMs)} ms`,
+      h.concurrent ? `${h.concurrent.ok} / ${h.concurrent.concurrency}` : 'skipped',
+      h.concurrent ? `${formatNumber(h.concurrent.wallMs / 1000)} s` : null,
+      h.healthz ? `${formatNumber(h.healthz.p50)} / ${formatNumber(h.healthz.p99)} ms` : null,
+      h.healthz?.n ?? null,
+    ]),
+    ['each step has its own timeout; a server still busy afterwards is stopped with SIGKILL; "skipped": the prompt alone did not answer in time'],
+  );
+}

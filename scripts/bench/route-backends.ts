@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import type { LatencySummary } from '../bench-lib.js';
 import { ensureBenchModel } from '../make-bench-model.js';
 import { PROMPTS } from './fixtures.js';
+import { measureHuge, type HugeResult } from './huge-prompt.js';
 import { concurrent, sequential, type ConcurrentResult, type PromptAt } from './route-load.js';
 import { rssBytes, startServer, type ServerProcess, type Tree } from './server-process.js';
 import { loadTexts } from './texts.js';
@@ -19,6 +20,8 @@ export interface RouteBackendsOptions {
   readonly longRequests: number;
   readonly modelsDir: string;
   readonly data: string;
+  /** Concurrent 190,000-character prompts after the rounds (0 = skip), and their timeout. */
+  readonly huge: { readonly concurrency: number; readonly timeoutSeconds: number };
 }
 
 export interface RouteRun {
@@ -44,6 +47,7 @@ export interface RouteBackendsResult {
   readonly longWords: number;
   readonly runs: RouteRun[];
   readonly servers: RouteServerInfo[];
+  readonly huge: { readonly backend: RouteBackend; readonly tree: string; readonly result: HugeResult }[];
 }
 
 /** ROUTER_* settings per backend; transformers runs the generated MiniLM-architecture model, fp32, offline. */
@@ -91,6 +95,7 @@ export async function measureRouteBackends(opts: RouteBackendsOptions, log: (lin
   const long = longPrompts(opts.data);
   const runs: RouteRun[] = [];
   const servers: RouteServerInfo[] = [];
+  const huge: RouteBackendsResult['huge'] = [];
   let offset = 0;
   for (const backend of opts.backends) {
     const started: { tree: Tree; server: ServerProcess }[] = [];
@@ -119,9 +124,16 @@ export async function measureRouteBackends(opts: RouteBackendsOptions, log: (lin
       for (const { tree, server } of started) {
         servers.push({ backend, tree: tree.label, commit: commitOf(tree.dir), startSeconds: server.startSeconds, rss: rssBytes(server.pid) });
       }
+      // Last: a server that cannot finish a huge prompt stays busy until it is stopped.
+      for (const { tree, server } of opts.huge.concurrency > 0 ? started : []) {
+        const result = await measureHuge(server.url, opts.huge);
+        huge.push({ backend, tree: tree.label, result });
+        log(`  ${backend} ${tree.label}: 190,000 characters alone ${result.aloneMs === null ? `> ${result.timeoutSeconds} s` : `${result.aloneMs.toFixed(0)} ms`}` +
+          (result.healthz ? `; ${result.concurrent?.ok}/${result.concurrent?.concurrency} at once in ${result.concurrent?.wallMs.toFixed(0)} ms, /healthz p99 ${result.healthz.p99.toFixed(1)} ms` : ''));
+      }
     } finally {
       for (const { server } of started) await server.stop();
     }
   }
-  return { model: `${model.dir}/${model.id}`, longWords: long.words, runs, servers };
+  return { model: `${model.dir}/${model.id}`, longWords: long.words, runs, servers, huge };
 }

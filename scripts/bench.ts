@@ -16,7 +16,8 @@ import { outcomesOverHttp, outcomeThroughput } from './bench/outcomes.js';
 import { measureRebuild, type RebuildResult } from './bench/rebuild.js';
 import * as render from './bench/render.js';
 import { Report } from './bench/report.js';
-import { embedModelTables, hugeTable, routeBackendsTable } from './bench/render-models.js';
+import { measurePoolMemory } from './bench/pool-memory.js';
+import { embedModelTables, hugeTable, poolMemoryTable, routeBackendsTable } from './bench/render-models.js';
 import { measureEmbedModel } from './bench/embed-model.js';
 import { measureRouteBackends } from './bench/route-backends.js';
 import { measureSeed, type SeedResult } from './bench/seed.js';
@@ -131,4 +132,7 @@ async function embedModelSection(o: BenchOptions): Promise<void> {
   const result = await measureEmbedModel({ modelsDir: o.modelsDir, data: o.data, texts: o.embedModelTexts, batchSizes: o.embedModelBatches }, log);
   report.results['embedModel'] = result;
   embedModelTables(report, result);
+  const pool = await measurePoolMemory({ modelsDir: o.modelsDir, sizes: [1, 2] }, log);
+  report.results['poolMemory'] = pool;
+  poolMemoryTable(report, pool);
 }

@@ -1,4 +1,5 @@
 import type { EmbedModelResult } from './embed-model.js';
+import type { PoolMemoryRow } from './pool-memory.js';
 import { formatNumber, ratio, type Report } from './report.js';
 import type { RouteBackendsResult, RouteRun } from './route-backends.js';
 
@@ -89,5 +90,19 @@ export function hugeTable(report: Report, r: RouteBackendsResult): void {
       h.healthz?.n ?? null,
     ]),
     ['each step has its own timeout; a server still busy afterwards is stopped with SIGKILL; "skipped": the prompt alone did not answer in time'],
+  );
+}
+
+/** RSS of the serve process by embedding.pool.size, and the step per added worker. */
+export function poolMemoryTable(report: Report, rows: readonly PoolMemoryRow[]): void {
+  report.table(
+    'embed-model',
+    'Memory per embedding worker: RSS of this tree’s serve process (transformers, MiniLM-architecture model) by embedding.pool.size',
+    ['pool size', 'RSS after load', 'step from the previous size'],
+    rows.map((r, i) => {
+      const prev = rows[i - 1]?.rss;
+      return [r.poolSize, r.rss === null ? `not started: ${r.error ?? ''}` : `${formatNumber(r.rss / MiB)} MiB`, r.rss !== null && prev != null ? `${formatNumber((r.rss - prev) / MiB)} MiB` : null];
+    }),
+    ['load before reading RSS: 6 ~300-word prompts one by one, 4 s of ~300-word prompts at 10 connections, 2 s of short ones (the arena grows with the longest batch)'],
   );
 }

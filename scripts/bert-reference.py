@@ -31,6 +31,8 @@ TEXTS = [
 # Far past every budget: the reference keeps [CLS] + the first max_len - 2 tokens + [SEP].
 LONG_TEXT = " ".join(["please help me write a sorted list of words for the weekly report"] * 12)
 PADDED_BATCH = [0, 1, 2, 4]  # mixed lengths, so the short ones are padded in one batch
+# The long text again under smaller budgets, for a folder whose sentence_bert_config.json says so.
+SMALLER_MAX_LENGTHS = [48]
 
 
 # --- protobuf: just the fields needed to read initializers (onnx.proto3 field numbers) ---
@@ -216,6 +218,9 @@ def main(folder):
         "numpy": np.__version__,
         "maxLength": max_len,
         "texts": [{"text": t, "ids": ids, "vector": rounded(v)} for t, ids, v in zip(texts, encoded, singles)],
+        "longTextByMaxLength": {
+            str(n): rounded(sentence_vectors([encode(LONG_TEXT, vocab, n)], w, cfg)[0]) for n in SMALLER_MAX_LENGTHS if n < max_len
+        },
         "paddedBatch": {
             "indices": PADDED_BATCH,
             "meanOverAllPositions": [rounded(v) for v in sentence_vectors(batch, w, cfg, pool_over_mask=False)],

@@ -5,7 +5,7 @@
  * probe with microsecond timing, since autocannon reports whole milliseconds). With `--baseline
  * <dir>` the service of another checkout (e.g. the code before a change) is measured in the same
  * run, rounds alternating, so both see the same machine load.
- * Usage: npm run bench:proxy -- [--seconds 10] [--connections 1,16] [--requests 2000] [--baseline /work/wt/baseline]
+ * Usage: npm run bench:proxy -- [--seconds 10] [--connections 1,16] [--requests 2000] [--rounds 3] [--baseline /work/wt/baseline]
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,11 +24,12 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '2000' },
     dims: { type: 'string', default: '1024' },
     baseline: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log('npm run bench:proxy -- [--seconds 10] [--connections 1,16] [--requests 2000] [--dims 1024] [--baseline <checkout dir>]');
+  console.log('npm run bench:proxy -- [--seconds 10] [--connections 1,16] [--requests 2000] [--rounds 3] [--dims 1024] [--baseline <checkout dir>]');
   process.exit(0);
 }
 
@@ -129,23 +130,43 @@ console.log(machineLine());
 console.log(`autocannon ${values.seconds} s per row; sequential probe ${values.requests} requests; lexical embedder, ${values.dims} dims; services: ${services.map((s) => s.name).join(', ')}`);
 
 const ms = (x: number) => x.toFixed(2);
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const rounds = Number(values.rounds);
+/** Each round measures the upstream directly, then every service; the services' order alternates. */
+const orderOf = (round: number) => (round % 2 === 0 ? services : [...services].reverse());
+
 for (const connections of values.connections.split(',')) {
-  const direct = await load(`${upstreamBase}/chat/completions`, directBody, connections);
-  console.log(`\n${connections} connection(s) | req/s | p50 ms | p99 ms | added p50 | added p99 | throughput vs direct | errors`);
-  console.log(`upstream directly | ${direct.requests.average.toFixed(0)} | ${direct.latency.p50} | ${direct.latency.p99} | | | | ${direct.non2xx + direct.errors}`);
+  const rows = new Map<string, Load[]>();
+  for (let round = 0; round < rounds; round++) {
+    rows.set('direct', [...(rows.get('direct') ?? []), await load(`${upstreamBase}/chat/completions`, directBody, connections)]);
+    for (const s of orderOf(round)) rows.set(s.name, [...(rows.get(s.name) ?? []), await load(`${s.url}/v1/chat/completions`, proxiedBody, connections)]);
+  }
+  const direct = rows.get('direct') ?? [];
+  const [dRps, dP50, dP99] = [median(direct.map((r) => r.requests.average)), median(direct.map((r) => r.latency.p50)), median(direct.map((r) => r.latency.p99))];
+  console.log(`\n${connections} connection(s), median of ${rounds} rounds | req/s | p50 ms | p99 ms | added p50 | added p99 | throughput vs direct | errors`);
+  console.log(`upstream directly | ${dRps.toFixed(0)} | ${dP50} | ${dP99} | | | | ${direct.reduce((n, r) => n + r.non2xx + r.errors, 0)}`);
   for (const s of services) {
-    const r = await load(`${s.url}/v1/chat/completions`, proxiedBody, connections);
-    const ratio = ((r.requests.average / direct.requests.average) * 100).toFixed(1);
-    console.log(`${s.name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | +${r.latency.p50 - direct.latency.p50} | +${r.latency.p99 - direct.latency.p99} | ${ratio}% | ${r.non2xx + r.errors}`);
+    const r = rows.get(s.name) ?? [];
+    const [rps, p50, p99] = [median(r.map((x) => x.requests.average)), median(r.map((x) => x.latency.p50)), median(r.map((x) => x.latency.p99))];
+    console.log(`${s.name} | ${rps.toFixed(0)} | ${p50} | ${p99} | +${p50 - dP50} | +${p99 - dP99} | ${((rps / dRps) * 100).toFixed(1)}% | ${r.reduce((n, x) => n + x.non2xx + x.errors, 0)}`);
   }
 }
 
-const directSeq = await probe(`${upstreamBase}/chat/completions`, directBody);
-console.log(`\nsequential probe (1 keep-alive connection, microsecond timing) | p50 ms | p90 ms | p99 ms | added p50 | added p99`);
-console.log(`upstream directly | ${ms(directSeq.p50)} | ${ms(directSeq.p90)} | ${ms(directSeq.p99)} | |`);
+const probes = new Map<string, ProbeResult[]>();
+for (let round = 0; round < rounds; round++) {
+  probes.set('direct', [...(probes.get('direct') ?? []), await probe(`${upstreamBase}/chat/completions`, directBody)]);
+  for (const s of orderOf(round)) probes.set(s.name, [...(probes.get(s.name) ?? []), await probe(`${s.url}/v1/chat/completions`, proxiedBody)]);
+}
+const seq = (name: string) => {
+  const r = probes.get(name) ?? [];
+  return { p50: median(r.map((x) => x.p50)), p90: median(r.map((x) => x.p90)), p99: median(r.map((x) => x.p99)), all: r.map((x) => ms(x.p50)).join(' / ') };
+};
+const directSeq = seq('direct');
+console.log(`\nsequential probe (1 keep-alive connection, microsecond timing), median of ${rounds} rounds | p50 ms | p90 ms | p99 ms | added p50 | added p99 | p50 per round`);
+console.log(`upstream directly | ${ms(directSeq.p50)} | ${ms(directSeq.p90)} | ${ms(directSeq.p99)} | | | ${directSeq.all}`);
 for (const s of services) {
-  const r = await probe(`${s.url}/v1/chat/completions`, proxiedBody);
-  console.log(`${s.name} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | +${ms(r.p50 - directSeq.p50)} | +${ms(r.p99 - directSeq.p99)}`);
+  const r = seq(s.name);
+  console.log(`${s.name} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | +${ms(r.p50 - directSeq.p50)} | +${ms(r.p99 - directSeq.p99)} | ${r.all}`);
 }
 console.log(machineLine());
 

@@ -9,6 +9,7 @@ export const UpstreamSchema = z.strictObject({
   apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').optional(),
   /** The provider's name for the model, when it differs from the catalog id. */
   model: z.string().min(1).optional(),
+  /** Longest wait for the first byte and between two chunks, in ms; never a cap on a healthy stream's length. */
   timeoutMs: z.number().int().positive().default(60_000),
 });
 
@@ -184,7 +185,7 @@ export type Rule = z.infer<typeof RuleSchema>;
 const Limit = z.strictObject({ dailyUsd: z.number().positive().optional(), monthlyUsd: z.number().positive().optional() });
 
 const ProxySchema = z.strictObject({
-  /** Everything one chat request may take, retries and fallbacks included. */
+  /** How long one chat request may take to get an answer started, retries and fallbacks included (a stream then runs on). */
   deadlineMs: num.pipe(z.number().int().positive()).default(120_000),
   /** Retries on the same model (connection error, timeout, 429, 5xx) before moving down the fallbacks. */
   retries: num.pipe(z.number().int().min(0).max(5)).default(1),

@@ -38,6 +38,20 @@ export type ChatResult =
   /** The client hung up; nobody reads the answer. */
   | { readonly kind: 'cancelled' };
 
+/** The attempt loop's state across models. */
+interface Loop {
+  readonly order: string[];
+  readonly failures: string[];
+  passBack?: { readonly error: UpstreamError; readonly model: string };
+  minWindow: number;
+  checkEscalated: boolean;
+  tried: number;
+  /** The shortest Retry-After hold among the models skipped for one. */
+  heldMs: number;
+}
+
+type Step = { readonly kind: 'answer'; readonly result: ChatResult } | { readonly kind: 'retry' } | { readonly kind: 'next' };
+
 interface Attempting {
   readonly request: ChatRequest;
   readonly decisionId: string;
@@ -112,79 +126,83 @@ export class ChatProxy {
     return cheapest ? [cheapest] : [];
   }
 
+  /** Calls the plan's models in order, retrying and falling back as each verdict says. */
   private async attempt(ctx: Attempting): Promise<ChatResult> {
     const cfg = this.deps.config();
     const deadline = Date.now() + cfg.deadlineMs;
-    const order = [...ctx.plan.order];
-    const failures: string[] = [];
-    let passBack: UpstreamError | undefined;
-    let minWindow = 0;
-    let checkEscalated = false;
-    let tried = 0;
-    for (let i = 0; i < order.length && tried < cfg.maxAttempts; i++) {
-      const model = order[i] ?? '';
+    const loop: Loop = { order: [...ctx.plan.order], failures: [], minWindow: 0, checkEscalated: false, tried: 0, heldMs: Number.POSITIVE_INFINITY };
+    for (let i = 0; i < loop.order.length && loop.tried < cfg.maxAttempts; i++) {
+      const model = loop.order[i] ?? '';
       const entry = this.deps.catalog().find((m) => m.id === model);
       const held = this.deps.breaker.heldFor(model);
       if (held > 0) {
         if (ctx.pinned) throw new HeldModelError(model, held);
-        failures.push(`${model}: waiting out its Retry-After`);
+        loop.heldMs = Math.min(loop.heldMs, held);
+        loop.failures.push(`${model}: waiting out its Retry-After`);
         continue;
       }
-      if (!entry || entry.contextWindow < minWindow || (tried > 0 && this.deps.breaker.isOpen(model))) continue;
-      if (tried > 0) this.deps.metrics.fallbacks.inc({ model });
-      tried += 1;
-      for (let retry = 0; retry <= cfg.retries; retry++) {
+      if (!entry || entry.contextWindow < loop.minWindow || (loop.tried > 0 && this.deps.breaker.isOpen(model))) continue;
+      if (loop.tried > 0) this.deps.metrics.fallbacks.inc({ model });
+      loop.tried += 1;
+      for (let retry = 0; retry <= cfg.retries && Date.now() < deadline; retry++) {
         const remaining = deadline - Date.now();
-        if (remaining <= 0) break;
-        const outcome = await runAttempt({ ...ctx, model, entry, timeoutMs: Math.min(entry.upstream?.timeoutMs ?? remaining, remaining), upstreamKey: this.deps.upstreamKeys.get(model), log: this.deps.log, streamEnded: (end) => this.streamEnded(model, end) });
-        const verdict = outcome.verdict;
-        if (VERDICT_TABLE[verdict.kind].cooldown && this.deps.breaker.failure(model)) this.deps.metrics.cooldowns.inc({ model });
-        switch (verdict.kind) {
-          case 'ok': {
-            this.deps.breaker.success(model);
-            const checked = this.checked(ctx, outcome, { model, checkEscalated });
-            if (checked.escalateTo !== undefined) {
-              checkEscalated = true;
-              order.splice(i + 1, 0, checked.escalateTo);
-              failures.push(`${model}: answer check failed`);
-              break;
-            }
-            return this.answer(ctx, outcome, { model, fallbacks: tried - 1, check: checked.check, checkEscalated });
-          }
-          case 'cancelled':
-            return { kind: 'cancelled' };
-          case 'caller_fault':
-            return this.passBack(ctx, outcome.error, model, tried - 1);
-          case 'deployment_fault':
-          case 'retry_after':
-            if (verdict.kind === 'retry_after') this.deps.breaker.hold(model, verdict.ms);
-            if (ctx.pinned) return this.passBack(ctx, outcome.error, model, tried - 1);
-            failures.push(`${model}: ${verdict.kind}${verdict.kind === 'retry_after' ? ` (${verdict.ms} ms)` : ` (${verdict.status})`}`);
-            break;
-          case 'context_too_long':
-            if (ctx.pinned) return this.passBack(ctx, outcome.error, model, tried - 1);
-            passBack = outcome.error;
-            minWindow = entry.contextWindow + 1;
-            failures.push(`${model}: context_length_exceeded`);
-            break;
-          case 'transient':
-            failures.push(`${model}: ${verdict.reason}`);
-            if (retry < cfg.retries) {
-              await sleep(Math.min(cfg.backoffMs * 2 ** retry, Math.max(0, deadline - Date.now())));
-              continue;
-            }
-            break;
-          case 'stream_failed_before_content':
-          case 'stream_broken':
-            failures.push(`${model}: ${verdict.reason}`);
-            break;
-        }
-        break;
+        const timeoutMs = Math.min(entry.upstream?.timeoutMs ?? remaining, remaining);
+        const outcome = await runAttempt({ ...ctx, model, entry, timeoutMs, upstreamKey: this.deps.upstreamKeys.get(model), log: this.deps.log, streamEnded: (end) => this.streamEnded(model, end) });
+        const step = this.act(ctx, outcome, { loop, model, entry, at: i, retriesLeft: cfg.retries - retry });
+        if (step.kind === 'answer') return step.result;
+        if (step.kind === 'next') break;
+        await sleep(Math.min(cfg.backoffMs * 2 ** retry, Math.max(0, deadline - Date.now())));
       }
     }
-    if (passBack) return this.passBack(ctx, passBack, order[0] ?? '', tried);
+    return this.exhausted(ctx, loop);
+  }
+
+  /** What the loop does with one verdict: answer the client, retry the same model, or move on. */
+  private act(ctx: Attempting, outcome: AttemptOutcome, s: { loop: Loop; model: string; entry: CatalogModel; at: number; retriesLeft: number }): Step {
+    const { verdict } = outcome;
+    const { loop, model } = s;
+    if (VERDICT_TABLE[verdict.kind].cooldown && this.deps.breaker.failure(model)) this.deps.metrics.cooldowns.inc({ model });
+    const answer = (result: ChatResult): Step => ({ kind: 'answer', result });
+    switch (verdict.kind) {
+      case 'ok': {
+        this.deps.breaker.success(model);
+        const checked = this.checked(ctx, outcome, { model, checkEscalated: loop.checkEscalated });
+        if (checked.escalateTo === undefined) return answer(this.answer(ctx, outcome, { model, fallbacks: loop.tried - 1, check: checked.check, checkEscalated: loop.checkEscalated }));
+        loop.checkEscalated = true;
+        loop.order.splice(s.at + 1, 0, checked.escalateTo);
+        loop.failures.push(`${model}: answer check failed`);
+        return { kind: 'next' };
+      }
+      case 'cancelled':
+        return answer({ kind: 'cancelled' });
+      case 'caller_fault':
+        return answer(this.passBack(ctx, outcome.error, model, loop.tried - 1));
+      case 'retry_after':
+      case 'deployment_fault':
+        if (verdict.kind === 'retry_after') this.deps.breaker.hold(model, verdict.ms);
+        if (ctx.pinned) return answer(this.passBack(ctx, outcome.error, model, loop.tried - 1));
+        loop.failures.push(`${model}: ${verdict.kind === 'retry_after' ? `Retry-After ${verdict.ms} ms` : `upstream answered ${verdict.status}`}`);
+        return { kind: 'next' };
+      case 'context_too_long':
+        if (ctx.pinned) return answer(this.passBack(ctx, outcome.error, model, loop.tried - 1));
+        if (outcome.error) loop.passBack = { error: outcome.error, model };
+        loop.minWindow = s.entry.contextWindow + 1;
+        loop.failures.push(`${model}: context_length_exceeded`);
+        return { kind: 'next' };
+      case 'transient':
+      case 'stream_failed_before_content':
+      case 'stream_broken':
+        loop.failures.push(`${model}: ${verdict.reason}`);
+        return verdict.kind === 'transient' && s.retriesLeft > 0 ? { kind: 'retry' } : { kind: 'next' };
+    }
+  }
+
+  /** Nothing answered: the last context-length error as-is, a 429 when every model is held, else a 502. */
+  private exhausted(ctx: Attempting, loop: Loop): ChatResult {
+    if (loop.passBack) return this.passBack(ctx, loop.passBack.error, loop.passBack.model, loop.tried - 1);
     this.deps.log.settle(ctx.reservation);
-    throw new AppError('UPSTREAM_FAILED', `no upstream answered: ${failures.join('; ') || 'every candidate is in cooldown'}`);
+    if (loop.tried === 0 && Number.isFinite(loop.heldMs)) throw new HeldModelError('every eligible model', loop.heldMs);
+    throw new AppError('UPSTREAM_FAILED', `no upstream answered: ${loop.failures.join('; ') || 'every candidate is in cooldown'}`);
   }
 
   private streamEnded(model: string, end: 'ok' | 'stream_broken' | 'cancelled'): void {

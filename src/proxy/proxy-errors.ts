@@ -8,7 +8,7 @@ export class HeldModelError extends AppError {
   readonly retryAfterSeconds: number;
 
   constructor(model: string, heldMs: number) {
-    super('RATE_LIMITED', `model '${model}' asked us to wait (Retry-After); try again in ${Math.ceil(heldMs / 1000)} s or use model "router"`);
+    super('RATE_LIMITED', `${model === 'every eligible model' ? model : `model '${model}'`} asked us to wait (Retry-After); try again in ${Math.ceil(heldMs / 1000)} s`);
     this.retryAfterSeconds = Math.ceil(heldMs / 1000);
   }
 }

@@ -33,7 +33,7 @@ export class Metrics {
   });
   readonly attempts = new Counter({
     name: 'semroute_upstream_attempts_total',
-    help: 'Upstream calls by model and result (ok, stream, retryable, caller_error)',
+    help: 'Upstream calls by model and verdict (ok, retry_after, transient, deployment_fault, caller_fault, context_too_long, stream_failed_before_content, stream_broken, cancelled)',
     labelNames: ['model', 'result'] as const,
     registers: [this.registry],
   });

@@ -91,3 +91,20 @@ describe('streaming clients that disconnect at random moments', () => {
     expect(twice).toBe(0);
   }, 240_000);
 });
+
+describe('a client that hangs up on a non-streamed request', () => {
+  it('aborts the upstream call and logs one neutral attempt, no quality loss', async () => {
+    const s = await startProxy({ big: { delayMs: 600 }, small: {} }, { timeoutMs: 5000 });
+    const abort = new AbortController();
+    const pending = s.post({ model: 'router', messages: user(CODE) }, { signal: abort.signal }).catch((e: unknown) => e);
+    while (s.up.calls('big').length === 0) await new Promise((r) => setTimeout(r, 10));
+    abort.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await new Promise((r) => setTimeout(r, 200));
+    await s.deps.proxy.idle();
+    const rows = s.deps.db.prepare<[], { model: string; verdict: string }>('SELECT model, verdict FROM attempts').all();
+    expect(rows).toEqual([{ model: 'big', verdict: 'cancelled' }]);
+    expect(s.deps.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outcomes').get()?.n).toBe(0);
+    expect(s.up.calls('small')).toHaveLength(0);
+  });
+});

@@ -24,6 +24,15 @@ describe('upstream errors, one taxonomy', () => {
     expect((s.up.calls('big')[1]?.at ?? 0) - heldAt).toBeGreaterThanOrEqual(5000);
   }, 20_000);
 
+  it('answers 429 with Retry-After, calling nobody, while every model waits out a Retry-After', async () => {
+    const s = await startProxy({ big: { status: 503, headers: { 'retry-after': '3' } }, small: { status: 429, headers: { 'retry-after': '4' } } });
+    expect((await s.post({ model: 'router', messages: user(CODE) })).status).toBe(502);
+    const held = await s.post({ model: 'router', messages: user(CODE) });
+    expect(held.status).toBe(429);
+    expect(Number(held.headers.get('retry-after'))).toBeGreaterThanOrEqual(2);
+    expect(s.up.calls('big').length + s.up.calls('small').length).toBe(2);
+  });
+
   it.each([404, 401, 403])('falls back from a routed %i, but returns it as-is for a named model', async (status) => {
     const s = await startProxy({ big: { status, error: { message: 'The model `big` does not exist', code: 'model_not_found' } }, small: {} });
     const routed = await s.post({ model: 'router', messages: user(CODE) });

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, tempDir } from '../../test/helpers/test-deps.js';
@@ -11,10 +12,17 @@ import { createConfigReloader } from './config-reload.js';
 const running: (() => void)[] = [];
 afterEach(() => running.splice(0).forEach((f) => f()));
 
-async function setup() {
+async function setup(options: { configMap?: boolean } = {}) {
   const { dir, cleanup } = tempDir();
   const file = path.join(dir, 'router.yaml');
-  writeFileSync(file, readFileSync(path.join(PROJECT_ROOT, 'router.config.yaml'), 'utf8'));
+  const shipped = readFileSync(path.join(PROJECT_ROOT, 'router.config.yaml'), 'utf8');
+  if (options.configMap) {
+    // Kubernetes' layout: router.yaml -> ..data/router.yaml, ..data -> ..<timestamp>/
+    mkdirSync(path.join(dir, '..v1'));
+    writeFileSync(path.join(dir, '..v1', 'router.yaml'), shipped);
+    symlinkSync('..v1', path.join(dir, '..data'));
+    symlinkSync(path.join('..data', 'router.yaml'), file);
+  } else writeFileSync(file, shipped);
   const env = { ROUTER_DATA_DIR: path.join(dir, 'data'), ROUTER_REFERENCE_DIR: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets') };
   const deps: Deps = await bootstrap(loadConfig({ env, file, overrides: { referenceDir: env.ROUTER_REFERENCE_DIR } }), silentLogger(), {
     embedder: new LexicalEmbedder({ dims: 128 }),
@@ -23,7 +31,7 @@ async function setup() {
   const logs: string[] = [];
   const logger = silentLogger();
   logger.error = ((...args: unknown[]) => void logs.push(String(args.at(-1)))) as typeof logger.error;
-  return { deps, file, logs, reloader: createConfigReloader(deps, { env, file, logger, debounceMs: 20 }) };
+  return { deps, dir, file, logs, reloader: createConfigReloader(deps, { env, file, logger, debounceMs: 20, pollMs: 100 }) };
 }
 
 const RULE = `\nrules:\n  - name: pin-greetings\n    when: { keywords: [hello] }\n    then: { pin: gpt-4o-mini }\n`;
@@ -54,5 +62,63 @@ describe('config hot reload', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     stop();
     expect(deps.config.rules.map((r) => r.name)).toEqual(['pin-greetings']);
+  });
+});
+
+/** Waits until the running rules are `names` (or fails after 5 s). */
+async function rulesBecome(deps: Deps, names: string[]): Promise<void> {
+  for (let waited = 0; waited < 5000; waited += 25) {
+    if (JSON.stringify(deps.config.rules.map((r) => r.name)) === JSON.stringify(names)) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  expect(deps.config.rules.map((r) => r.name)).toEqual(names);
+}
+
+const ruleNamed = (name: string) => RULE.replace('pin-greetings', name);
+
+describe('config hot reload survives how files are really saved', () => {
+  it('keeps reloading after saves by rename (an editor), sed -i and vim-style backup swaps', async () => {
+    const { deps, file, reloader } = await setup();
+    running.push(reloader.watch());
+    const base = readFileSync(file, 'utf8');
+    // 1. write a temp file and rename it over the config (VS Code, atomic writers)
+    writeFileSync(`${file}.tmp`, base + ruleNamed('first'));
+    renameSync(`${file}.tmp`, file);
+    await rulesBecome(deps, ['first']);
+    // 2. sed -i: a new inode renamed into place
+    execFileSync('sed', ['-i', 's/name: first/name: second/', file]);
+    await rulesBecome(deps, ['second']);
+    // 3. vim (backupcopy=no): rename the original away, write a new file, delete the backup
+    renameSync(file, `${file}~`);
+    writeFileSync(file, base + ruleNamed('third'));
+    unlinkSync(`${file}~`);
+    await rulesBecome(deps, ['third']);
+    // 4. and a plain in-place write still works after all that
+    writeFileSync(file, base + ruleNamed('fourth'));
+    await rulesBecome(deps, ['fourth']);
+  });
+
+  it('waits while the file is deleted, keeping the running config, and reloads it when it is re-created', async () => {
+    const { deps, file, reloader } = await setup();
+    running.push(reloader.watch());
+    const base = readFileSync(file, 'utf8');
+    unlinkSync(file);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(deps.config.catalog.length).toBeGreaterThan(0);
+    writeFileSync(file, base + ruleNamed('back'));
+    await rulesBecome(deps, ['back']);
+  });
+
+  it('follows a ConfigMap-style symlink swap', async () => {
+    const { deps, dir, reloader } = await setup({ configMap: true });
+    running.push(reloader.watch());
+    const base = readFileSync(path.join(dir, '..v1', 'router.yaml'), 'utf8');
+    for (const [version, name] of [['..v2', 'swapped'], ['..v3', 'swapped-again']] as const) {
+      mkdirSync(path.join(dir, version));
+      writeFileSync(path.join(dir, version, 'router.yaml'), base + ruleNamed(name));
+      symlinkSync(version, path.join(dir, '..data_tmp'));
+      renameSync(path.join(dir, '..data_tmp'), path.join(dir, '..data'));
+      await rulesBecome(deps, [name]);
+    }
   });
 });

@@ -1,4 +1,6 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, unwatchFile, watch, watchFile, type FSWatcher } from 'node:fs';
+import path from 'node:path';
 import { loadConfig, type Env } from '../config/load.js';
 import type { Logger } from '../shared/logger.js';
 import { applyReloadedConfig, type Deps } from './bootstrap.js';
@@ -10,9 +12,20 @@ export interface ConfigReloader {
   watch(): () => void;
 }
 
-export function createConfigReloader(deps: Deps, options: { env: Env; file: string; logger: Logger; debounceMs?: number }): ConfigReloader {
+export interface ConfigReloaderOptions {
+  readonly env: Env;
+  readonly file: string;
+  readonly logger: Logger;
+  readonly debounceMs?: number;
+  /** How often the file's stat is polled as well, for changes the directory watch cannot see. */
+  readonly pollMs?: number;
+}
+
+export function createConfigReloader(deps: Deps, options: ConfigReloaderOptions): ConfigReloader {
   const { env, file, logger } = options;
+  let lastSeen = fingerprintOf(file);
   const reload = (): boolean => {
+    lastSeen = fingerprintOf(file);
     let next;
     try {
       next = loadConfig({ env, file });
@@ -25,28 +38,60 @@ export function createConfigReloader(deps: Deps, options: { env: Env; file: stri
     if (needsRestart.length > 0) logger.warn({ sections: needsRestart }, 'these settings changed but take effect only after a restart');
     return true;
   };
+  /** After any event: reload only when the content changed, and wait quietly while the file is gone. */
+  const reloadIfChanged = (): void => {
+    const now = fingerprintOf(file);
+    if (now === lastSeen) return;
+    if (now === null) {
+      lastSeen = null;
+      logger.warn({ file }, 'config file is gone; the running config stays in force until it is back');
+      return;
+    }
+    reload();
+  };
   return {
     reload,
-    watch() {
-      let timer: NodeJS.Timeout | undefined;
-      // Editors save in several writes (or by rename): wait for the file to settle.
-      const onChange = () => {
-        clearTimeout(timer);
-        timer = setTimeout(reload, options.debounceMs ?? 250);
-      };
-      let watcher: FSWatcher | undefined;
-      try {
-        watcher = watch(file, onChange);
-      } catch (error) {
-        logger.warn({ file, error: String(error) }, 'cannot watch the config file; reload with SIGHUP');
-      }
-      const onHup = () => reload();
-      process.on('SIGHUP', onHup);
-      return () => {
-        clearTimeout(timer);
-        watcher?.close();
-        process.off('SIGHUP', onHup);
-      };
-    },
+    watch: () => watchConfigFile(file, reloadIfChanged, reload, options),
   };
+}
+
+/**
+ * Editors (vim, sed -i, most IDEs) save by writing a new file and renaming it over the old one, and
+ * a Kubernetes ConfigMap swaps a symlink: a watch on the file itself sees one rename, then watches a
+ * file that no longer exists. So the directory is watched (it sees every rename, deletion and
+ * re-creation in it) and the path is also polled by stat (which follows symlinks into other
+ * directories); both only trigger a content comparison, and SIGHUP always reloads.
+ */
+function watchConfigFile(file: string, onEvent: () => void, onHup: () => void, options: ConfigReloaderOptions): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const settle = () => {
+    clearTimeout(timer);
+    timer = setTimeout(onEvent, options.debounceMs ?? 250);
+  };
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(path.dirname(path.resolve(file)), settle);
+    watcher.on('error', (error) => options.logger.warn({ file, error: String(error) }, 'config directory watch failed; polling and SIGHUP still reload'));
+  } catch (error) {
+    options.logger.warn({ file, error: String(error) }, 'cannot watch the config directory; polling and SIGHUP still reload');
+  }
+  const pollMs = options.pollMs ?? 2000;
+  watchFile(file, { interval: pollMs, persistent: false }, settle);
+  const hup = () => void onHup();
+  process.on('SIGHUP', hup);
+  return () => {
+    clearTimeout(timer);
+    watcher?.close();
+    unwatchFile(file, settle);
+    process.off('SIGHUP', hup);
+  };
+}
+
+/** A hash of the file's bytes (through any symlinks), or null when it cannot be read. */
+function fingerprintOf(file: string): string | null {
+  try {
+    return createHash('sha256').update(readFileSync(file)).digest('hex');
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { estimateTokens } from '../config/catalog.js';
-import type { CatalogModel, RoutingConfig } from '../config/schema.js';
+import type { CatalogModel, RoutingConfig, Rule } from '../config/schema.js';
 import type { Embedder, InputCut } from '../embedding/embedder.js';
 import { embedTexts } from './embed-texts.js';
 import type { Logger } from '../shared/logger.js';
@@ -10,7 +10,9 @@ import type { WriteQueue } from '../store/write-queue.js';
 import type { WinRecord } from '../store/types.js';
 import { seededRandom } from '../shared/random.js';
 import { decide } from './policy.js';
-import { firstMatchingRule, type CompiledRule } from './rules.js';
+import { composeRules, ignoredPin, matchingRules, type CompiledRule, type IgnoredPin } from './rules.js';
+import { decisionDetails, type DecisionDetails } from './decision-details.js';
+import { explainDecision } from './explain.js';
 import type { ReferenceIndex } from './reference-index.js';
 import { textToKeep } from '../privacy/redact.js';
 import { DEFAULT_CONVERSATION, isShortTurn, mixVectors, routingWindow, type ConversationOptions, type ConversationTurn, type RoutedOn, type RoutedOnSource, type RoutingWindow } from './conversation.js';
@@ -69,6 +71,10 @@ export type RouteResult = {
   readonly decision: Decision;
   readonly timings: RouteTimings;
   readonly routedOn: RoutedOn;
+  /** A rule's pin the decision could not use (excluded by another rule or by the request), with why. */
+  readonly ruleIgnored: IgnoredPin | null;
+  /** One sentence on why this model (see explain.ts); null when no model was eligible. */
+  readonly explanation: string | null;
   /** Set when the embedder's input budget cut the text routed on: `toChars` of its `fromChars` characters reached the model. */
   readonly inputTruncated?: InputCut;
 };
@@ -133,8 +139,10 @@ export class Router {
     const source = affinity === 'kept' ? 'session' : attempt.on.source;
     const routedOn: RoutedOn = { source, chars: attempt.on.text.length, hash, turns: attempt.on.turns, ...(affinity ? { affinity } : {}) };
     const cut = attempt.cut;
-    if (decision.kind === 'routed') this.store({ id: decisionId, hash, prompt: attempt.on.text, vector: attempt.vector, routedOn, cut }, decision);
-    return { decisionId, promptHash: hash, decision, routedOn, timings: clock, ...(cut ? { inputTruncated: cut } : {}) };
+    const why = decision.kind === 'routed' ? this.explained(decision, request) : null;
+    if (decision.kind === 'routed') this.store({ id: decisionId, hash, prompt: attempt.on.text, vector: attempt.vector, routedOn, cut, details: why?.details }, decision);
+    const explained = { ruleIgnored: why?.ruleIgnored ?? null, explanation: why?.explanation ?? null };
+    return { decisionId, promptHash: hash, decision, routedOn, ...explained, timings: clock, ...(cut ? { inputTruncated: cut } : {}) };
   }
 
   private async attempt(on: Attempt['on'], request: RouteRequest, clock: { embedMs: number; searchMs: number; decideMs: number }): Promise<Attempt> {
@@ -200,7 +208,8 @@ export class Router {
       return { id: n.label, similarity: n.similarity, intent: ref?.intent ?? null, text: ref?.text ?? '', records: records.get(n.label) ?? new Map() };
     });
     const promptTokens = estimateTokens(request.prompt);
-    const rule = firstMatchingRule(this.deps.rules, { prompt: request.prompt, promptTokens, ...pickMetadata(request) });
+    // Every matching rule applies: the first pin and costWeight, and the exclusions of all of them.
+    const rule = composeRules(this.matchedRules(request));
     const decision = decide({
       evidence,
       modelTotals: this.totals,
@@ -233,7 +242,24 @@ export class Router {
     };
   }
 
-  private store(s: { id: string; hash: string; prompt: string; vector: Float32Array; routedOn: RoutedOn; cut: InputCut | undefined }, d: Extract<Decision, { kind: 'routed' }>): void {
+  private matchedRules(request: RouteRequest): Rule[] {
+    return matchingRules(this.deps.rules, { prompt: request.prompt, promptTokens: estimateTokens(request.prompt), ...pickMetadata(request) });
+  }
+
+  /** Why the decision is what it is: the rules behind it, a pin it could not use, one sentence, and what to store. */
+  private explained(d: Extract<Decision, { kind: 'routed' }>, request: RouteRequest): { ruleIgnored: IgnoredPin | null; explanation: string; details: DecisionDetails } {
+    const matched = this.matchedRules(request);
+    const ruleIgnored = ignoredPin(matched, d.model, d.excluded);
+    const costWeight = composeRules(matched)?.then.costWeight ?? request.constraints.costWeight ?? this.deps.routing.costWeight;
+    const explanation = explainDecision(d, { costWeight, defaultModel: this.deps.routing.defaultModel, ruleIgnored });
+    const ctx = { rulesMatched: matched.map((r) => r.name), ruleIgnored, costWeight, k: request.k ?? this.deps.routing.k, params: this.policyParams(), explanation };
+    return { ruleIgnored, explanation, details: decisionDetails(d, request, ctx) };
+  }
+
+  private store(
+    s: { id: string; hash: string; prompt: string; vector: Float32Array; routedOn: RoutedOn; cut: InputCut | undefined; details: DecisionDetails | undefined },
+    d: Extract<Decision, { kind: 'routed' }>,
+  ): void {
     const { id, hash, prompt, vector } = s;
     // The time of the decision, not of the (delayed) group commit that stores it.
     const createdAt = new Date().toISOString();
@@ -259,6 +285,7 @@ export class Router {
         neighborSimilarities: d.evidence.map((e) => e.similarity),
         fallbacks: d.fallbacks,
         scores: d.scores,
+        ...(s.details ? { details: s.details } : {}),
       },
       vector,
     ), { durable: false });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IgnoredPinSchema, WinRecordOutSchema } from './schemas.js';
 
 /* Every field carries `.meta({ description, example })`: /openapi.json is generated from it. */
 
@@ -71,6 +72,31 @@ export const StoredOutcomeSchema = z
   })
   .meta({ description: 'A stored outcome.' });
 
+const ConstraintsSchema = z
+  .object({
+    models: z.array(z.string()).nullable().meta({ description: 'The allow-list, if any.', example: ['gpt-5-mini'] }),
+    maxPricePer1M: z.number().nullable().meta({ description: 'The price ceiling, if any.', example: 5 }),
+    costWeight: z.number().nullable().meta({ description: "The request's cost weight, if any.", example: 0.25 }),
+  })
+  .meta({ description: "A request's constraints." });
+
+/** What routing/decision-details.ts stores with each decision (decisions.details); parsed on the way out. */
+export const DecisionDetailsSchema = z.object({
+  rule: z.string().nullable(),
+  rulesMatched: z.array(z.string()),
+  ruleIgnored: IgnoredPinSchema.nullable(),
+  excluded: z.array(z.object({ model: z.string(), why: z.string() })),
+  coverageThreshold: z.number(),
+  costWeight: z.number(),
+  constraints: ConstraintsSchema,
+  tier: z.string().nullable(),
+  tags: z.array(z.string()),
+  k: z.number().int(),
+  params: z.record(z.string(), z.union([z.number(), z.string()])),
+  neighbours: z.array(z.object({ id: z.number().int(), similarity: z.number(), intent: z.string().nullable(), records: z.record(z.string(), WinRecordOutSchema) })),
+  explanation: z.string(),
+});
+
 export const DecisionResponseSchema = z
   .object({
     id: z.string().meta({ description: 'Decision id.', example: 'd_01JD8Z6Q4V3K9N2M7T5R8X1Y0B' }),
@@ -91,10 +117,40 @@ export const DecisionResponseSchema = z
           id: z.number().int().meta({ description: 'Reference id.', example: 42 }),
           similarity: z.number().meta({ description: 'Its similarity to the prompt.', example: 0.83 }),
           text: z.string().nullable().meta({ description: 'Its text (null if since deleted).', example: 'Write a SQL query that finds duplicate emails.' }),
-          intent: z.string().nullable().meta({ description: 'Its intent.', example: 'coding' }),
+          intent: z.string().nullable().meta({ description: 'Its intent at decision time.', example: 'coding' }),
+          records: z
+            .record(z.string(), WinRecordOutSchema)
+            .nullable()
+            .meta({ description: 'Its records at decision time (null for decisions stored before these were kept).', example: { 'gpt-5-mini': { wins: 7, losses: 2, ties: 1 } } }),
         }),
       )
       .meta({ description: 'The neighbours the decision was based on.' }),
     outcomes: z.array(StoredOutcomeSchema).meta({ description: 'Outcomes reported for this decision so far.' }),
+    explanation: z.string().nullable().meta({
+      description: 'One sentence on why this model (null for decisions stored before explanations were kept).',
+      example: 'deepseek-chat: quality 0.62 vs claude-sonnet-4 0.73 at 1/14 of the price (costWeight 0.25)',
+    }),
+    rule: z.string().nullable().meta({ description: 'The first routing rule that matched.', example: 'contracts-to-the-best' }),
+    rulesMatched: z.array(z.string()).nullable().meta({ description: 'Every rule that matched, in config order.', example: ['contracts-to-the-best', 'free-tier'] }),
+    ruleIgnored: IgnoredPinSchema.nullable().meta({ description: "A matching rule's pin that could not be used, and why." }),
+    excluded: z
+      .array(
+        z.object({
+          model: z.string().meta({ description: 'Catalog model id.', example: 'claude-sonnet-4' }),
+          why: z.string().meta({ description: 'Why it was not eligible.', example: 'excluded_by_rule' }),
+        }),
+      )
+      .nullable()
+      .meta({ description: 'Models that were not eligible, and why.' }),
+    coverageThreshold: z.number().nullable().meta({ description: 'The coverage threshold in force.', example: 0.42 }),
+    costWeight: z.number().nullable().meta({ description: 'The cost weight in force (a rule’s, else the request’s, else the config’s).', example: 0.25 }),
+    constraints: ConstraintsSchema.nullable().meta({ description: "The request's constraints." }),
+    tier: z.string().nullable().meta({ description: "The request's tier.", example: 'free' }),
+    tags: z.array(z.string()).nullable().meta({ description: "The request's tags.", example: ['support'] }),
+    k: z.number().int().nullable().meta({ description: 'Neighbours consulted.', example: 10 }),
+    params: z
+      .record(z.string(), z.union([z.number(), z.string()]))
+      .nullable()
+      .meta({ description: 'The policy parameters used.', example: { priorStrength: 4, similarityPower: 4 } }),
   })
   .meta({ description: 'A stored decision with its evidence and outcomes.' });

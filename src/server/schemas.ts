@@ -41,7 +41,7 @@ export const RouteRequestSchema = z
     tags: z.array(z.string().min(1).max(100)).max(50).optional().meta({ description: 'Request tags that routing rules can match on.', example: ['support', 'eu'] }),
     session: z.string().min(1).max(256).optional().meta({ description: 'Session for affinity (follow-ups stay on the same model); the x-semroute-session header takes precedence.', example: 'sess-4f2a' }),
     user: z.string().min(1).max(256).optional().meta({ description: 'The end user (OpenAI’s field): a session for follow-ups, i.e. messages that already hold an assistant turn.', example: 'user-1234' }),
-    explain: z.boolean().default(false).meta({ description: 'Include the neighbours and their records in the response.', example: true }),
+    explain: z.boolean().default(false).meta({ description: 'Include the neighbours with their records and a one-sentence explanation in the response.', example: true }),
   })
   .refine((r) => (r.prompt === undefined) !== (r.messages === undefined), {
     message: 'give exactly one of prompt or messages',
@@ -80,6 +80,14 @@ export const NeighborSchema = z
   })
   .meta({ description: 'A nearest reference prompt and its records.' });
 
+export const IgnoredPinSchema = z
+  .object({
+    rule: z.string().meta({ description: 'The rule whose pin was not used.', example: 'contracts-to-the-best' }),
+    model: z.string().meta({ description: 'The pinned model.', example: 'claude-sonnet-4' }),
+    reason: z.string().meta({ description: 'Why it could not be used.', example: "rule 'free-tier' excludes it" }),
+  })
+  .meta({ description: "A matching rule's pin that the decision could not use." });
+
 export const RouteResponseSchema = z
   .object({
     decisionId: z.string().meta({ description: 'Id of the stored decision; give it to POST /v1/outcomes and GET /v1/decisions/{id}.', example: 'd_01JD8Z6Q4V3K9N2M7T5R8X1Y0B' }),
@@ -103,6 +111,11 @@ export const RouteResponseSchema = z
       )
       .meta({ description: 'Models left out by constraints or rules, with the reason.' }),
     neighbors: z.array(NeighborSchema).optional().meta({ description: 'The neighbours read (only with `explain: true`).' }),
+    explanation: z.string().optional().meta({
+      description: 'One sentence on why this model (only with `explain: true`).',
+      example: 'deepseek-chat: quality 0.62 vs claude-sonnet-4 0.73 at 1/14 of the price (costWeight 0.25)',
+    }),
+    ruleIgnored: IgnoredPinSchema.nullable().meta({ description: 'A matching rule pinned a model this request may not use, and why; null when no pin was ignored.' }),
     routedOn: z
       .object({
         source: z.enum(['prompt', 'last_user', 'window', 'session', 'none']).meta({ description: 'Which text was embedded: the prompt, the last user turn, a window of recent user turns, the session’s model, or none.', example: 'last_user' }),

@@ -23,6 +23,8 @@ export interface StoredDecision {
   readonly neighborSimilarities: readonly number[];
   readonly fallbacks: readonly string[];
   readonly scores: unknown;
+  /** Everything needed to explain the decision later (routing/decision-details.ts); absent on decisions stored before it existed. */
+  readonly details?: unknown;
 }
 
 /** A decision as the coverage report reads it: no scores or fallbacks, with the prompt's vector. */
@@ -72,6 +74,7 @@ interface DecisionRow {
   neighbor_sims: string;
   fallbacks: string;
   scores: string;
+  details: string | null;
 }
 
 export class SqliteDecisionStore {
@@ -85,9 +88,9 @@ export class SqliteDecisionStore {
   constructor(db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO decisions (id, created_at, prompt_hash, prompt_text, kept_text, routed_on, prompt_chars, embedded_chars, chosen_model, reason, covered,
-         top_similarity, confidence, intent, neighbor_ids, neighbor_sims, fallbacks, scores, vector)
+         top_similarity, confidence, intent, neighbor_ids, neighbor_sims, fallbacks, scores, details, vector)
        VALUES (@id, @created_at, @prompt_hash, @prompt_text, @kept_text, @routed_on, @prompt_chars, @embedded_chars, @chosen_model, @reason, @covered,
-         @top_similarity, @confidence, @intent, @neighbor_ids, @neighbor_sims, @fallbacks, @scores, @vector)`,
+         @top_similarity, @confidence, @intent, @neighbor_ids, @neighbor_sims, @fallbacks, @scores, @details, @vector)`,
     );
     this.getStmt = db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE id = ?');
     // length() of a BLOB reads only the record header, not the vector's overflow pages.
@@ -155,6 +158,7 @@ export class SqliteDecisionStore {
       neighbor_sims: JSON.stringify(d.neighborSimilarities),
       fallbacks: JSON.stringify(d.fallbacks),
       scores: JSON.stringify(d.scores),
+      details: d.details === undefined ? null : JSON.stringify(d.details),
       vector: vector ? vectorToBlob(vector) : null,
     });
   }
@@ -207,5 +211,6 @@ function fromRow(r: DecisionRow): StoredDecision {
     neighborSimilarities: JSON.parse(r.neighbor_sims) as number[],
     fallbacks: JSON.parse(r.fallbacks) as string[],
     scores: JSON.parse(r.scores) as unknown,
+    ...(r.details === null ? {} : { details: JSON.parse(r.details) as unknown }),
   };
 }

@@ -39,6 +39,7 @@ export const routeRoutes = (deps: AppDeps) => {
       covered: d.covered,
       explored: d.explored,
       rule: d.rule,
+      rule_ignored: result.ruleIgnored?.model,
       top_similarity: d.topSimilarity,
       intent: d.intent,
       embed_ms: round(result.timings.embedMs),
@@ -50,7 +51,8 @@ export const routeRoutes = (deps: AppDeps) => {
       ...(deps.includePrompts ? { prompt } : {}),
     });
     const truncated = result.inputTruncated ? { inputTruncated: result.inputTruncated } : {};
-    return c.json(RouteResponseSchema.parse({ ...toResponse(result, d, body.explain), ...truncated }));
+    const explanation = body.explain && result.explanation !== null ? { explanation: result.explanation } : {};
+    return c.json(RouteResponseSchema.parse({ ...toResponse(result, d, body.explain), ...truncated, ...explanation }));
   });
 };
 
@@ -94,6 +96,7 @@ function toResponse(result: RouteResult, d: Extract<Decision, { kind: 'routed' }
     excluded: [...d.excluded],
     timings: result.timings,
     routedOn: result.routedOn,
+    ruleIgnored: result.ruleIgnored,
     ...(explain
       ? {
           neighbors: d.evidence.map((e) => ({

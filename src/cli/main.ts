@@ -5,7 +5,7 @@ import { createLogger } from '../shared/logger.js';
 import { bootstrap } from './bootstrap.js';
 import { COVERAGE_HELP, parseCoverageArgs, runCoverage } from './commands/coverage.js';
 import { parseSeedArgs, runSeed, SEED_HELP } from './commands/seed.js';
-import { runServe } from './commands/serve.js';
+import { listenWhileStarting, runServe } from './commands/serve.js';
 import { progressReporter } from './progress.js';
 
 const HELP = `semroute: a local, explainable semantic LLM router
@@ -40,11 +40,16 @@ async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger(config.log.level);
   switch (command) {
     case 'serve': {
-      // eslint-disable-next-line n/no-process-env
-      const deps = await bootstrap(config, logger, { onProgress: progressReporter('embedding references'), env: process.env });
+      const report = progressReporter('embedding references');
+      // The server listens at once; /readyz says when the embedder, index and first seed are done.
+      const { server, ready } = listenWhileStarting(config, logger, (onProgress) =>
+        // eslint-disable-next-line n/no-process-env
+        bootstrap(config, logger, { onProgress: (done, total) => (onProgress(done, total), report(done, total)), env: process.env }),
+      );
+      const deps = await ready;
       // eslint-disable-next-line n/no-process-env
       const file = configFilePath(process.env);
-      runServe(deps, file === undefined ? undefined : createConfigReloader(deps, { env: process.env, file, logger: logger.child({ module: 'config' }) }));
+      runServe(server, deps, file === undefined ? undefined : createConfigReloader(deps, { env: process.env, file, logger: logger.child({ module: 'config' }) }));
       return -1;
     }
     case 'seed': {

@@ -102,9 +102,13 @@ export class BoundedEmbedderPool implements EmbedderPool {
   }
 }
 
+/** Texts per call above which the call is bulk work; a route embeds 1, a conversation window a few. */
+const BULK_CALL = 16;
+
 function workerRunner(workers: WorkerPool): Runner {
   return {
-    run: (texts, signal) => Promise.all(texts.map((text) => submitOne(workers, text, signal))),
+    // A call larger than this is bulk work (seeding, re-embedding): it yields to routes.
+    run: (texts, signal) => Promise.all(texts.map((text) => submitOne(workers, { text, bulk: texts.length > BULK_CALL }, signal))),
     close: () => workers.close(),
     get workers() {
       return workers.workers;
@@ -125,13 +129,13 @@ function workerRunner(workers: WorkerPool): Runner {
 }
 
 /** Queues one text; an abort takes it out of the queue if no worker has it yet. */
-function submitOne(workers: WorkerPool, text: string, signal: AbortSignal | undefined): Promise<Embedded> {
+function submitOne(workers: WorkerPool, item: { text: string; bulk: boolean }, signal: AbortSignal | undefined): Promise<Embedded> {
   return new Promise<Embedded>((resolve, reject) => {
     const onAbort = () => {
       if (workers.cancel(job)) reject(signal?.reason);
     };
     const job: Job = {
-      text,
+      ...item,
       enqueuedAt: performance.now(),
       resolve: (result) => {
         signal?.removeEventListener('abort', onAbort);

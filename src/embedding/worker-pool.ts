@@ -20,6 +20,8 @@ export interface WorkerPoolOptions {
 }
 
 export interface Job extends Pending {
+  /** Part of a large call (seeding, re-embedding): goes after every waiting interactive text. */
+  readonly bulk: boolean;
   resolve(result: { vector: Float32Array; keptTokenShare: number }): void;
   reject(error: unknown): void;
 }
@@ -40,7 +42,9 @@ interface Slot {
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
+  /** Texts of routes and other small calls; always served before `bulk`. */
   private readonly queue: Job[] = [];
+  private readonly bulk: Job[] = [];
   private nextBatchId = 1;
   private timer: NodeJS.Timeout | undefined;
   private pumpScheduled = false;
@@ -68,7 +72,7 @@ export class WorkerPool {
   }
 
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length + this.bulk.length;
   }
 
   get workers(): number {
@@ -81,15 +85,16 @@ export class WorkerPool {
 
   submit(job: Job): void {
     if (this.closed) throw new AppError('EMBEDDER_UNAVAILABLE', 'the embedding pool is shut down');
-    this.queue.push(job);
+    (job.bulk ? this.bulk : this.queue).push(job);
     this.schedulePump();
   }
 
   /** Drops a job that has not been sent to a worker yet; false when it is already running. */
   cancel(job: Job): boolean {
-    const at = this.queue.indexOf(job);
+    const lane = job.bulk ? this.bulk : this.queue;
+    const at = lane.indexOf(job);
     if (at < 0) return false;
-    this.queue.splice(at, 1);
+    lane.splice(at, 1);
     return true;
   }
 
@@ -97,7 +102,7 @@ export class WorkerPool {
     this.closed = true;
     clearTimeout(this.timer);
     const gone = new AppError('EMBEDDER_UNAVAILABLE', 'the embedding pool is shut down');
-    for (const job of this.queue.splice(0)) job.reject(gone);
+    for (const job of [...this.queue.splice(0), ...this.bulk.splice(0)]) job.reject(gone);
     await Promise.all(this.slots.splice(0).map((slot) => {
       for (const job of slot.batch ?? []) job.reject(gone);
       return slot.worker.terminate();
@@ -184,16 +189,18 @@ export class WorkerPool {
   private pump(): void {
     for (;;) {
       const idle = this.slots.find((s) => s.ready && s.batch === undefined);
-      const oldest = this.queue[0];
+      // Interactive texts first: a route must not wait behind a seed's thousands of texts.
+      const lane = this.queue.length > 0 ? this.queue : this.bulk;
+      const oldest = lane[0];
       if (!idle || !oldest) return;
       const busy = this.slots.some((s) => s.batch !== undefined);
       const waited = performance.now() - oldest.enqueuedAt;
-      if (busy && this.queue.length < this.options.maxBatch && waited < this.options.maxWaitMs) {
+      if (lane === this.queue && busy && lane.length < this.options.maxBatch && waited < this.options.maxWaitMs) {
         clearTimeout(this.timer);
         this.timer = setTimeout(() => this.pump(), this.options.maxWaitMs - waited);
         return;
       }
-      const batch = takeBatch(this.queue, this.options.maxBatch);
+      const batch = takeBatch(lane, this.options.maxBatch);
       idle.batch = batch;
       idle.batchId = this.nextBatchId++;
       idle.worker.postMessage({ type: 'embed', id: idle.batchId, texts: batch.map((j) => j.text) });

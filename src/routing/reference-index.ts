@@ -125,6 +125,8 @@ async function syncEmbedderFingerprint(deps: ReferenceIndexDeps): Promise<void> 
 async function embedInBatches(deps: ReferenceIndexDeps, texts: readonly string[]): Promise<Float32Array[]> {
   const batch = 256;
   const out: Float32Array[] = [];
+  // 0 of N first, so a waiting /readyz shows the total before the first batch is done.
+  deps.onProgress?.(0, texts.length);
   for (let start = 0; start < texts.length; start += batch) {
     out.push(...(await deps.embedder.embed(texts.slice(start, start + batch))));
     deps.onProgress?.(out.length, texts.length);

@@ -1,16 +1,53 @@
-import { serve } from '@hono/node-server';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Config } from '../../config/schema.js';
 import { createApp } from '../../server/app.js';
+import { createStartingApp, type StartupProgress } from '../../server/starting-app.js';
+import type { Logger } from '../../shared/logger.js';
 import { appDepsOf, type Deps } from '../bootstrap.js';
 import type { ConfigReloader } from '../config-reload.js';
 import { shutDown } from '../shutdown.js';
 
-/** Serves the app until SIGINT/SIGTERM, then shuts down gracefully (see shutdown.ts) and exits. */
-export function runServe(deps: Deps, reloader?: ConfigReloader): void {
-  const { config, logger } = deps;
-  const app = createApp(appDepsOf(deps));
-  const server = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, (info) => {
-    logger.info({ url: `http://${config.server.host}:${info.port}`, embedder: deps.embedder.fingerprint, references: deps.index.size }, 'listening');
+type FetchHandler = (request: Request, env: unknown) => Response | Promise<Response>;
+
+export interface StartingServer {
+  readonly server: ServerType;
+  /** Resolves with the deps once start-up is done and the real app answers; rejects (server closed) if it failed. */
+  readonly ready: Promise<Deps>;
+}
+
+/**
+ * Listens at once, answering with the starting app (healthz 200, readyz 503 with progress, the rest
+ * 503 + Retry-After) while `start` loads the embedder, opens the index and seeds; then swaps in the
+ * real app. `start` receives the progress callback to report (done, total) reference prompts embedded.
+ */
+export function listenWhileStarting(config: Config, logger: Logger, start: (onProgress: (done: number, total: number) => void) => Promise<Deps>): StartingServer {
+  let progress: StartupProgress = { phase: 'loading', done: 0, total: 0 };
+  let handler: FetchHandler = createStartingApp(() => progress).fetch;
+  let url = '';
+  const server = serve({ fetch: (request, env) => handler(request, env), hostname: config.server.host, port: config.server.port }, (info) => {
+    url = `http://${config.server.host}:${info.port}`;
+    // `url` is logged with 'ready' (scripts wait for it); here only the address, as `listen`.
+    logger.info({ listen: url }, 'listening; answering 503 with progress on /readyz until start-up is done');
   });
+  const ready = start((done, total) => {
+    progress = { phase: 'embedding', done, total };
+  }).then(
+    (deps) => {
+      handler = createApp(appDepsOf(deps)).fetch;
+      logger.info({ url, embedder: deps.embedder.fingerprint, references: deps.index.size }, 'ready');
+      return deps;
+    },
+    (error: unknown) => {
+      server.close();
+      throw error;
+    },
+  );
+  return { server, ready };
+}
+
+/** Runs until SIGINT/SIGTERM, then shuts down gracefully (see shutdown.ts) and exits. */
+export function runServe(server: ServerType, deps: Deps, reloader?: ConfigReloader): void {
+  const { logger } = deps;
   const stopWatching = reloader?.watch();
   let stopping = false;
   const stop = (signal: string) => {

@@ -23,16 +23,21 @@ export interface StartingServer {
 export function listenWhileStarting(config: Config, logger: Logger, start: (onProgress: (done: number, total: number) => void) => Promise<Deps>): StartingServer {
   let progress: StartupProgress = { phase: 'loading', done: 0, total: 0 };
   let handler: FetchHandler = createStartingApp(() => progress).fetch;
-  let url = '';
-  const server = serve({ fetch: (request, env) => handler(request, env), hostname: config.server.host, port: config.server.port }, (info) => {
-    url = `http://${config.server.host}:${info.port}`;
-    // `url` is logged with 'ready' (scripts wait for it); here only the address, as `listen`.
-    logger.info({ listen: url }, 'listening; answering 503 with progress on /readyz until start-up is done');
+  const server = serve({ fetch: (request, env) => handler(request, env), hostname: config.server.host, port: config.server.port });
+  const listening = new Promise<string>((resolve) => {
+    server.once('listening', () => {
+      const address = server.address();
+      const url = `http://${config.server.host}:${typeof address === 'object' && address !== null ? address.port : config.server.port}`;
+      // `url` is logged with 'ready' (scripts wait for it); here only the address, as `listen`.
+      logger.info({ listen: url }, 'listening; answering 503 with progress on /readyz until start-up is done');
+      resolve(url);
+    });
   });
-  const ready = start((done, total) => {
+  const started = start((done, total) => {
     progress = { phase: 'embedding', done, total };
-  }).then(
-    (deps) => {
+  });
+  const ready = Promise.all([started, listening]).then(
+    ([deps, url]) => {
       handler = createApp(appDepsOf(deps)).fetch;
       logger.info({ url, embedder: deps.embedder.fingerprint, references: deps.index.size }, 'ready');
       return deps;

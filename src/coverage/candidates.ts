@@ -44,9 +44,10 @@ export function resolveClusterCutoff(input: Pick<CoverageInput, 'references' | '
 }
 
 /** Clusters a bounded sample, then lets the rest join the cluster they are on average closest to. */
-export function groupUncovered(vectors: readonly Float32Array[], cutoff: number, options: Pick<CoverageOptions, 'minCluster' | 'maxClusterPoints'>): CandidateGroups {
+export function groupUncovered(vectors: readonly Float32Array[], cutoff: number, options: Pick<CoverageOptions, 'minCluster' | 'maxClusterPoints' | 'separationRatio'>): CandidateGroups {
   const order = vectors.length > options.maxClusterPoints ? shuffledIndices(vectors.length, 1).slice(0, options.maxClusterPoints) : vectors.map((_, i) => i);
-  const labels = clusterVectors(order.map((i) => vectors[i] ?? new Float32Array(0)), { cutoff });
+  const separation = options.separationRatio > 0 ? { minSize: options.minCluster, ratio: options.separationRatio } : undefined;
+  const labels = clusterVectors(order.map((i) => vectors[i] ?? new Float32Array(0)), { cutoff, ...(separation ? { separation } : {}) });
   const byLabel = new Map<number, number[]>();
   labels.forEach((label, k) => {
     const g = byLabel.get(label) ?? [];

@@ -6,6 +6,14 @@ export interface ClusterOptions {
   /** Clusters are kept apart when their linkage similarity falls below this (cosine). */
   readonly cutoff: number;
   readonly linkage?: Linkage;
+  /**
+   * Two clusters of at least `minSize` each stay apart, whatever the cut-off, when their mean
+   * similarity to each other is below `ratio` × the looser one's mean internal similarity: two
+   * tight topics side by side (hiking boots, marathon training) are not one candidate. A smaller
+   * group that far from a group of 2+ stays out of it too (orchids and one aquarium question).
+   * Average linkage only (its merge height is the mean pairwise distance).
+   */
+  readonly separation?: { readonly minSize: number; readonly ratio: number };
 }
 
 /**
@@ -20,7 +28,9 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
   const n = vectors.length;
   if (n === 0) return [];
   if (n === 1) return [0];
-  const merges = nnChain(distanceMatrix(vectors), n, options.linkage ?? 'average');
+  const linkage = options.linkage ?? 'average';
+  // In height order, children come before their parent: the dendrogram bottom-up.
+  const merges = nnChain(distanceMatrix(vectors), n, linkage).sort((x, y) => x.height - y.height);
   const maxHeight = 1 - options.cutoff;
   const parent = Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => {
@@ -29,8 +39,53 @@ export function clusterVectors(vectors: readonly Float32Array[], options: Cluste
     while ((parent[i] ?? i) !== r) [parent[i], i] = [r, parent[i] ?? i];
     return r;
   };
-  for (const m of merges) if (m.height <= maxHeight + 1e-9) parent[find(m.a)] = find(m.b);
+  const separation = linkage === 'average' ? options.separation : undefined;
+  const stats = Array.from({ length: n }, () => ({ size: 1, pairSum: 0 }));
+  const closed = new Set<number>();
+  // The dendrogram names a union by its smaller slot; when a stray was refused, that slot means the group it tried to join.
+  const alias = new Map<number, number>();
+  const resolve = (slot: number) => find(alias.get(slot) ?? slot);
+  for (const m of merges) {
+    if (m.height > maxHeight + 1e-9) break;
+    const a = resolve(m.a);
+    const b = resolve(m.b);
+    // Any merge above a refused one would put the refused pair back together: the cut stays below it.
+    if (a === b || closed.has(a) || closed.has(b)) continue;
+    const sa = stats[a] ?? { size: 1, pairSum: 0 };
+    const sb = stats[b] ?? { size: 1, pairSum: 0 };
+    const between = 1 - m.height;
+    const verdict = separation ? keepApart(sa, sb, between, separation) : 'merge';
+    if (verdict === 'both') closed.add(a).add(b);
+    if (verdict === 'stray') {
+      const [stray, group] = sa.size < sb.size ? [a, b] : [b, a];
+      closed.add(stray);
+      alias.set(Math.min(m.a, m.b), group);
+    }
+    if (verdict !== 'merge') continue;
+    parent[a] = b;
+    stats[b] = { size: sa.size + sb.size, pairSum: sa.pairSum + sb.pairSum + between * sa.size * sb.size };
+  }
   return relabelBySize(Array.from({ length: n }, (_, i) => find(i)));
+}
+
+/** Mean pairwise similarity inside a cluster of `size` whose pair similarities sum to `pairSum`. */
+function within(s: { size: number; pairSum: number }): number {
+  return s.size < 2 ? 1 : s.pairSum / ((s.size * (s.size - 1)) / 2);
+}
+
+/** A stray is held to a lower bar than a would-be candidate: one odd member costs a topic less than a merge of two. */
+const STRAY_SHARE = 0.75;
+
+/**
+ * 'both': two would-be candidates too far apart, both stay as they are. 'stray': a small group
+ * (under minSize) much further from a group of 2+ than that group's members are from each other;
+ * it stays out (scattered) and the group goes on. 'merge' otherwise.
+ */
+function keepApart(a: { size: number; pairSum: number }, b: { size: number; pairSum: number }, between: number, separation: NonNullable<ClusterOptions['separation']>): 'both' | 'stray' | 'merge' {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  if (small.size >= separation.minSize) return between < separation.ratio * Math.min(within(a), within(b)) ? 'both' : 'merge';
+  if (large.size >= 2 && between < STRAY_SHARE * separation.ratio * within(large)) return 'stray';
+  return 'merge';
 }
 
 interface Merge {

@@ -45,6 +45,11 @@ export interface CoverageOptions {
   readonly clusterCutoff: 'auto' | number;
   /** With 'auto': the percentile, over known intents, of their mean within-intent similarity. */
   readonly cutoffPercentile: number;
+  /**
+   * Two groups of at least minCluster stay apart when their mean similarity to each other is below
+   * this × the looser group's internal mean similarity (0 = off). See cluster.ts `separation`.
+   */
+  readonly separationRatio: number;
   /** A (intent, model) cell with fewer similarity-weighted trials than this is flagged sparse. */
   readonly sparseTrials: number;
   readonly representatives: number;
@@ -62,6 +67,10 @@ export const DEFAULT_COVERAGE_OPTIONS: Omit<CoverageOptions, 'generatedAt'> = {
   // Chosen on CLINC150's validation split (scripts/coverage-experiment.ts --split val --tune): p10 gave
   // the most unknown intents a cluster of their own while purity stayed near 0.9; p25 was purer but split them.
   cutoffPercentile: 10,
+  // Measured on test/fixtures/coverage/topic-pairs.jsonl: unrelated everyday topics sit at 0.33–0.71 of
+  // their looser side's internal similarity with use-lite (orchids vs aquarium fish the highest), at
+  // most 0.48 with lexical; halves of one topic sit near 1.
+  separationRatio: 0.8,
   sparseTrials: 4,
   representatives: 3,
   maxClusterPoints: 3000,

@@ -50,7 +50,7 @@ describe('stored text: uncovered prompts only, PII redacted, within the retentio
     const res = await app.request('/v1/coverage?minCluster=2');
     const raw = await res.text();
     const report = CoverageReportSchema.parse(JSON.parse(raw));
-    const pages = [raw, ...(['table', 'md', 'html'] as const).map((f) => renderReport(report, f))];
+    const pages = [raw, ...(await Promise.all((['table', 'md', 'html'] as const).map((f) => renderReport(report, f))))];
     for (const page of pages) {
       expect(page).not.toContain(EMAIL);
       expect(page).not.toContain(CARD);

@@ -115,7 +115,7 @@ export async function runCoverage(deps: Deps, args: CoverageArgs, io: CoverageIo
     ...(args['sparse-trials'] !== undefined ? { sparseTrials: args['sparse-trials'] } : {}),
     ...(scope ?? {}),
   });
-  const text = renderReport(report, args.format);
+  const text = await renderReport(report, args.format);
   if (args.out === undefined) io.write(text);
   else {
     writeFileSync(args.out, text);

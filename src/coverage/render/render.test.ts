@@ -52,8 +52,8 @@ const REPORT: CoverageReport = {
 };
 
 describe('renderReport', () => {
-  it('table: names, shares, representatives and the hash of a prompt whose text was not kept', () => {
-    const out = renderReport(REPORT, 'table');
+  it('table: names, shares, representatives and the hash of a prompt whose text was not kept', async () => {
+    const out = await renderReport(REPORT, 'table');
     expect(out).toContain('sourdough_bread');
     expect(out).toContain('30.0%');
     expect(out).toContain('#bbbb (text not kept)');
@@ -63,31 +63,34 @@ describe('renderReport', () => {
     expect(out).toMatch(/2025-03-13\s+10\s+60\.0%/);
   });
 
-  it('md: tables with escaped pipes, one row per candidate and intent', () => {
-    const out = renderReport(REPORT, 'md');
+  it('md: tables with escaped pipes, one row per candidate and intent', async () => {
+    const out = await renderReport(REPORT, 'md');
     expect(out).toContain('| c1 | **sourdough_bread** | 3 |');
     expect(out).toContain('Bake <b>sourdough</b> \\| bread');
     expect(out).toMatch(/^\| code \| 3 \| 8 \|/m);
   });
 
-  it('json: parses with the exported schema and round-trips', () => {
-    const parsed = CoverageReportSchema.parse(JSON.parse(renderReport(REPORT, 'json')));
+  it('json: parses with the exported schema and round-trips', async () => {
+    const parsed = CoverageReportSchema.parse(JSON.parse(await renderReport(REPORT, 'json')));
     expect(parsed).toEqual(REPORT);
   });
 
-  it('html: one self-contained page with both charts, escaped text and no external resource', () => {
-    const out = renderReport(REPORT, 'html');
+  it('html: one self-contained page with both charts, escaped text and no external resource', async () => {
+    const out = await renderReport(REPORT, 'html');
     expect(out.startsWith('<!doctype html>')).toBe(true);
     expect(out.match(/<svg/g)).toHaveLength(2);
     expect(out).toContain('Bake &lt;b&gt;sourdough&lt;/b&gt;');
     expect(out).not.toMatch(/<script|<link|src=|https?:\/\//);
-    expect(renderReport({ ...REPORT, map: undefined }, 'html').match(/<svg/g)).toHaveLength(1);
+    // The charts are Vega-Lite's SVG: the drift chart has both axes titled.
+    expect(out).toContain('covered rate');
+    expect(out).toContain('>decisions<');
+    expect((await renderReport({ ...REPORT, map: undefined }, 'html')).match(/<svg/g)).toHaveLength(1);
   });
 
-  it('says so plainly when there is nothing to report', () => {
+  it('says so plainly when there is nothing to report', async () => {
     const empty: CoverageReport = { ...REPORT, totals: { ...REPORT.totals, decisions: 0, covered: 0, uncovered: 0, coveredRate: null, clustered: 0, scattered: 0, clusteredSample: 0 }, candidates: [], scattered: [], intents: [], drift: { bucket: 'day', points: [] } };
-    expect(renderReport(empty, 'table')).toContain('no decisions in this window');
-    expect(renderReport(empty, 'md')).toContain('None: no uncovered cluster');
-    expect(renderReport(empty, 'html')).toContain('No decisions.');
+    expect(await renderReport(empty, 'table')).toContain('no decisions in this window');
+    expect(await renderReport(empty, 'md')).toContain('None: no uncovered cluster');
+    expect(await renderReport(empty, 'html')).toContain('No decisions.');
   });
 });

@@ -7,7 +7,7 @@ export const REPORT_FORMATS = ['table', 'md', 'json', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** One entry point for every format; JSON goes through the same schema as GET /v1/coverage. */
-export function renderReport(report: CoverageReport, format: ReportFormat): string {
+export async function renderReport(report: CoverageReport, format: ReportFormat): Promise<string> {
   switch (format) {
     case 'table':
       return renderTable(report);

@@ -1,6 +1,7 @@
+import { inlineSvg, renderChartSvg, type ChartSpec } from '../../charts/vega-svg.js';
 import type { CandidateIntent, CoverageReport, DriftPoint } from '../report-schema.js';
 
-/** Inline SVG charts for the HTML page: no script, no external files, so the page works offline. */
+/** The HTML page's charts: Vega-Lite rendered to inline SVG when the report is written (no script, works offline). */
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -13,73 +14,83 @@ export function colourOf(candidateIndex: number): string {
   return PALETTE[candidateIndex % PALETTE.length] ?? '#333';
 }
 
-const f = (x: number) => x.toFixed(1);
+const VOLUME = '#9fb3c8';
+const RATE = '#1f5fa8';
 
-/** Covered rate per bucket as a line (gaps where a bucket had no traffic) over traffic-volume bars. */
-export function driftChart(points: readonly DriftPoint[], size = { width: 760, height: 260 }): string {
-  const m = { left: 48, right: 16, top: 16, bottom: 40 };
-  const w = size.width - m.left - m.right;
-  const h = size.height - m.top - m.bottom;
-  const n = Math.max(1, points.length);
-  const step = w / n;
-  const x = (i: number) => m.left + step * (i + 0.5);
-  const y = (rate: number) => m.top + h * (1 - rate);
-  const maxDecisions = Math.max(1, ...points.map((p) => p.decisions));
-  const bars = points.map((p, i) => {
-    const bh = (p.decisions / maxDecisions) * h * 0.35;
-    return `<rect x="${f(x(i) - step * 0.35)}" y="${f(m.top + h - bh)}" width="${f(step * 0.7)}" height="${f(bh)}" fill="#dfe6ee"><title>${escapeHtml(p.start)}: ${p.decisions} decisions</title></rect>`;
-  });
-  const segments: string[][] = [[]];
-  points.forEach((p, i) => {
-    if (p.coveredRate === null) segments.push([]);
-    else segments[segments.length - 1]?.push(`${f(x(i))},${f(y(p.coveredRate))}`);
-  });
-  const lines = segments.filter((s) => s.length > 1).map((s) => `<polyline points="${s.join(' ')}" fill="none" stroke="#2f6db5" stroke-width="2"/>`);
-  const dots = points.flatMap((p, i) =>
-    p.coveredRate === null ? [] : [`<circle cx="${f(x(i))}" cy="${f(y(p.coveredRate))}" r="3" fill="#2f6db5"><title>${escapeHtml(p.start)}: ${(p.coveredRate * 100).toFixed(1)}% covered of ${p.decisions}</title></circle>`],
-  );
-  const grid = [0, 0.25, 0.5, 0.75, 1].map(
-    (g) => `<line x1="${m.left}" x2="${m.left + w}" y1="${f(y(g))}" y2="${f(y(g))}" stroke="#e5e5e5"/><text x="${m.left - 6}" y="${f(y(g) + 4)}" text-anchor="end">${g * 100}%</text>`,
-  );
-  const every = Math.max(1, Math.ceil(points.length / 8));
-  const labels = points.flatMap((p, i) => (i % every === 0 || i === points.length - 1 ? [`<text x="${f(x(i))}" y="${m.top + h + 18}" text-anchor="middle">${escapeHtml(p.start.slice(5))}</text>`] : []));
-  return `<svg class="chart" viewBox="0 0 ${size.width} ${size.height}" width="${size.width}" height="${size.height}" role="img" aria-label="covered rate over time">
-${grid.join('')}${bars.join('')}${lines.join('')}${dots.join('')}${labels.join('')}
-<line x1="${m.left}" x2="${m.left + w}" y1="${m.top + h}" y2="${m.top + h}" stroke="#999"/></svg>`;
+/**
+ * Covered rate per bucket (line, right axis, 0–100%) over the number of decisions (bars, left
+ * axis): two scales, each axis titled in its series' colour. A bucket without traffic breaks the line.
+ */
+export function driftSpec(points: readonly DriftPoint[], bucket: 'day' | 'week'): ChartSpec {
+  const x = { field: 'start', type: 'ordinal' as const, title: bucket === 'day' ? 'day (UTC)' : 'week starting (UTC)', axis: { labelAngle: -40, labelOverlap: 'greedy' as const } };
+  return {
+    width: Math.min(720, Math.max(260, points.length * 28)),
+    height: 220,
+    data: { values: points.map((p) => ({ start: p.start, decisions: p.decisions, coveredRate: p.coveredRate })) },
+    encoding: { x },
+    layer: [
+      {
+        mark: { type: 'bar', color: VOLUME, width: { band: 0.7 } },
+        encoding: { y: { field: 'decisions', type: 'quantitative', title: 'decisions', axis: { titleColor: '#5b7089', tickMinStep: 1, format: '~s' } } },
+      },
+      {
+        mark: { type: 'line', color: RATE, strokeWidth: 2, point: { color: RATE, size: 36 } },
+        encoding: {
+          y: { field: 'coveredRate', type: 'quantitative', title: 'covered rate', scale: { domain: [0, 1] }, axis: { orient: 'right', format: '.0%', titleColor: RATE } },
+        },
+      },
+    ],
+    resolve: { scale: { y: 'independent' } },
+  };
 }
 
-/** References (grey) and uncovered prompts (coloured by candidate, black × when scattered) on two PCA axes. */
-export function scatterMap(map: NonNullable<CoverageReport['map']>, candidates: readonly CandidateIntent[], size = { width: 760, height: 560 }): string {
-  const pad = 24;
-  const xs = map.points.map((p) => p.x);
-  const ys = map.points.map((p) => p.y);
-  const [x0, x1] = extent(xs);
-  const [y0, y1] = extent(ys);
-  const sx = (v: number) => pad + ((v - x0) / (x1 - x0 || 1)) * (size.width - 2 * pad);
-  const sy = (v: number) => size.height - pad - ((v - y0) / (y1 - y0 || 1)) * (size.height - 2 * pad);
-  const index = new Map(candidates.map((c, i) => [c.id, i]));
-  const refs = map.points.filter((p) => p.kind === 'reference').map((p) => `<circle cx="${f(sx(p.x))}" cy="${f(sy(p.y))}" r="2.2" fill="#b9b9b9" fill-opacity="0.55"><title>reference: ${escapeHtml(p.group ?? 'no intent')}</title></circle>`);
-  const unc = map.points
-    .filter((p) => p.kind === 'uncovered')
-    .map((p) => {
-      const i = p.group === null ? undefined : index.get(p.group);
-      const cx = f(sx(p.x));
-      const cy = f(sy(p.y));
-      if (i === undefined) return `<path d="M${cx} ${cy}m-2.5 -2.5l5 5m0 -5l-5 5" stroke="#222" stroke-width="1.2"><title>uncovered, scattered</title></path>`;
-      return `<circle cx="${cx}" cy="${cy}" r="3.4" fill="${colourOf(i)}" stroke="#fff" stroke-width="0.6"><title>uncovered: ${escapeHtml(p.group ?? '')}</title></circle>`;
-    });
-  const labels = candidates.slice(0, PALETTE.length).flatMap((c, i) => {
-    const pts = map.points.filter((p) => p.group === c.id && p.kind === 'uncovered');
-    if (pts.length === 0) return [];
-    const cx = sx(pts.reduce((s, p) => s + p.x, 0) / pts.length);
-    const cy = sy(pts.reduce((s, p) => s + p.y, 0) / pts.length);
-    return [`<text class="lbl" x="${f(cx + 6)}" y="${f(cy - 6)}" fill="${colourOf(i)}">${escapeHtml(c.id)}</text>`];
-  });
-  return `<svg class="chart" viewBox="0 0 ${size.width} ${size.height}" width="${size.width}" height="${size.height}" role="img" aria-label="map of references and uncovered prompts">
-<rect x="0.5" y="0.5" width="${size.width - 1}" height="${size.height - 1}" fill="#fff" stroke="#ddd"/>${refs.join('')}${unc.join('')}${labels.join('')}</svg>`;
+interface MapRow {
+  readonly x: number;
+  readonly y: number;
+  readonly series: string;
 }
 
-function extent(values: readonly number[]): [number, number] {
-  if (values.length === 0) return [0, 1];
-  return [values.reduce((a, b) => Math.min(a, b), Infinity), values.reduce((a, b) => Math.max(a, b), -Infinity)];
+/**
+ * References (grey) and uncovered prompts (by candidate, in the table's colours; scattered ones as
+ * black crosses) on the two PCA axes. Candidates are told apart by the legend, not by labels on the
+ * plot, so nothing overlaps however close their centres are.
+ */
+export function mapSpec(map: NonNullable<CoverageReport['map']>, candidates: readonly CandidateIntent[]): ChartSpec {
+  const name = new Map(candidates.map((c) => [c.id, c.name === null ? c.id : `${c.id} ${c.name}`]));
+  const rows: MapRow[] = map.points.map((p) => ({
+    x: round3(p.x),
+    y: round3(p.y),
+    series: p.kind === 'reference' ? 'reference prompt' : p.group === null ? 'uncovered, scattered' : (name.get(p.group) ?? p.group),
+  }));
+  const domain = ['reference prompt', ...candidates.map((c) => name.get(c.id) ?? c.id), 'uncovered, scattered'];
+  const range = ['#bdbdbd', ...candidates.map((_, i) => colourOf(i)), '#222222'];
+  const shapes = ['circle', ...candidates.map(() => 'circle'), 'cross'];
+  const pc = (i: number) => `PC${i + 1} (${((map.explained[i] ?? 0) * 100).toFixed(1)}% of variance)`;
+  return {
+    width: 560,
+    height: 420,
+    data: { values: rows },
+    mark: { type: 'point', filled: true, size: 30, opacity: 0.8 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: pc(0), scale: { zero: false, nice: false }, axis: { tickCount: 6 } },
+      y: { field: 'y', type: 'quantitative', title: pc(1), scale: { zero: false, nice: false }, axis: { tickCount: 6 } },
+      color: { field: 'series', type: 'nominal', title: 'points', scale: { domain, range }, legend: { orient: 'right', symbolSize: 60 } },
+      shape: { field: 'series', type: 'nominal', scale: { domain, range: shapes } },
+      // Draw references first, so uncovered prompts sit on top.
+      order: { field: 'layer', type: 'quantitative' },
+    },
+    transform: [{ calculate: "datum.series === 'reference prompt' ? 0 : 1", as: 'layer' }],
+  };
+}
+
+export async function driftChart(points: readonly DriftPoint[], bucket: 'day' | 'week'): Promise<string> {
+  return inlineSvg(await renderChartSvg(driftSpec(points, bucket)));
+}
+
+export async function scatterMap(map: NonNullable<CoverageReport['map']>, candidates: readonly CandidateIntent[]): Promise<string> {
+  return inlineSvg(await renderChartSvg(mapSpec(map, candidates)));
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, tempDir } from '../../test/helpers/test-deps.js';
@@ -82,6 +82,22 @@ describe('seedReferenceSets', () => {
     const summary = await seedReferenceSets(deps, setsDir);
     expect(summary.errors).toHaveLength(1);
     expect(summary.errors[0]?.reason).toContain('beta.jsonl:1');
+  });
+
+  it('--reset reuses the stored vectors of unchanged texts and embeds only the changed ones', async () => {
+    const { deps, setsDir } = await setup();
+    await seedReferenceSets(deps, setsDir);
+    const before = deps.index.search((await deps.embedder.embed(['Write a Python function that reverses a string']))[0] ?? new Float32Array(), 1);
+    const unchanged = await seedReferenceSets(deps, setsDir, { reset: true });
+    expect(unchanged).toMatchObject({ inserted: 10, embedded: 0 });
+    expect(deps.index.size).toBe(10);
+    const alpha = path.join(setsDir, 'alpha.jsonl');
+    writeFileSync(alpha, readFileSync(alpha, 'utf8').replace('reverses a string', 'reverses a linked list'));
+    const changed = await seedReferenceSets(deps, setsDir, { reset: true });
+    expect(changed).toMatchObject({ inserted: 10, embedded: 1 });
+    const after = deps.index.search((await deps.embedder.embed(['Write a Python function that reverses a linked list']))[0] ?? new Float32Array(), 1);
+    expect(after[0]?.similarity).toBeCloseTo(1, 5);
+    expect(before[0]?.similarity).toBeCloseTo(1, 5);
   });
 
   it('updates records in place when a file changes, and --reset starts over', async () => {

@@ -1,4 +1,5 @@
 import { statSync, writeFileSync, renameSync } from 'node:fs';
+import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
 import type { ReferenceIndex } from '../routing/reference-index.js';
 import type { Logger } from '../shared/logger.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
@@ -8,6 +9,8 @@ export interface SeedDeps {
   readonly references: SqliteReferenceStore;
   readonly index: ReferenceIndex;
   readonly logger: Logger;
+  /** The active embedder: a reset keeps the stored vectors it made for unchanged texts. */
+  readonly embedder?: Pick<Embedder, 'fingerprint'>;
 }
 
 export interface SeedSummary {
@@ -44,7 +47,9 @@ export async function seedReferenceSets(deps: SeedDeps, source: string, options:
   const good = options.reset && errors.length > 0 ? [] : sets.filter((s) => !badFiles.has(s.file));
   const reset = options.reset === true && errors.length === 0;
 
-  const totals = deps.references.writeSets(good.map((s) => ({ name: s.name, source: s.file, items: s.items })), { reset });
+  // A reset keeps the vectors of unchanged texts (content hash) made by this same embedder.
+  const embedder = deps.embedder ? fingerprintKey(deps.embedder.fingerprint) : undefined;
+  const totals = deps.references.writeSets(good.map((s) => ({ name: s.name, source: s.file, items: s.items })), { reset, ...(embedder ? { embedder } : {}) });
   // A reset dropped every stored vector with its reference: the index starts over from SQLite.
   if (reset) deps.index.rebuild();
   const embedded = await deps.index.embedMissing();

@@ -75,17 +75,39 @@ export class SqliteReferenceStore {
   /**
    * Writes every given set in one transaction, after deleting all references first when `reset`:
    * a seed lands whole or not at all, so a crash never leaves a set half written or a reset store empty.
+   * A reset keeps the stored vectors of texts that come back unchanged (same content hash) when
+   * `embedder` is the fingerprint they were made with, so `seed --reset` re-embeds only new texts.
    */
-  writeSets(sets: readonly { name: string; source: string | null; items: readonly ReferenceInput[] }[], options: { reset?: boolean } = {}): SetWriteSummary {
+  writeSets(
+    sets: readonly { name: string; source: string | null; items: readonly ReferenceInput[] }[],
+    options: { reset?: boolean; embedder?: string } = {},
+  ): SetWriteSummary {
     return this.db.transaction(() => {
+      const reuse = options.reset === true && options.embedder !== undefined && this.meta.get(META_KEYS.embedderFingerprint) === options.embedder;
+      if (reuse) this.keepVectorsForReset();
       if (options.reset) this.reset();
       const total: SetWriteSummary = { inserted: 0, updated: 0, unchanged: 0 };
       for (const set of sets) {
         const written = this.writeSet(set.name, set.source, set.items);
         for (const key of ['inserted', 'updated', 'unchanged'] as const) total[key] += written[key];
       }
+      if (reuse) this.restoreKeptVectors();
       return total;
     })();
+  }
+
+  /** Copies content hash → vector into a temp table (in SQLite, not in memory), before a reset deletes them. */
+  private keepVectorsForReset(): void {
+    this.db.exec(`DROP TABLE IF EXISTS temp.kept_vectors;
+      CREATE TEMP TABLE kept_vectors (content_hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+      INSERT INTO temp.kept_vectors SELECT content_hash, vector FROM reference_prompts WHERE vector IS NOT NULL;`);
+  }
+
+  /** Gives the re-inserted references their kept vectors, by content hash, and drops the temp table. */
+  private restoreKeptVectors(): void {
+    this.db.exec(`UPDATE reference_prompts SET vector = (SELECT k.vector FROM temp.kept_vectors k WHERE k.content_hash = reference_prompts.content_hash)
+        WHERE vector IS NULL AND content_hash IN (SELECT content_hash FROM temp.kept_vectors);
+      DROP TABLE temp.kept_vectors;`);
   }
 
   /** Writes one whole set in a single transaction: all of it lands, or none. */

@@ -68,6 +68,8 @@ interface Routed extends Utterance {
   readonly covered: boolean;
   readonly topSimilarity: number;
   readonly neighbourSims: readonly number[];
+  /** The router's own coverage test: its score minus the threshold that applied (per intent). */
+  readonly coverageMargin: number;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -146,7 +148,8 @@ async function routeAll(deps: Deps, utterances: readonly Utterance[], known: Rea
     const r = await deps.router.route({ prompt: u.text, constraints: {} });
     if (r.decision.kind !== 'routed') throw new Error('no eligible model: the experiment catalog is broken');
     const sims = r.decision.evidence.map((e) => e.similarity);
-    out.push({ ...u, decisionId: r.decisionId, known: known.has(u.intent), covered: r.decision.covered, topSimilarity: sims[0] ?? -1, neighbourSims: sims });
+    const margin = (r.decision.coverageScore ?? -1) - r.decision.coverageThreshold;
+    out.push({ ...u, decisionId: r.decisionId, known: known.has(u.intent), covered: r.decision.covered, topSimilarity: sims[0] ?? -1, neighbourSims: sims, coverageMargin: margin });
   }
   deps.queue.flush();
   return out;
@@ -158,7 +161,8 @@ function reportFlags(deps: Deps, traffic: readonly Routed[], oos: readonly Route
   console.log(`uncovered flags: recall on unknown-intent traffic ${pct(rates.recall)} of ${rates.unknown}; false flags on known-intent traffic ${pct(rates.falseFlagRate)} of ${rates.known}`);
   if (oos.length > 0) console.log(`out-of-scope traffic flagged: ${pct(oos.filter((o) => !o.covered).length / oos.length)} of ${oos.length}`);
   const detectors: [string, (t: Routed) => number][] = [
-    ['top-1 similarity (the router)', (t) => t.topSimilarity],
+    ['the router (score − its threshold)', (t) => t.coverageMargin],
+    ['top-1 similarity', (t) => t.topSimilarity],
     ['mean of top-3 similarities', (t) => meanOf(t.neighbourSims.slice(0, 3))],
     ['mean of top-10 similarities', (t) => meanOf(t.neighbourSims.slice(0, 10))],
   ];

@@ -123,7 +123,7 @@ function routerOver(deps: Deps, index: ConstructorParameters<typeof Router>[0]['
     catalog: deps.config.catalog,
     routing: deps.config.routing,
     rules: compileRules(deps.config.rules),
-    coverageThreshold: deps.router.coverageThreshold,
+    coverage: deps.router.coverage,
     storePrompts: false,
     logger: silentLogger(),
     queue: deps.queue,

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
-import { resolveCoverageThreshold } from '../coverage/threshold.js';
+import { loadBackgroundSet, type BackgroundSet } from '../coverage/background.js';
+import { resolveCoverageModel } from '../coverage/threshold.js';
 import { createEmbedderPool, inProcessPool } from '../embedding/create-pool.js';
 import { fingerprintKey, reportsCuts, type Embedder, type EmbedderPool } from '../embedding/embedder.js';
+import { embedderLanguages } from '../embedding/languages.js';
 import { ReferenceIndex } from '../routing/reference-index.js';
 import { Router } from '../routing/router.js';
 import { compileRules } from '../routing/rules.js';
@@ -43,6 +45,8 @@ export interface Deps {
   router: Router;
   /** Session → model, kept across router rebuilds. */
   readonly sessions: SessionAffinity;
+  /** Calibration-only prompts (backgroundDir) and their vectors, loaded once at start. */
+  readonly background: BackgroundSet;
   /** The seed run at start, when the database was empty and seedOnEmpty is on. */
   readonly initialSeed?: SeedSummary;
   close(): void;
@@ -88,11 +92,12 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
     for (const w of initialSeed.warnings) logger.warn({ file: w.file, line: w.line }, w.reason);
     logger.info({ ...initialSeed, errors: initialSeed.errors.length }, 'seeded the bundled reference sets into an empty database');
   }
+  const background = await loadBackgroundSet({ embedder, meta, logger }, config.backgroundDir);
   const env = options.env ?? {};
   const outcomes = new SqliteOutcomeStore(db);
   const queue = new WriteQueue(db);
   const sessions = new SessionAffinity({ ttlMs: config.routing.sessions.ttlSeconds * 1000, maxSessions: config.routing.sessions.maxSessions });
-  const base = { config, logger, db, meta, references, decisions, embedder, index, initialSeed, outcomes, queue, sessions, metrics: new Metrics() };
+  const base = { config, logger, db, meta, references, decisions, embedder, index, initialSeed, outcomes, queue, sessions, background, metrics: new Metrics() };
   const deps: Deps = {
     ...base,
     router: buildRouter(base),
@@ -132,9 +137,11 @@ export function seedModelCheck(config: Config): { knownModels: ReadonlySet<strin
 }
 
 /** A router over the current state; call again after the reference set changes (new threshold). */
-export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'index' | 'queue'> & { readonly embedder: Embedder; sessions?: SessionAffinity }): Router {
-  const coverageThreshold = resolveCoverageThreshold(
-    { references: deps.references, meta: deps.meta, index: deps.index, embedderKey: fingerprintKey(deps.embedder.fingerprint), logger: deps.logger },
+export function buildRouter(
+  deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'index' | 'queue'> & { readonly embedder: Embedder; sessions?: SessionAffinity; background?: BackgroundSet },
+): Router {
+  const coverage = resolveCoverageModel(
+    { references: deps.references, meta: deps.meta, index: deps.index, embedderKey: fingerprintKey(deps.embedder.fingerprint), ...(deps.background ? { background: deps.background } : {}), logger: deps.logger },
     deps.config.routing,
   );
   return new Router({
@@ -145,7 +152,8 @@ export function buildRouter(deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'ref
     catalog: deps.config.catalog,
     routing: deps.config.routing,
     rules: compileRules(deps.config.rules),
-    coverageThreshold,
+    coverage,
+    languages: embedderLanguages(deps.embedder.fingerprint, deps.config.embedding),
     storePrompts: deps.config.log.includePrompts,
     keepText: deps.config.log.keepText,
     conversation: deps.config.routing.conversation,

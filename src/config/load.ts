@@ -74,12 +74,13 @@ function fileError(file: string, problem: string, cause?: unknown): AppError {
   return new AppError('CONFIG_INVALID', `invalid configuration (${file}):\n  (file): ${message}`, [{ path: '(file)', message }], { cause });
 }
 
-/** PORT, ROUTER_DATA_DIR, ROUTER_REFERENCE_DIR and ROUTER_ADMIN_TOKEN, plus ROUTER_<SECTION>__<KEY> (snake case) for any key. */
+/** PORT, ROUTER_DATA_DIR, ROUTER_REFERENCE_DIR, ROUTER_BACKGROUND_DIR and ROUTER_ADMIN_TOKEN, plus ROUTER_<SECTION>__<KEY> (snake case) for any key. */
 export function envOverrides(env: Env): Tree {
   const tree: Tree = {};
   if (env['PORT']) setPath(tree, ['server', 'port'], env['PORT']);
   if (env['ROUTER_DATA_DIR']) tree['dataDir'] = env['ROUTER_DATA_DIR'];
   if (env['ROUTER_REFERENCE_DIR']) tree['referenceDir'] = env['ROUTER_REFERENCE_DIR'];
+  if (env['ROUTER_BACKGROUND_DIR']) tree['backgroundDir'] = env['ROUTER_BACKGROUND_DIR'];
   if (env['ROUTER_ADMIN_TOKEN']) setPath(tree, ['admin', 'token'], env['ROUTER_ADMIN_TOKEN']);
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith(ENV_PREFIX) || !name.includes('__') || value === undefined) continue;

@@ -78,6 +78,15 @@ const EmbeddingSchema = z.strictObject({
       maxMb: num.pipe(z.number().min(0)).default(32),
     })
     .prefault({}),
+  /**
+   * What a transformers model reads (ISO 639-1 codes, or a comma list from env); prompts in other
+   * languages are routed uncovered (reason `language`). Unset: English. USE Lite and lexical are English-only.
+   */
+  languages: z
+    .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.string().regex(/^[a-z]{2}$/, 'an ISO 639-1 code such as en')).min(1))
+    .optional(),
+  /** The transformers model reads any language (e.g. paraphrase-multilingual-MiniLM-L12-v2): no language check. */
+  multilingual: bool.optional(),
 });
 
 const IndexSchema = z.strictObject({
@@ -113,6 +122,8 @@ const RoutingSchema = z.strictObject({
   coverageThreshold: z.union([z.literal('auto'), num.pipe(z.number().min(-1).max(1))]).default('auto'),
   /** Percentile of nearest same-intent similarities used by the 'auto' threshold. */
   calibrationPercentile: num.pipe(z.number().min(0).max(100)).default(5),
+  /** 'auto' only: the share of background prompts (backgroundDir) allowed to count as covered. */
+  backgroundFalseCoveredRate: num.pipe(z.number().min(0).max(0.5)).default(0.08),
   /** Weighted trials the neighbourhood must hold before a prompt counts as covered. */
   minSupport: num.pipe(z.number().min(0)).default(1),
   /** Output tokens assumed per request when blending input and output prices. */
@@ -235,6 +246,8 @@ const LogSchema = z.strictObject({
 export const ConfigSchema = z.strictObject({
   dataDir: z.string().min(1).default('./data'),
   referenceDir: z.string().min(1).default('./reference-prompts'),
+  /** Everyday prompts no intent covers; used only to calibrate the coverage threshold, never routed to. */
+  backgroundDir: z.string().min(1).default('./reference-prompts/background'),
   /** Seed the reference sets at start when the database holds none. */
   seedOnEmpty: bool.default(true),
   /** Records for model ids not in the catalog (a typo such as `gpt4o-mini`) are errors, not warnings (seed files and admin API). */

@@ -1,59 +1,106 @@
 import { z } from 'zod';
 import type { RoutingConfig } from '../config/schema.js';
 import type { ReferenceIndex } from '../routing/reference-index.js';
+import { fixedCoverageModel, type CoverageModel } from '../routing/coverage.js';
 import type { Logger } from '../shared/logger.js';
 import type { MetaStore } from '../store/meta-store.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
-import { calibrateCoverageThreshold } from './calibrate.js';
+import type { BackgroundSet } from './background.js';
+import { calibrateCoverageThreshold, type CalibrationSample } from './calibrate.js';
+import { calibrateAgainstBackground } from './calibrate-background.js';
 
 /** Used when 'auto' has too few same-intent pairs to fit a threshold. */
 export const FALLBACK_THRESHOLD = 0.5;
 const META_KEY = 'coverage_calibration';
 
 const StoredCalibrationSchema = z.object({
+  key: z.string(),
   threshold: z.number(),
-  samples: z.number(),
-  percentile: z.number(),
-  generation: z.number(),
-  embedder: z.string(),
+  intentOffsets: z.record(z.string(), z.number()),
+  topN: z.number().int().positive(),
+  source: z.enum(['background', 'references']),
 });
-type StoredCalibration = z.infer<typeof StoredCalibrationSchema>;
 
-/**
- * The coverage threshold in force: the configured number, or (for 'auto') a calibration of the
- * current reference set under the current embedder, cached in meta until either changes.
- */
-export function resolveCoverageThreshold(
-  deps: { references: SqliteReferenceStore; meta: MetaStore; index: ReferenceIndex; embedderKey: string; logger: Logger },
-  routing: RoutingConfig,
-): number {
-  if (routing.coverageThreshold !== 'auto') return routing.coverageThreshold;
-  const generation = deps.references.generation();
-  const cached = readCached(deps.meta.get(META_KEY));
-  if (cached && cached.generation === generation && cached.embedder === deps.embedderKey && cached.percentile === routing.calibrationPercentile) {
-    return cached.threshold;
-  }
-  const intents = new Map(deps.references.texts().map((t) => [t.id, t.intent]));
-  const samples = (function* () {
-    for (const { id, vector } of deps.references.vectors()) yield { id, vector, intent: intents.get(id) ?? null };
-  })();
-  const calibration = calibrateCoverageThreshold(samples, (v, k) => deps.index.search(v, k), { percentile: routing.calibrationPercentile });
-  if (!calibration) {
-    deps.logger.warn({ threshold: FALLBACK_THRESHOLD }, 'too few labelled references to calibrate the coverage threshold; using the fallback');
-    return FALLBACK_THRESHOLD;
-  }
-  const stored: StoredCalibration = { ...calibration, generation, embedder: deps.embedderKey };
-  deps.meta.set(META_KEY, JSON.stringify(stored));
-  deps.logger.info({ threshold: calibration.threshold, samples: calibration.samples, percentile: calibration.percentile }, 'calibrated the coverage threshold');
-  return calibration.threshold;
+export interface CoverageModelDeps {
+  readonly references: SqliteReferenceStore;
+  readonly meta: MetaStore;
+  readonly index: Pick<ReferenceIndex, 'search'>;
+  readonly embedderKey: string;
+  /** Absent or too small: the older reference-only percentile is used. */
+  readonly background?: BackgroundSet;
+  readonly logger: Logger;
 }
 
-function readCached(raw: string | undefined): StoredCalibration | undefined {
+/**
+ * The coverage test in force: the configured number (top-1 similarity), or for 'auto' a calibration
+ * against the background set (coverage/calibrate-background.ts), cached in meta and recomputed when
+ * the references, the embedder, the background set or the calibration knobs change. Runs at start and
+ * when the router is rebuilt (reference edits, reloads), never on a request.
+ */
+export function resolveCoverageModel(deps: CoverageModelDeps, routing: RoutingConfig): CoverageModel {
+  if (routing.coverageThreshold !== 'auto') return fixedCoverageModel(routing.coverageThreshold);
+  const key = cacheKey(deps, routing);
+  const cached = readCached(deps.meta.get(META_KEY), key);
+  if (cached) return cached;
+  const model = calibrate(deps, routing);
+  if (model.source !== 'fallback') {
+    const stored = { key, threshold: model.threshold, intentOffsets: Object.fromEntries(model.intentOffsets), topN: model.topN, source: model.source };
+    deps.meta.set(META_KEY, JSON.stringify(stored));
+  }
+  return model;
+}
+
+function calibrate(deps: CoverageModelDeps, routing: RoutingConfig): CoverageModel {
+  const samples = referenceSamples(deps.references);
+  const search = (v: Float32Array, k: number) => deps.index.search(v, k);
+  const vectors = deps.background?.vectors ?? [];
+  const fitted = calibrateAgainstBackground(samples, vectors, search, {
+    falseCoveredRate: routing.backgroundFalseCoveredRate,
+    k: routing.k,
+    similarityPower: routing.similarityPower,
+  });
+  if (fitted) {
+    const { model, backgroundCovered, backgroundPrompts, referencesCovered, references } = fitted;
+    deps.logger.info(
+      { threshold: round(model.threshold), intents: model.intentOffsets.size, backgroundCovered, backgroundPrompts, referencesCovered, references },
+      'calibrated the coverage test against the background set',
+    );
+    return model;
+  }
+  const byPercentile = calibrateCoverageThreshold(samples, search, { percentile: routing.calibrationPercentile });
+  if (!byPercentile) {
+    deps.logger.warn({ threshold: FALLBACK_THRESHOLD }, 'too few labelled references to calibrate the coverage threshold; using the fallback');
+    return { ...fixedCoverageModel(FALLBACK_THRESHOLD), source: 'fallback' };
+  }
+  deps.logger.warn(
+    { threshold: round(byPercentile.threshold), backgroundPrompts: vectors.length },
+    'no background set to calibrate against; the coverage threshold is a percentile of same-intent similarity, which knows nothing of off-topic prompts',
+  );
+  return { ...fixedCoverageModel(byPercentile.threshold), source: 'references' };
+}
+
+function referenceSamples(references: SqliteReferenceStore): CalibrationSample[] {
+  const intents = new Map(references.texts().map((t) => [t.id, t.intent]));
+  return [...references.vectors()].map(({ id, vector }) => ({ id, vector, intent: intents.get(id) ?? null }));
+}
+
+function cacheKey(deps: CoverageModelDeps, routing: RoutingConfig): string {
+  const knobs = [routing.backgroundFalseCoveredRate, routing.k, routing.similarityPower, routing.calibrationPercentile];
+  return [deps.references.generation(), deps.embedderKey, deps.background?.hash ?? 'none', ...knobs].join('|');
+}
+
+function readCached(raw: string | undefined, key: string): CoverageModel | undefined {
   if (raw === undefined) return undefined;
   try {
     const parsed = StoredCalibrationSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
+    if (!parsed.success || parsed.data.key !== key) return undefined;
+    const { threshold, intentOffsets, topN, source } = parsed.data;
+    return { threshold, intentOffsets: new Map(Object.entries(intentOffsets)), topN, source };
   } catch {
     return undefined;
   }
+}
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
 }

@@ -31,6 +31,10 @@ function mainReason(d: Routed, ctx: ExplainContext): string {
       return `${d.model}: the default model, as the prompt is not covered (${coverage(d)})`;
     case 'default_not_eligible':
       return `${d.model}: the best-ranked eligible model, as the prompt is not covered (${coverage(d)}) and the default ${ctx.defaultModel} is not eligible`;
+    case 'empty':
+      return `${d.model}: the default model, as there is no user text to route on`;
+    case 'language':
+      return `${d.model}: the default model, as the prompt is in a language the embedder does not read`;
     case 'covered':
       return covered(d, ctx.costWeight);
   }
@@ -38,10 +42,11 @@ function mainReason(d: Routed, ctx: ExplainContext): string {
 
 function coverage(d: Routed): string {
   if (d.topSimilarity === null) return 'no neighbours';
-  const below = d.topSimilarity < d.coverageThreshold;
-  return below
-    ? `top similarity ${d.topSimilarity.toFixed(2)} below the threshold ${d.coverageThreshold.toFixed(2)}`
-    : `too few trials among the neighbours`;
+  // The calibrated test compares the mean of the top-3 similarities; a configured number, the top one.
+  const score = d.coverageScore ?? d.topSimilarity;
+  const below = score < d.coverageThreshold;
+  const name = d.coverageScore !== undefined && d.coverageScore !== null ? 'coverage score' : 'top similarity';
+  return below ? `${name} ${score.toFixed(2)} below the threshold ${d.coverageThreshold.toFixed(2)}` : `too few trials among the neighbours`;
 }
 
 /** Against the best-quality alternative when that is better (the chosen one wins on price), else against the runner-up. */

@@ -2,6 +2,7 @@ import { blendedPricePer1M } from '../config/catalog.js';
 import { effectiveCostWeight, eligibleModels } from './eligibility.js';
 import type { CatalogModel } from '../config/schema.js';
 import { betaSample } from '../shared/random.js';
+import { similarityCovers } from './coverage.js';
 import { trials, type WinRecord } from '../store/types.js';
 import type { Decision, DecisionReason, Evidence, ModelScore, PolicyInput } from './types.js';
 
@@ -23,7 +24,7 @@ export function decide(input: PolicyInput): Decision {
   const scores = rank(eligible.map((m) => scoreModel(m, weights, input)));
   const topSimilarity = evidence[0]?.similarity ?? null;
   const support = scores.reduce((sum, s) => sum + s.support, 0);
-  const covered = topSimilarity !== null && topSimilarity >= params.coverageThreshold && support >= params.minSupport;
+  const covered = similarityCovers(input) && support >= params.minSupport;
 
   const pin = input.rule?.then.pin;
   const pinned = pin !== undefined && scores.some((s) => s.model === pin) ? pin : undefined;

@@ -26,7 +26,8 @@ function config(overrides: Record<string, unknown> = {}, dataDir?: string): Conf
   return loadConfig({
     env: {},
     file: path.join(PROJECT_ROOT, 'router.config.yaml'),
-    overrides: { dataDir: dir, referenceDir: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets'), log: { level: 'silent' }, ...overrides },
+    // No background set: these tests count the embedder's calls on references alone.
+    overrides: { dataDir: dir, referenceDir: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets'), backgroundDir: path.join(dir, 'none'), log: { level: 'silent' }, ...overrides },
   });
 }
 

@@ -9,6 +9,8 @@ import type { SqliteReferenceStore } from '../store/reference-store.js';
 import type { WriteQueue } from '../store/write-queue.js';
 import type { WinRecord } from '../store/types.js';
 import { seededRandom } from '../shared/random.js';
+import { assessCoverage, type CoverageModel, type CoverageVerdict, type UncoveredBy } from './coverage.js';
+import { detectLanguage, readsLanguage, type LanguageSupport } from './language.js';
 import { decide } from './policy.js';
 import { composeRules, ignoredPin, matchingRules, type CompiledRule, type IgnoredPin } from './rules.js';
 import { decisionDetails, type DecisionDetails } from './decision-details.js';
@@ -30,8 +32,10 @@ export interface RouterDeps {
   readonly catalog: readonly CatalogModel[];
   readonly routing: RoutingConfig;
   readonly rules: readonly CompiledRule[];
-  /** The coverage threshold in force (calibrated or configured). */
-  readonly coverageThreshold: number;
+  /** The coverage test in force (calibrated or configured; coverage/threshold.ts). */
+  readonly coverage: CoverageModel;
+  /** What the embedder reads; a prompt in another language is uncovered. Absent: no language check. */
+  readonly languages?: LanguageSupport;
   readonly storePrompts: boolean;
   /** Whose text is kept, PII redacted, for the coverage report (log.keepText); default none. */
   readonly keepText?: KeepText;
@@ -99,8 +103,13 @@ export class Router {
     this.random = exploration.enabled ? seededRandom(exploration.seed ?? Date.now()) : undefined;
   }
 
+  /** The global threshold of the coverage test (intents with their own shift it; see `coverage`). */
   get coverageThreshold(): number {
-    return this.deps.coverageThreshold;
+    return this.deps.coverage.threshold;
+  }
+
+  get coverage(): CoverageModel {
+    return this.deps.coverage;
   }
 
   get similarityPower(): number {
@@ -147,9 +156,11 @@ export class Router {
 
   private async attempt(on: Attempt['on'], request: RouteRequest, clock: { embedMs: number; searchMs: number; decideMs: number }): Promise<Attempt> {
     const t0 = performance.now();
-    const { vectors, cut } = await embedTexts(this.deps.embedder, [on.text], request.signal);
+    const uncoveredBy = this.uncoveredBy(on.text);
+    // An empty text has nothing to embed or search: it is routed on no evidence at all.
+    const { vectors, cut } = uncoveredBy === 'empty' ? { vectors: [new Float32Array(this.deps.embedder.fingerprint.dims)], cut: undefined } : await embedTexts(this.deps.embedder, [on.text], request.signal);
     const vector = vectors[0] ?? new Float32Array(0);
-    return { on, vector, cut, decision: this.timedDecide(vector, request, clock, performance.now() - t0) };
+    return { on, vector, cut, decision: this.timedDecide(vector, request, clock, { embedMs: performance.now() - t0, uncoveredBy }) };
   }
 
   /** Embeds the window's texts in one batch (the last turn's vector is reused when known) and mixes them. */
@@ -160,12 +171,18 @@ export class Router {
     const vectors = lastTurn ? [lastTurn, ...embedded] : embedded;
     if (vectors.length !== window.parts.length) throw new Error('embedder returned too few vectors');
     const vector = mixVectors(vectors, window.parts.map((p) => p.weight));
-    return { on: { source: 'window', text: window.text, turns: window.turns }, vector, cut, decision: this.timedDecide(vector, request, clock, performance.now() - t0) };
+    const timing = { embedMs: performance.now() - t0, uncoveredBy: this.uncoveredBy(window.text) };
+    return { on: { source: 'window', text: window.text, turns: window.turns }, vector, cut, decision: this.timedDecide(vector, request, clock, timing) };
   }
 
-  private timedDecide(vector: Float32Array, request: RouteRequest, clock: { embedMs: number; searchMs: number; decideMs: number }, embedMs: number): Decision {
+  private timedDecide(
+    vector: Float32Array,
+    request: RouteRequest,
+    clock: { embedMs: number; searchMs: number; decideMs: number },
+    { embedMs, uncoveredBy }: { embedMs: number; uncoveredBy: UncoveredBy | null },
+  ): Decision {
     const t0 = performance.now();
-    const { decision, searchMs } = this.decideFor(vector, request);
+    const { decision, searchMs } = this.decideFor(vector, request, uncoveredBy);
     clock.embedMs += embedMs;
     clock.searchMs += searchMs;
     clock.decideMs += performance.now() - t0 - searchMs;
@@ -196,9 +213,9 @@ export class Router {
   }
 
   /** Everything after embedding; synchronous, so benchmarks can time it without the model. */
-  decideFor(vector: Float32Array, request: RouteRequest): { decision: Decision; searchMs: number } {
+  decideFor(vector: Float32Array, request: RouteRequest, uncoveredBy: UncoveredBy | null = null): { decision: Decision; searchMs: number } {
     const s0 = performance.now();
-    const neighbours = this.deps.index.search(vector, request.k ?? this.deps.routing.k);
+    const neighbours = uncoveredBy === 'empty' ? [] : this.deps.index.search(vector, request.k ?? this.deps.routing.k);
     const searchMs = performance.now() - s0;
     const ids = neighbours.map((n) => n.label);
     const refs = this.deps.references.references(ids);
@@ -210,8 +227,10 @@ export class Router {
     const promptTokens = estimateTokens(request.prompt);
     // Every matching rule applies: the first pin and costWeight, and the exclusions of all of them.
     const rule = composeRules(this.matchedRules(request));
+    const coverage = assessCoverage(evidence, this.deps.coverage, { similarityPower: this.deps.routing.similarityPower, uncoveredBy });
     const decision = decide({
       evidence,
+      coverage,
       modelTotals: this.totals,
       catalog: this.deps.catalog,
       constraints: request.constraints,
@@ -220,7 +239,15 @@ export class Router {
       params: this.policyParams(),
       ...(this.random ? { random: this.random } : {}),
     });
-    return { decision, searchMs };
+    return { decision: withCoverage(decision, coverage), searchMs };
+  }
+
+  /** Empty text, or a language the embedder does not read: uncovered whatever the neighbours say. */
+  private uncoveredBy(prompt: string): UncoveredBy | null {
+    if (prompt.trim() === '') return 'empty';
+    const languages = this.deps.languages;
+    if (languages && !languages.multilingual && !readsLanguage(languages, detectLanguage(prompt))) return 'language';
+    return null;
   }
 
   /** Re-reads each model's global record, e.g. after seeding. */
@@ -236,7 +263,7 @@ export class Router {
       defaultModel: r.defaultModel,
       priorStrength: r.priorStrength,
       similarityPower: r.similarityPower,
-      coverageThreshold: this.deps.coverageThreshold,
+      coverageThreshold: this.deps.coverage.threshold,
       minSupport: r.minSupport,
       expectedOutputTokens: r.expectedOutputTokens,
     };
@@ -291,6 +318,25 @@ export class Router {
     ), { durable: false });
     write.catch((error: unknown) => this.deps.logger.error({ err: error, decisionId: id }, 'could not store a decision'));
   }
+}
+
+/**
+ * No intent without evidence: an uncovered decision reports `intent: null` and the neighbours' vote
+ * as `nearestIntent`; `empty` and `language` replace the generic uncovered reasons.
+ */
+function withCoverage(decision: Decision, coverage: CoverageVerdict): Decision {
+  if (decision.kind !== 'routed') return decision;
+  const byPrompt = coverage.reason === 'empty' || coverage.reason === 'language';
+  const reason = byPrompt && (decision.reason === 'uncovered' || decision.reason === 'empty_index') ? coverage.reason : decision.reason;
+  return {
+    ...decision,
+    reason,
+    intent: decision.covered ? coverage.nearestIntent : null,
+    nearestIntent: coverage.nearestIntent,
+    nearestSimilarity: coverage.nearestSimilarity,
+    coverageScore: coverage.score,
+    coverageThreshold: coverage.threshold,
+  };
 }
 
 function pickMetadata(r: RouteRequest): { tier?: string; tags?: readonly string[] } {

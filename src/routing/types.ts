@@ -1,5 +1,6 @@
 import type { CatalogModel, Rule } from '../config/schema.js';
 import type { ModelRecords, WinRecord } from '../store/types.js';
+import type { CoverageVerdict } from './coverage.js';
 
 /** A nearest reference with everything the policy needs to weigh it. */
 export interface Evidence {
@@ -46,6 +47,8 @@ export interface PolicyInput {
   readonly random?: () => number;
   /** The routing rule that fired for this request, if any. */
   readonly rule?: Rule | null;
+  /** The router's coverage verdict (routing/coverage.ts); absent, policies test top-1 similarity. */
+  readonly coverage?: CoverageVerdict;
 }
 
 export interface ModelScore {
@@ -63,7 +66,8 @@ export interface ModelScore {
   readonly sampledQuality?: number;
 }
 
-export type DecisionReason = 'covered' | 'uncovered' | 'empty_index' | 'default_not_eligible' | 'rule';
+/** `empty`: no text to route on; `language`: a language the embedder does not read (both uncovered). */
+export type DecisionReason = 'covered' | 'uncovered' | 'empty_index' | 'default_not_eligible' | 'rule' | 'empty' | 'language';
 
 export interface ExcludedModel {
   readonly model: string;
@@ -84,7 +88,13 @@ export type Decision =
       readonly explored: boolean;
       readonly topSimilarity: number | null;
       readonly coverageThreshold: number;
+      /** The intent of a covered prompt; null when uncovered (no intent without evidence). */
       readonly intent: string | null;
+      /** The intent the neighbours vote for, covered or not, and its nearest reference's similarity. */
+      readonly nearestIntent?: string | null;
+      readonly nearestSimilarity?: number | null;
+      /** The score the coverage test compared with the threshold (mean of the top-N similarities). */
+      readonly coverageScore?: number | null;
       readonly scores: readonly ModelScore[];
       readonly excluded: readonly ExcludedModel[];
       readonly evidence: readonly Evidence[];

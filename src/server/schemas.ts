@@ -26,7 +26,12 @@ export const ChatMessage = z
 
 export const RouteRequestSchema = z
   .strictObject({
-    prompt: z.string().max(MAX_PROMPT_CHARS).optional().meta({ description: 'The prompt to route. Give exactly one of `prompt` or `messages`.', example: 'Refactor this Python function to use a generator.' }),
+    prompt: z
+      .string()
+      .max(MAX_PROMPT_CHARS)
+      .refine((p) => p.trim() !== '', 'prompt is empty; send the text to route')
+      .optional()
+      .meta({ description: 'The prompt to route; empty or whitespace-only is a 400. Give exactly one of `prompt` or `messages`.', example: 'Refactor this Python function to use a generator.' }),
     messages: z
       .array(ChatMessage)
       .min(1)
@@ -95,12 +100,17 @@ export const RouteResponseSchema = z
     fallbacks: z.array(z.string()).meta({ description: 'Next-best eligible models, best first.', example: ['claude-haiku-4-5', 'deepseek-chat'] }),
     confidence: z.number().min(0).max(1).meta({ description: 'How clearly the chosen model beat the next one (0–1).', example: 0.64 }),
     explored: z.boolean().meta({ description: 'True when exploration (Thompson sampling) picked a model other than the best estimate.', example: false }),
-    covered: z.boolean().meta({ description: 'True when the nearest reference is at least coverageThreshold similar.', example: true }),
-    reason: z.enum(['covered', 'uncovered', 'empty_index', 'default_not_eligible', 'rule']).meta({ description: 'Why this model: scored on neighbours, the default for uncovered prompts, or a rule.', example: 'covered' }),
+    covered: z.boolean().meta({ description: 'True when the coverage score reaches coverageThreshold (and the neighbours hold enough records).', example: true }),
+    reason: z
+      .enum(['covered', 'uncovered', 'empty_index', 'default_not_eligible', 'rule', 'empty', 'language'])
+      .meta({ description: 'Why this model: scored on neighbours, the default for uncovered prompts, or a rule. `empty`: no user text to route on; `language`: written in a language the embedder does not read.', example: 'covered' }),
     rule: z.string().nullable().meta({ description: 'The routing rule that fired, if any.', example: null }),
-    intent: z.string().nullable().meta({ description: 'Intent of the nearest reference, if covered.', example: 'coding' }),
-    topSimilarity: z.number().nullable().meta({ description: 'Similarity of the nearest reference (null: empty index).', example: 0.83 }),
-    coverageThreshold: z.number().meta({ description: 'The similarity below which a prompt counts as uncovered.', example: 0.55 }),
+    intent: z.string().nullable().meta({ description: 'The intent of a covered prompt; null when uncovered (no intent without evidence).', example: 'coding' }),
+    nearestIntent: z.string().nullable().meta({ description: 'The intent the nearest references vote for, covered or not (null: no neighbours).', example: 'coding' }),
+    nearestSimilarity: z.number().nullable().meta({ description: 'Similarity of the nearest reference of nearestIntent.', example: 0.62 }),
+    topSimilarity: z.number().nullable().meta({ description: 'Similarity of the nearest reference (null: empty index or empty prompt).', example: 0.83 }),
+    coverageScore: z.number().nullable().meta({ description: 'What the coverage test compares with coverageThreshold: the mean similarity of the 3 nearest references when calibrated, the top one for a configured number.', example: 0.71 }),
+    coverageThreshold: z.number().meta({ description: 'The threshold that applied to this prompt (its nearest intent’s, when calibrated).', example: 0.55 }),
     scores: z.array(ModelScoreSchema).meta({ description: 'Every eligible model’s score, best first.' }),
     excluded: z
       .array(

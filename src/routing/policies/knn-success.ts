@@ -4,6 +4,7 @@ import { trials, type WinRecord } from '../../store/types.js';
 import { normalCdf } from '../policy.js';
 import type { Decision, DecisionReason, Evidence, ModelScore, PolicyInput } from '../types.js';
 import { effectiveCostWeight, eligibleModels } from '../eligibility.js';
+import { similarityCovers } from '../coverage.js';
 
 export interface KnnSuccessOptions {
   /**
@@ -46,7 +47,7 @@ export function createKnnSuccessPolicy(options: KnnSuccessOptions = {}): Policy 
     const ctx = { modelTotals: input.modelTotals, prior };
     const scores = rank(eligible.map((m) => scoreModel(m, estimate(m.id, evidence, weights, ctx), input)));
     const topSimilarity = evidence[0]?.similarity ?? null;
-    const covered = topSimilarity !== null && topSimilarity >= params.coverageThreshold && coverageSupport(evidence, weights) >= params.minSupport;
+    const covered = similarityCovers(input) && coverageSupport(evidence, weights) >= params.minSupport;
     const pin = input.rule?.then.pin;
     const pinned = pin !== undefined && scores.some((s) => s.model === pin) ? pin : undefined;
     const choice = pinned !== undefined ? { model: pinned, reason: 'rule' as const } : covered ? { model: first(scores), reason: 'covered' as const } : fallback(scores, input);

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProblemSchema, RouteResponseSchema } from '../../src/server/schemas.js';
+import { appFor, makeTestDeps } from '../helpers/test-deps.js';
+
+type TestDeps = Awaited<ReturnType<typeof makeTestDeps>>;
+let deps: TestDeps;
+let app: ReturnType<typeof appFor>;
+
+beforeAll(async () => {
+  deps = await makeTestDeps();
+  app = appFor(deps);
+});
+afterAll(() => deps.cleanup());
+
+function post(body: unknown, target: ReturnType<typeof appFor> = app) {
+  return target.request('/v1/route', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+}
+
+async function route(body: unknown, target?: ReturnType<typeof appFor>) {
+  const res = await post(body, target);
+  expect(res.status).toBe(200);
+  return RouteResponseSchema.parse(await res.json());
+}
+
+const CODE_PROMPT = 'Write a Python function that merges two sorted lists';
+
+describe('POST /v1/route: no intent without evidence', () => {
+  it('refuses an empty or whitespace-only prompt with a 400 problem', async () => {
+    for (const prompt of ['', '   \n\t ']) {
+      const res = await post({ prompt });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      const p = ProblemSchema.parse(await res.json());
+      expect(p.errors?.some((e) => e.path === 'prompt')).toBe(true);
+    }
+  });
+
+  it('routes messages without any user text uncovered, reason empty, with no intent at all', async () => {
+    for (const messages of [
+      [{ role: 'system', content: 'You are a senior Python engineer. Write a Python function that merges two sorted lists.' }],
+      [{ role: 'user', content: '   ' }],
+    ]) {
+      const r = await route({ messages });
+      expect(r).toMatchObject({ covered: false, reason: 'empty', intent: null, nearestIntent: null, topSimilarity: null, model: deps.config.routing.defaultModel });
+    }
+  });
+
+  it('routes a prompt in a language the embedder does not read as uncovered, reason language', async () => {
+    const english = await route({ prompt: CODE_PROMPT });
+    expect(english.covered).toBe(true);
+    for (const prompt of ['Écris une fonction Python qui fusionne deux listes triées, s’il te plaît.', '二つのソート済みリストをマージするPython関数を書いてください', 'Напиши функцию на Python, которая объединяет два отсортированных списка']) {
+      const r = await route({ prompt });
+      expect(r).toMatchObject({ covered: false, reason: 'language', intent: null, model: deps.config.routing.defaultModel });
+    }
+  });
+
+  it('leaves English with a quoted foreign passage alone', async () => {
+    const r = await route({ prompt: 'Translate into English: "Nous avons bien reçu votre demande et nous reviendrons vers vous."' });
+    expect(r.reason).not.toBe('language');
+  });
+});
+
+describe('a multilingual embedder', () => {
+  it('routes a French prompt on its neighbours, with no language check', async () => {
+    const multi = await makeTestDeps({ embedding: { backend: 'transformers', modelId: 'tiny-bert', localModelPath: deps.config.embedding.localModelPath, allowRemote: false, multilingual: true } });
+    try {
+      const r = await route({ prompt: 'Écris une fonction Python qui fusionne deux listes triées.' }, appFor(multi));
+      expect(r.reason).not.toBe('language');
+    } finally {
+      multi.cleanup();
+    }
+  });
+});

@@ -222,7 +222,7 @@ async function main(): Promise<void> {
   if (values.json !== undefined) write(values.json, JSON.stringify({ machine: machineLine(), totalSeconds: seconds, ...report }, null, 2));
   if (values.plot !== undefined) {
     const title = `${report.dataset} (${report.embedder.split(':')[0]} embedder)`;
-    write(values.plot, values.plot.endsWith('.html') ? renderHtml(title, report.groups) : renderSvg(title, report.groups));
+    write(values.plot, values.plot.endsWith('.html') ? await renderHtml(title, report.groups) : await renderSvg(title, report.groups));
   }
 }
 

@@ -8,8 +8,9 @@ export type ChartSpec = TopLevelSpec;
 const CONFIG: NonNullable<TopLevelSpec['config']> = {
   font: 'system-ui, -apple-system, "Segoe UI", sans-serif',
   view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelOverlap: 'greedy', gridColor: '#ececec' },
-  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelLimit: 260 },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelOverlap: 'greedy', labelLimit: 0, gridColor: '#ececec' },
+  // Without a canvas Vega estimates text widths generously: no length limit, or labels get cut.
+  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelLimit: 0, titleLimit: 0 },
   title: { fontSize: 14, anchor: 'start' },
 };
 

@@ -58,12 +58,12 @@ describe('runEval (real SQLite, HNSW and router, lexical embedder)', () => {
     }
     expect(JSON.parse(JSON.stringify(report))).toMatchObject({ dataset: 'toy', scheme: 'success' });
 
-    const svg = renderSvg('toy', report.groups);
+    const svg = await renderSvg('toy', report.groups);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     // Per group: one hull per policy and the zero router's.
-    expect(svg.match(/<polyline /g)).toHaveLength(3 * report.groups.length);
+    expect(svg.match(/class="mark-line role-mark/g)).toHaveLength(3 * report.groups.length);
     expect(svg).toContain('>oracle</text>');
-    expect(renderHtml('toy', report.groups)).toContain('<body><svg');
+    expect(await renderHtml('toy', report.groups)).toContain('<body><svg');
     expect(renderGroup(all)).toContain('oracle (best score, cheapest)');
     expect(renderSummary(report.groups).split('\n')).toHaveLength(2 + 2 * report.groups.length);
   });

@@ -85,7 +85,7 @@ async function embedSection(o: BenchOptions): Promise<void> {
   log('\n== embedding throughput ==');
   const { source, texts } = loadTexts(o.data, o.embedTexts);
   const results: EmbedResult[] = [];
-  for (const backend of backends(o.modelPath, tempConfig().embedding.lexicalDims)) {
+  for (const backend of backends(o.modelPath, tempConfig().embedding.lexicalDims, o.modelsDir)) {
     const r = await measureEmbedder(backend, texts.map((t) => t.text));
     log(`  ${backend.name}: ${r.status === 'ok' ? `${r.batchedPerSecond.toFixed(0)} batched, ${r.singlePerSecond.toFixed(0)} single texts/s` : `skipped (${r.reason})`}`);
     results.push(r);

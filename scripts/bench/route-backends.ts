@@ -75,6 +75,9 @@ function longPrompts(data: string, words = 400): { promptAt: PromptAt; words: nu
   return { promptAt: (i) => `(${i}) ${body}`, words: count };
 }
 
+/** Request numbers per run: each run starts a fresh range, so no prompt is ever sent twice (a vector cache would answer it). */
+const RANGE = 1_000_000;
+
 const shortPrompt: PromptAt = (i) => `${PROMPTS[i % PROMPTS.length] ?? ''} (${i})`;
 
 export function commitOf(dir: string): string {
@@ -104,16 +107,16 @@ export async function measureRouteBackends(opts: RouteBackendsOptions, log: (lin
         log(`  ${backend}: starting ${tree.label} (${tree.dir}) and seeding the bundled reference sets`);
         const server = await startServer(tree, backendEnv(backend, model));
         log(`  ${backend}: ${tree.label} ready after ${server.startSeconds.toFixed(1)} s`);
-        await sequential(server.url, shortPrompt, 10, (offset += 10));
-        await sequential(server.url, long.promptAt, 3, (offset += 10));
+        await sequential(server.url, shortPrompt, 10, (offset += RANGE));
+        await sequential(server.url, long.promptAt, 3, (offset += RANGE));
         started.push({ tree, server });
       }
       for (let round = 1; round <= opts.rounds; round++) {
         const order = round % 2 === 1 ? started : [...started].reverse();
         for (const { tree, server } of order) {
-          const short = await sequential(server.url, shortPrompt, opts.shortRequests, (offset += opts.shortRequests));
-          const longLatency = await sequential(server.url, long.promptAt, opts.longRequests, (offset += opts.longRequests));
-          const load = await concurrent(server.url, shortPrompt, { connections: opts.connections, seconds: opts.seconds, offset: (offset += 1_000_000) });
+          const short = await sequential(server.url, shortPrompt, opts.shortRequests, (offset += RANGE));
+          const longLatency = await sequential(server.url, long.promptAt, opts.longRequests, (offset += RANGE));
+          const load = await concurrent(server.url, shortPrompt, { connections: opts.connections, seconds: opts.seconds, offset: (offset += RANGE) });
           runs.push({ backend, tree: tree.label, round, short, long: longLatency, load });
           log(
             `  ${backend} ${tree.label} round ${round}: short p50 ${short.p50.toFixed(1)} ms, long p50 ${longLatency.p50.toFixed(1)} ms, ` +

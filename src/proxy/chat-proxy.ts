@@ -8,7 +8,7 @@ import type { Metrics } from '../shared/metrics.js';
 import { checkAnswer, hasAnswerCheck } from './answer-check.js';
 import type { AttemptLog } from './attempt-log.js';
 import { pressuredCostWeight, type BudgetLedger, type Reservation } from './budget.js';
-import { conversationTokens, expectedOutputTokens, routingText, type ChatRequest } from './chat-request.js';
+import { conversationTokens, expectedOutputTokens, routeInputOf, type ChatRequest } from './chat-request.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { planAttempts, strongerThan, targetOf, type Plan } from './plan.js';
 import { HeldModelError, noUpstreamError } from './proxy-errors.js';
@@ -84,7 +84,7 @@ export class ChatProxy {
     try {
       const costWeight = pressuredCostWeight(target.costWeight ?? this.deps.router().costWeight, budget, cfg.budgets.pressure);
       const constraints = { models: allowed.map((m) => m.id), costWeight, inputTokens: promptTokens, outputTokens };
-      const routed = await this.deps.router().route({ prompt: routingText(request.view.messages), constraints });
+      const routed = await this.deps.router().route({ ...routeInputOf(request), constraints });
       const decision = routed.decision;
       if (decision.kind !== 'routed') throw new AppError('NO_ELIGIBLE_MODEL', `no callable catalog model can take this request (${decision.excluded.map((e) => `${e.model}: ${e.why}`).join(', ')})`);
       const chosen = allowed.find((m) => m.id === decision.model);

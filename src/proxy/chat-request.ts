@@ -1,3 +1,4 @@
+import { lastUserText, sessionOf, turnsOf, type ConversationTurn } from '../routing/conversation.js';
 import { z } from 'zod';
 import { estimateTokens } from '../config/catalog.js';
 
@@ -38,6 +39,8 @@ export interface RelayedBody {
 export interface ChatRequest {
   readonly relayed: RelayedBody;
   readonly view: RoutingView;
+  /** The x-semroute-session header, for session affinity. */
+  readonly session?: string;
 }
 
 /** Keys that belong to semroute and never reach an upstream. */
@@ -64,12 +67,18 @@ export function clientWantsUsage(relayed: RelayedBody): boolean {
 
 /**
  * The text routing embeds: the text parts of the last user turn (the turn the next answer must
- * serve), else of the last message. Non-text parts (images, audio, files) are skipped. The one
- * place that reads message text for routing; conversation-aware routing extends it here.
+ * serve); '' without one (a system prompt is not the user's text). Non-text parts (images, audio,
+ * files) are skipped. See routing/conversation.ts.
  */
 export function routingText(messages: readonly { readonly role: string; readonly content: unknown }[]): string {
-  const lastUser = [...messages].reverse().find((m) => m.role === 'user') ?? messages.at(-1);
-  return lastUser === undefined ? '' : textOf(lastUser.content);
+  return lastUserText(turnsOf(messages));
+}
+
+/** What the router needs from a chat: the last user turn, every turn (for the window), and the session. */
+export function routeInputOf(request: ChatRequest): { prompt: string; conversation: ConversationTurn[]; session?: { id: string; followUp: boolean } } {
+  const conversation = turnsOf(request.view.messages);
+  const session = sessionOf(request.session, request.relayed.fields['user'], request.view.messages);
+  return { prompt: lastUserText(conversation), conversation, ...(session ? { session } : {}) };
 }
 
 /** The text parts of one message's content: a string, or the `text` of its `{type: 'text'}` parts. */

@@ -100,3 +100,18 @@ export function mixVectors(vectors: readonly Float32Array[], weights: readonly n
   if (norm > 0) for (let i = 0; i < dims; i++) out[i] = (out[i] ?? 0) / norm;
   return out;
 }
+
+/** Session affinity's header; it names a session explicitly, so every request in it is a follow-up. */
+export const SESSION_HEADER = 'x-semroute-session';
+
+/**
+ * The session a request belongs to: the header (or our `session` field), else OpenAI's `user`,
+ * which is a session only for a chat that already holds an answer (a follow-up), since one user
+ * starts many unrelated chats.
+ */
+export function sessionOf(explicit: string | undefined, user: unknown, messages: readonly { readonly role: string }[]): { id: string; followUp: boolean } | undefined {
+  const named = explicit?.trim().slice(0, 256);
+  if (named) return { id: `s:${named}`, followUp: true };
+  if (typeof user !== 'string' || user === '') return undefined;
+  return { id: `u:${user.slice(0, 256)}`, followUp: messages.some((m) => m.role === 'assistant') };
+}

@@ -1,3 +1,4 @@
+import { SESSION_HEADER } from '../../routing/conversation.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { isRecord, RoutingViewSchema } from '../../proxy/chat-request.js';
@@ -15,7 +16,8 @@ export const chatRoutes = (deps: AppDeps) => {
     // The body as parsed, kept whole for the upstream; the view only checks what routing reads.
     const fields = await jsonObject(c.req.raw);
     const view = parseWith(RoutingViewSchema, fields, 'request body');
-    const result = await deps.proxy.complete({ relayed: { fields }, view }, apiKey, c.req.raw.signal);
+    const session = c.req.header(SESSION_HEADER);
+    const result = await deps.proxy.complete({ relayed: { fields }, view, ...(session ? { session } : {}) }, apiKey, c.req.raw.signal);
     if (result.kind !== 'cancelled') {
       const h = result.headers;
       Object.assign(c.get('event'), { decision_id: h['x-semroute-decision-id'], model: h['x-semroute-model'], fallbacks: h['x-semroute-fallbacks'], api_key: apiKey });

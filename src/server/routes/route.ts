@@ -6,7 +6,7 @@ import type { AppDeps } from '../app.js';
 import type { AppEnv } from '../env.js';
 import { RouteRequestSchema, RouteResponseSchema, type RouteRequestBody, type RouteResponse } from '../schemas.js';
 import { parseJsonBody } from '../validate.js';
-import { lastUserText, turnsOf } from '../../routing/conversation.js';
+import { lastUserText, SESSION_HEADER, sessionOf, turnsOf } from '../../routing/conversation.js';
 
 export const routeRoutes = (deps: AppDeps) => {
   const known = new Set(deps.catalog.map((m) => m.id));
@@ -15,7 +15,7 @@ export const routeRoutes = (deps: AppDeps) => {
     rejectUnknownModels(body.models, known);
     const conversation = body.messages ? turnsOf(body.messages) : undefined;
     const prompt = promptOf(body);
-    const session = sessionOf(c.req.header(SESSION_HEADER), body);
+    const session = sessionOf(c.req.header(SESSION_HEADER) ?? body.session, body.user, body.messages ?? []);
     const result = await deps.router.route({
       prompt,
       ...(conversation ? { conversation } : {}),
@@ -60,17 +60,6 @@ export const routeRoutes = (deps: AppDeps) => {
 /** A messages request's rule text: its last user turn ('' with none: a system prompt is not the user's text). */
 export function promptOf(body: Pick<RouteRequestBody, 'prompt' | 'messages'>): string {
   return body.prompt ?? lastUserText(turnsOf(body.messages ?? []));
-}
-
-/** Session affinity's header; it names a session explicitly, so every request in it is a follow-up. */
-export const SESSION_HEADER = 'x-semroute-session';
-
-/** The header, else `session`, else `user` (a session only for chats that already hold an answer). */
-export function sessionOf(header: string | undefined, body: Pick<RouteRequestBody, 'session' | 'user' | 'messages'>): { id: string; followUp: boolean } | undefined {
-  const explicit = header?.trim().slice(0, 256) || body.session;
-  if (explicit) return { id: `s:${explicit}`, followUp: true };
-  if (body.user === undefined) return undefined;
-  return { id: `u:${body.user}`, followUp: (body.messages ?? []).some((m) => m.role === 'assistant') };
 }
 
 function rejectUnknownModels(models: readonly string[] | undefined, known: ReadonlySet<string>): void {

@@ -11,7 +11,8 @@ import type { GroupReport } from './report.js';
 
 const LINE_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b'];
 const ZERO_ROUTER = 'zero router (single models mixed)';
-const MARKER_COLOURS = ['#7f7f7f', '#bcbd22', '#17becf', '#e377c2', '#8c6d31', '#637939', '#393b79', '#ad494a', '#5254a3', '#6b6ecf'];
+/** Tableau 20 without the oracle's black and random's orange: up to 18 single models stay apart. */
+const MARKER_COLOURS = ['#4e79a7', '#a0cbe8', '#59a14f', '#8cd17d', '#b6992d', '#f1ce63', '#499894', '#86bcb6', '#e15759', '#ff9d9a', '#79706e', '#bab0ac', '#d37295', '#fabfd2', '#b07aa1', '#d4a6c8', '#9d7660', '#d7b5a6'];
 
 /** One chart of a vertical concatenation. */
 type Panel = Extract<ChartSpec, { vconcat: unknown }>['vconcat'][number];

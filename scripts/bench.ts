@@ -37,8 +37,8 @@ if (has('http')) await httpSection(opts);
 if (has('embed')) await embedSection(opts);
 if (has('seed')) await seedSection(opts);
 if (has('outcomes')) await outcomesSection(opts);
-if (has('route-backends')) await routeBackendsSection(opts);
-if (has('embed-model')) await embedModelSection(opts);
+if (has('route-backends')) await orSkip('route-backends', () => routeBackendsSection(opts));
+if (has('embed-model')) await orSkip('embed-model', () => embedModelSection(opts));
 if (opts.json !== undefined) report.writeJson(opts.json);
 else report.end();
 
@@ -113,6 +113,17 @@ async function outcomesSection(o: BenchOptions): Promise<void> {
   const overHttp = await outcomesOverHttp(o.seconds, o.concurrency);
   report.results['outcomes'] = { inProcess, overHttp };
   render.outcomesTable(report, inProcess, overHttp);
+}
+
+/** Sections that need the generated model skip, saying why, when it cannot be written (no word list). */
+async function orSkip(section: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    log(`  ${section} skipped: ${reason}`);
+    report.results[section] = { skipped: reason };
+  }
 }
 
 async function routeBackendsSection(o: BenchOptions): Promise<void> {

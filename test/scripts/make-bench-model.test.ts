@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MINILM_L6, writeBenchModel } from '../../scripts/make-bench-model.js';
+import { FIXTURE_MODELS, tempDir } from '../helpers/test-deps.js';
+
+const FILES = ['onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json', 'config.json', 'README.md'];
+
+describe('make-bench-model', () => {
+  it('regenerates the committed small MiniLM-architecture fixture byte for byte (the reference vectors are for this generator)', () => {
+    const { dir, cleanup } = tempDir();
+    const out = writeBenchModel({
+      ...MINILM_L6,
+      dir,
+      id: 'minilm-arch-small',
+      shape: { ...MINILM_L6.shape, layers: 2, hidden: 32, heads: 4, intermediate: 128, maxPositions: 64 },
+      modelMaxLength: 64,
+      maxSeqLength: undefined,
+      words: 'builtin',
+      std: 0.3,
+    });
+    try {
+      for (const file of FILES) {
+        expect(readFileSync(path.join(out, file)).equals(readFileSync(path.join(FIXTURE_MODELS, 'minilm-arch-small', file))), file).toBe(true);
+      }
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("writes all-MiniLM-L6-v2's shapes and config files by default", () => {
+    expect(MINILM_L6.shape).toMatchObject({ layers: 6, hidden: 384, heads: 12, intermediate: 1536, maxPositions: 512 });
+    expect(MINILM_L6).toMatchObject({ modelMaxLength: 512, maxSeqLength: 256, vocabSize: 30522 });
+  });
+});

@@ -160,7 +160,9 @@ async function main(): Promise<number> {
     console.log(`service pid ${service.pid} at ${service.url}, seeded and listening after ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const refs = referencePrompts();
     const known = await knownPrompt(service.url, refs[0] ?? { prompt: '', intent: '' });
-    const models = ((await (await fetch(`${service.url}/v1/models`)).json()) as { data: { id: string }[] }).data.map((m) => m.id);
+    // The catalog models only: /v1/models also lists the router strategies (router, router:quality, …).
+    const listed = (await (await fetch(`${service.url}/v1/models`)).json()) as { data: { id: string; semroute?: { kind?: string } }[] };
+    const models = listed.data.filter((m) => m.semroute?.kind === 'catalog').map((m) => m.id);
     const decisionIds: string[] = [];
     for (const prompt of routePrompts(refs).slice(0, 300)) decisionIds.push(((await (await fetch(`${service.url}/v1/route`, { method: 'POST', body: JSON.stringify({ prompt }), headers: { 'content-type': 'application/json' } })).json()) as { decisionId: string }).decisionId);
     const outcomeConnections = Math.max(1, Math.round(opts.connections / 4));

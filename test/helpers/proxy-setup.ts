@@ -95,7 +95,3 @@ export async function startProxy(scripts: Record<string, Script>, options: Setup
   };
 }
 
-/** Reads a response body to the end, as text. */
-export async function readAll(res: Response): Promise<string> {
-  return res.text();
-}

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { SseSplitter, type SseEvent } from './sse.js';
 import type { Usage } from './usage.js';
-import type { Verdict } from './verdict.js';
+import { classifyStreamBreak, classifyStreamEvent, type Verdict } from './verdict.js';
 
 /** How a committed stream ended, reported exactly once. */
 export interface StreamEnd {
@@ -25,8 +25,8 @@ export interface RelayOptions {
 const MAX_HELD_EVENTS = 256;
 
 /**
- * Reads an upstream stream until its first event that carries content. Only then is the model
- * committed to: the client gets a stream that replays the held events and relays the rest as they
+ * Reads an upstream stream until its first event that carries content (verdict.ts judges each
+ * event). Only then is the model committed to: the client gets a stream that replays the held events and relays the rest as they
  * come. An error event, an end, a break or a timeout before content is a failed attempt and the
  * caller tries the next model. Built on a pull-based ReadableStream over the undici body (not
  * Readable.toWeb, whose bridge throws ERR_INVALID_STATE when a client cancels at the wrong moment).
@@ -34,26 +34,27 @@ const MAX_HELD_EVENTS = 256;
 export async function startRelay(body: Readable, options: RelayOptions): Promise<StreamStart> {
   const events = new UpstreamEvents(body);
   const held: SseEvent[] = [];
-  try {
-    for (;;) {
-      const event = await events.next();
-      if (event === null || event.error) {
-        events.close();
-        return failed(event === null ? 'the stream ended before any content' : 'the stream opened with an error event');
-      }
-      held.push(event);
-      if (event.content || held.length >= MAX_HELD_EVENTS) break;
+  for (;;) {
+    let event: SseEvent | null;
+    try {
+      event = await events.next();
+    } catch (error) {
+      events.close();
+      return failed(classifyStreamBreak(error, { clientGone: options.signal?.aborted === true, contentSent: false }));
     }
-  } catch (error) {
-    events.close();
-    if (options.signal?.aborted) return { kind: 'failed', verdict: { kind: 'cancelled' } };
-    return failed(`the stream broke before any content (${describe(error)})`);
+    const verdict = classifyStreamEvent(event);
+    if (verdict !== undefined && verdict.kind !== 'ok') {
+      events.close();
+      return failed(verdict);
+    }
+    if (event !== null) held.push(event);
+    if (verdict?.kind === 'ok' || held.length >= MAX_HELD_EVENTS) return { kind: 'committed', stream: clientStream(events, held, options) };
   }
-  return { kind: 'committed', stream: clientStream(events, held, options) };
 }
 
-function failed(reason: string): StreamStart {
-  return { kind: 'failed', verdict: { kind: 'stream_failed_before_content', reason } };
+function failed(verdict: Verdict): StreamStart {
+  if (verdict.kind === 'cancelled' || verdict.kind === 'stream_failed_before_content') return { kind: 'failed', verdict };
+  return { kind: 'failed', verdict: { kind: 'stream_failed_before_content', reason: verdict.kind } };
 }
 
 function clientStream(events: UpstreamEvents, held: readonly SseEvent[], options: RelayOptions): ReadableStream<Uint8Array> {
@@ -100,9 +101,10 @@ function clientStream(events: UpstreamEvents, held: readonly SseEvent[], options
         }
       } catch (error) {
         // A client that left first has already ended the stream (cancel) or aborted the call.
-        if (!end(options.signal?.aborted ? 'cancelled' : 'stream_broken')) return;
-        if (options.signal?.aborted) return controller.close();
-        controller.enqueue(encoder.encode(brokenStreamEvent(describe(error))));
+        const verdict = classifyStreamBreak(error, { clientGone: options.signal?.aborted === true, contentSent: true });
+        if (!end(verdict.kind === 'cancelled' ? 'cancelled' : 'stream_broken')) return;
+        if (verdict.kind !== 'stream_broken') return controller.close();
+        controller.enqueue(encoder.encode(brokenStreamEvent(verdict.reason)));
         controller.close();
       }
     },
@@ -148,9 +150,4 @@ class UpstreamEvents {
     this.done = true;
     if (!this.body.destroyed) this.body.destroy();
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.name === 'BodyTimeoutError' || error.name === 'TimeoutError' ? 'timeout' : error.message;
-  return String(error);
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { Agent, errors, request } from 'undici';
-import { classifyHttp, type Verdict } from './verdict.js';
+import { Agent, request } from 'undici';
+import { classifyHttp, classifyTransport, isTimeout, type Verdict } from './verdict.js';
 
 /** What one upstream call came back with, before any content is judged. */
 export type UpstreamReply =
@@ -51,7 +51,7 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamReply> {
       ...(call.signal ? { signal: call.signal } : {}),
     });
   } catch (error) {
-    return { kind: 'failed', verdict: transportVerdict(error, call.signal) };
+    return { kind: 'failed', verdict: classifyTransport(error, call.signal?.aborted === true) };
   }
   // A body that errors while nobody reads it must not become an uncaught 'error' event.
   response.body.on('error', ignore);
@@ -95,15 +95,6 @@ async function boundedText(body: Readable): Promise<string> {
   }
   body.destroy();
   return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
-}
-
-function transportVerdict(error: unknown, signal: AbortSignal | undefined): Verdict {
-  if (signal?.aborted) return { kind: 'cancelled' };
-  return { kind: 'transient', reason: isTimeout(error) ? 'timeout' : 'connection error' };
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || (error instanceof Error && error.name === 'TimeoutError');
 }
 
 function ignore(): void {}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyHttp, retryAfterMs, VERDICT_TABLE } from './verdict.js';
+import { classifyHttp, classifyStreamBreak, classifyStreamEvent, classifyTransport, retryAfterMs, VERDICT_TABLE } from './verdict.js';
 
 const http = (status: number, headers: Record<string, string> = {}, bodyText = '') => classifyHttp({ status, headers, bodyText });
 
@@ -33,5 +33,19 @@ describe("README's error taxonomy", () => {
     for (const [kind, rule] of Object.entries(VERDICT_TABLE)) {
       expect(readme).toContain(`| \`${kind}\` | ${rule.when} | ${rule.routed} | ${rule.named} | ${rule.cooldown ? 'yes' : 'no'} |`);
     }
+  });
+});
+
+describe('stream verdicts', () => {
+  it('commits on the first content, fails on an error event or an early end, and tells a break after content apart', () => {
+    expect(classifyStreamEvent({ error: false, content: false })).toBeUndefined();
+    expect(classifyStreamEvent({ error: false, content: true })).toEqual({ kind: 'ok' });
+    expect(classifyStreamEvent({ error: true, content: false })?.kind).toBe('stream_failed_before_content');
+    expect(classifyStreamEvent(null)?.kind).toBe('stream_failed_before_content');
+    const timeout = Object.assign(new Error('gap'), { name: 'BodyTimeoutError' });
+    expect(classifyStreamBreak(timeout, { clientGone: false, contentSent: true })).toEqual({ kind: 'stream_broken', reason: 'timeout' });
+    expect(classifyStreamBreak(timeout, { clientGone: false, contentSent: false }).kind).toBe('stream_failed_before_content');
+    expect(classifyStreamBreak(timeout, { clientGone: true, contentSent: true })).toEqual({ kind: 'cancelled' });
+    expect(classifyTransport(new Error('ECONNREFUSED'), false)).toEqual({ kind: 'transient', reason: 'connection error' });
   });
 });

@@ -101,6 +101,34 @@ export function retryAfterMs(headers: HttpResult['headers'], now: number): numbe
   return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }
 
+/** A call that got no HTTP answer: the client left (cancelled), or a timeout or connection error. */
+export function classifyTransport(error: unknown, clientGone: boolean): Verdict {
+  if (clientGone) return { kind: 'cancelled' };
+  return { kind: 'transient', reason: isTimeout(error) ? 'timeout' : 'connection error' };
+}
+
+/**
+ * Judges a 2xx stream by its first events. `ok` on the first event that carries content; a failure
+ * on an error event, or when the stream ends (`null`) before any content; undefined = read on.
+ */
+export function classifyStreamEvent(event: { readonly error: boolean; readonly content: boolean } | null): Verdict | undefined {
+  if (event === null) return { kind: 'stream_failed_before_content', reason: 'the stream ended before any content' };
+  if (event.error) return { kind: 'stream_failed_before_content', reason: 'the stream opened with an error event' };
+  return event.content ? { kind: 'ok' } : undefined;
+}
+
+/** A stream that broke or stalled: before content a failed attempt, after it a broken stream. */
+export function classifyStreamBreak(error: unknown, at: { readonly clientGone: boolean; readonly contentSent: boolean }): Verdict {
+  if (at.clientGone) return { kind: 'cancelled' };
+  const reason = isTimeout(error) ? 'timeout' : error instanceof Error ? error.message : String(error);
+  return at.contentSent ? { kind: 'stream_broken', reason } : { kind: 'stream_failed_before_content', reason: `the stream broke before any content (${reason})` };
+}
+
+/** undici's header and body timeouts, by name so this module needs no transport import. */
+export function isTimeout(error: unknown): boolean {
+  return error instanceof Error && ['HeadersTimeoutError', 'BodyTimeoutError', 'TimeoutError'].includes(error.name);
+}
+
 function isContextLengthError(bodyText: string): boolean {
   if (!bodyText.includes('context_length_exceeded')) return false;
   try {

@@ -70,6 +70,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   });
   const started = await startRelay(reply.body, {
     clientWantsUsage: clientWantsUsage(input.request.relayed),
+    gapMs: upstream.timeoutMs,
     ...(input.signal ? { signal: input.signal } : {}),
     onEnd: (end) => {
       input.streamEnded?.(end.verdict);

@@ -17,6 +17,8 @@ export type StreamStart =
 export interface RelayOptions {
   /** The client asked for the usage-only chunk; otherwise it is dropped on the way out. */
   readonly clientWantsUsage: boolean;
+  /** Longest wait for the upstream's next chunk, in ms (time spent waiting on the client does not count). */
+  readonly gapMs: number;
   readonly signal?: AbortSignal;
   readonly onEnd: (end: StreamEnd) => void;
 }
@@ -32,7 +34,7 @@ const MAX_HELD_EVENTS = 256;
  * Readable.toWeb, whose bridge throws ERR_INVALID_STATE when a client cancels at the wrong moment).
  */
 export async function startRelay(body: Readable, options: RelayOptions): Promise<StreamStart> {
-  const events = new UpstreamEvents(body);
+  const events = new UpstreamEvents(body, options.gapMs);
   const held: SseEvent[] = [];
   for (;;) {
     let event: SseEvent | null;
@@ -120,22 +122,39 @@ function brokenStreamEvent(reason: string): string {
   return `data: ${JSON.stringify({ error })}\n\n`;
 }
 
-/** Server-sent events pulled one at a time from an undici body. */
+/** The upstream sent nothing for longer than its timeout. */
+class GapTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/**
+ * Server-sent events pulled one at a time from an undici body. The gap timer runs only while we
+ * wait on the upstream (undici's own bodyTimeout ticks at a 1 s resolution, and also counts time
+ * the body sits unread while the client is slow).
+ */
 class UpstreamEvents {
   private readonly iterator: AsyncIterator<unknown>;
   private readonly splitter = new SseSplitter();
   private readonly queue: SseEvent[] = [];
+  private readonly gapTimer: NodeJS.Timeout;
+  private waiting = false;
   private done = false;
 
-  constructor(private readonly body: Readable) {
+  constructor(
+    private readonly body: Readable,
+    gapMs: number,
+  ) {
     this.iterator = body[Symbol.asyncIterator]();
+    this.gapTimer = setTimeout(() => {
+      if (this.waiting && !this.body.destroyed) this.body.destroy(new GapTimeoutError(`no chunk for ${gapMs} ms`));
+    }, gapMs).unref();
   }
 
   /** The next event, or null at the end; rejects when the upstream breaks or times out. */
   async next(): Promise<SseEvent | null> {
     while (this.queue.length === 0) {
       if (this.done) return null;
-      const { done, value } = await this.iterator.next();
+      const { done, value } = await this.read();
       if (done === true) {
         this.done = true;
         this.queue.push(...this.splitter.end());
@@ -148,6 +167,17 @@ class UpstreamEvents {
 
   close(): void {
     this.done = true;
+    clearTimeout(this.gapTimer);
     if (!this.body.destroyed) this.body.destroy();
+  }
+
+  private async read(): Promise<IteratorResult<unknown>> {
+    this.waiting = true;
+    this.gapTimer.refresh();
+    try {
+      return await this.iterator.next();
+    } finally {
+      this.waiting = false;
+    }
   }
 }

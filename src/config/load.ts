@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { AppError } from '../shared/errors.js';
+import { issueSentence } from '../shared/issue-messages.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -34,7 +35,7 @@ export function configFilePath(env: Env): string | undefined {
 
 /** Validates a raw config tree; every issue is reported with its path. */
 export function parseConfig(raw: unknown, source: string): Config {
-  const result = ConfigSchema.safeParse(raw);
+  const result = ConfigSchema.safeParse(raw, { error: issueSentence });
   if (!result.success) throw configError(source, result.error.issues);
   return deepFreeze(result.data);
 }

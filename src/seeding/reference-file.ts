@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { issueSentence } from '../shared/issue-messages.js';
 import { contentHash } from '../store/content-hash.js';
 import type { ReferenceInput } from '../store/types.js';
 
@@ -112,7 +113,7 @@ function parseLine(raw: string): { ok: true; value: ReferenceLine } | { ok: fals
     if (error instanceof ProtoKeyError) return { ok: false, reason: error.message };
     return { ok: false, reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
   }
-  const result = ReferenceLineSchema.safeParse(json);
+  const result = ReferenceLineSchema.safeParse(json, { error: issueSentence });
   if (result.success) return { ok: true, value: result.data };
   const reason = result.error.issues.map((i) => `${i.path.map(String).join('.') || '(line)'}: ${i.message}`).join('; ');
   return { ok: false, reason };

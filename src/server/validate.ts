@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { AppError } from '../shared/errors.js';
+import { issueSentence } from '../shared/issue-messages.js';
 import type { AppEnv } from './env.js';
 
 /** Reads the JSON body and parses it with the schema; every issue comes back with its path. */
@@ -14,8 +15,9 @@ export async function parseJsonBody<S extends z.ZodType>(c: Context<AppEnv>, sch
   return parseWith(schema, body, 'request body');
 }
 
+/** Parses with our sentence-style messages (shared/issue-messages.ts) where a schema sets none of its own. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: issueSentence });
   if (result.success) return result.data;
   const details = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
   throw new AppError('VALIDATION_FAILED', `${what} is invalid: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);

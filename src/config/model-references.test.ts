@@ -6,6 +6,11 @@ import { loadConfig } from './load.js';
 
 const SHIPPED = path.join(PROJECT_ROOT, 'router.config.yaml');
 
+/** A model id the shipped catalog holds, whatever it is renamed to. */
+function shippedModel(): string {
+  return loadConfig({ env: {}, file: SHIPPED }).catalog[0]?.id ?? '';
+}
+
 function failure(overrides: Record<string, unknown>): AppError {
   try {
     loadConfig({ env: {}, file: SHIPPED, overrides });
@@ -21,7 +26,7 @@ describe('model ids named in the config', () => {
     const error = failure({ routing: { defaultModel: 'gpt4o' } });
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.details?.map((d) => d.path)).toEqual(['routing.defaultModel']);
-    expect(error.message).toMatch(/routing\.defaultModel: 'gpt4o' is not a model in the catalog \(catalog: .*gpt-4o/);
+    expect(error.message).toMatch(/routing\.defaultModel: 'gpt4o' is not a model in the catalog \(catalog: \S/);
   });
 
   it('refuses the same from the environment, and every rule pin and exclusion, each by its path', () => {
@@ -29,7 +34,7 @@ describe('model ids named in the config', () => {
       routing: { defaultModel: 'nope-1' },
       rules: [
         { name: 'a', when: { tier: ['free'] }, then: { pin: 'nope-2' } },
-        { name: 'b', when: { tags: ['x'] }, then: { exclude: ['gpt-4o', 'nope-3'] } },
+        { name: 'b', when: { tags: ['x'] }, then: { exclude: [shippedModel(), 'nope-3'] } },
       ],
     });
     expect(error.details?.map((d) => d.path)).toEqual(['routing.defaultModel', 'rules.0.then.pin', 'rules.1.then.exclude.1']);

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { z } from 'zod';
+import { RuleSchema, type Rule } from '../../src/config/schema.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appDepsOf, type Deps } from '../../src/cli/bootstrap.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -15,11 +17,25 @@ const running: (() => void)[] = [];
 afterEach(() => running.splice(0).forEach((f) => f()));
 
 /** The rules block of README's "Rules before similarity" section, exactly as a user would paste it. */
-function readmeRules(): unknown {
+function readmeRules(): Rule[] {
   const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
   const block = /```yaml\n(rules:\n[\s\S]*?)```/.exec(readme)?.[1];
   if (block === undefined) throw new Error('README has no yaml rules block');
-  return (parse(block) as { rules: unknown }).rules;
+  return z.array(RuleSchema).parse((parse(block) as { rules: unknown }).rules);
+}
+
+/** README's pinning rule and its free-tier rule, whatever models they name. */
+function readmeExample() {
+  const rules = readmeRules();
+  const pinning = rules.find((r) => r.then.pin !== undefined);
+  const free = rules.find((r) => r.when.tier?.includes('free'));
+  const pinned = pinning?.then.pin;
+  if (!pinning || !free || pinned === undefined || !free.then.exclude?.includes(pinned)) throw new Error("README's rules example changed shape");
+  return { rules, pinning, free, pinned, keyword: pinning.when.keywords?.[0] ?? '' };
+}
+
+function shippedCatalog(): string[] {
+  return loadConfig({ env: {}, file: path.join(PROJECT_ROOT, 'router.config.yaml') }).catalog.map((m) => m.id);
 }
 
 async function app(rules: unknown) {
@@ -40,27 +56,31 @@ async function app(rules: unknown) {
 }
 
 describe('rules compose', () => {
-  it("README's example: a free-tier user asking about a contract does not reach the pinned premium model, and is told why", async () => {
-    const route = await app(readmeRules());
-    const paid = await route({ prompt: 'Please review this contract before I sign it' });
-    expect(paid).toMatchObject({ model: 'claude-sonnet-4', reason: 'rule', rule: 'contracts-to-the-best', ruleIgnored: null });
-    const free = await route({ prompt: 'Please review this contract before I sign it', tier: 'free' });
-    expect(free.model).not.toBe('claude-sonnet-4');
-    expect(free.model).not.toBe('gpt-4o');
-    expect(free.excluded).toEqual(expect.arrayContaining([{ model: 'claude-sonnet-4', why: 'excluded_by_rule' }, { model: 'gpt-4o', why: 'excluded_by_rule' }]));
-    expect(free.ruleIgnored).toEqual({ rule: 'contracts-to-the-best', model: 'claude-sonnet-4', reason: "rule 'free-tier' excludes it" });
+  it("README's example: a free-tier user matching the pinning rule does not reach the pinned premium model, and is told why", async () => {
+    const { rules, pinning, free, pinned, keyword } = readmeExample();
+    const route = await app(rules);
+    const prompt = `Please review this ${keyword} before I sign it`;
+    const paid = await route({ prompt });
+    expect(paid).toMatchObject({ model: pinned, reason: 'rule', rule: pinning.name, ruleIgnored: null });
+    const freeUser = await route({ prompt, tier: 'free' });
+    expect(free.then.exclude).not.toContain(freeUser.model);
+    expect(freeUser.excluded).toEqual(expect.arrayContaining((free.then.exclude ?? []).map((model) => ({ model, why: 'excluded_by_rule' }))));
+    expect(freeUser.ruleIgnored).toEqual({ rule: pinning.name, model: pinned, reason: `rule '${free.name}' excludes it` });
   });
 
   it("reports a pin the request's own allow-list rules out", async () => {
-    const route = await app(readmeRules());
-    const r = await route({ prompt: 'Draft a non-disclosure agreement', models: ['gpt-4o-mini', 'deepseek-chat'] });
-    expect(r.model).not.toBe('claude-sonnet-4');
-    expect(r.ruleIgnored).toEqual({ rule: 'contracts-to-the-best', model: 'claude-sonnet-4', reason: "it is not in the request's models allow-list" });
+    const { rules, pinning, pinned, keyword } = readmeExample();
+    const route = await app(rules);
+    const others = shippedCatalog().filter((id) => id !== pinned);
+    const r = await route({ prompt: `Draft a ${keyword}`, models: others });
+    expect(r.model).not.toBe(pinned);
+    expect(r.ruleIgnored).toEqual({ rule: pinning.name, model: pinned, reason: "it is not in the request's models allow-list" });
   });
 });
 
 describe('keyword rules in every script', () => {
-  const rules = [{ name: 'legal', when: { keywords: ['合同', '契約書', 'สัญญา', '계약서', 'contract', 'Vertrag', 'договор'] }, then: { pin: 'claude-sonnet-4' } }];
+  const legal = shippedCatalog()[0] ?? '';
+  const rules = [{ name: 'legal', when: { keywords: ['合同', '契約書', 'สัญญา', '계약서', 'contract', 'Vertrag', 'договор'] }, then: { pin: legal } }];
 
   it('fire inside running text of scripts written without spaces, through the HTTP API', async () => {
     const route = await app(rules);
@@ -71,7 +91,7 @@ describe('keyword rules in every script', () => {
       '이 계약서를 검토해 주세요', // Korean: the particle 를 is attached
       '请审核这个contract文件', // a Latin keyword inside Chinese text
     ]) {
-      expect(await route({ prompt }), prompt).toMatchObject({ model: 'claude-sonnet-4', rule: 'legal' });
+      expect(await route({ prompt }), prompt).toMatchObject({ model: legal, rule: 'legal' });
     }
     expect((await route({ prompt: 'Tell me about the weather in Bangkok' })).rule).toBeNull();
   });

@@ -19,7 +19,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HELP = `Usage: npm run soak -- [options]
 
 Starts the service (src/cli/main.ts serve) in its own process on a temp data dir with the lexical
-embedder, seeds the bundled reference sets, and sends mixed POST /v1/route and POST /v1/outcomes
+embedder (or --embedder use-lite: USE Lite on the embedding pool's worker threads), seeds the bundled
+reference sets, and sends mixed POST /v1/route and POST /v1/outcomes
 traffic from autocannon in a second process, over loopback only, for --minutes. Meanwhile it calls
 POST /v1/admin/rebuild every --rebuild-every-s seconds, routes a known reference prompt every
 --probe-every-ms ms (its own reference must come first, with its intent), and samples the service's
@@ -29,6 +30,7 @@ growth after the warm-up over the bound, a probe mismatch, a failed rebuild or a
 
 Options:
   --minutes <n>               how long the load runs (default 5)
+  --embedder <name>           lexical (default) or use-lite
   --connections <n>           autocannon connections in all, a quarter of them for outcomes (default 16)
   --p99-bound-ms <n>          p99 latency bound per kind (default 500: the quiet p99 is 100-140 ms at
                               16 connections on a 2-core machine, and a rebuild of the bundled index
@@ -49,6 +51,7 @@ function options() {
   const { values } = parseArgs({
     options: {
       minutes: { type: 'string', default: '5' },
+      embedder: { type: 'string', default: 'lexical' },
       connections: { type: 'string', default: '16' },
       'p99-bound-ms': { type: 'string', default: '500' },
       'rss-growth-bound-mib': { type: 'string', default: '64' },
@@ -65,7 +68,10 @@ function options() {
     return n;
   };
   if (values.help) return undefined;
+  const embedder: 'lexical' | 'use-lite' = values.embedder === 'use-lite' ? 'use-lite' : 'lexical';
+  if (values.embedder !== embedder) throw new Error(`--embedder must be lexical or use-lite, got ${values.embedder}`);
   return {
+    embedder,
     seconds: Math.round(num('minutes', 0.1) * 60),
     connections: Math.round(num('connections', 2)),
     bounds: { p99Ms: num('p99-bound-ms', 1), rssGrowthMiB: num('rss-growth-bound-mib', 0) } satisfies Bounds,
@@ -151,11 +157,11 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  console.log(`soak: ${opts.seconds} s, ${opts.connections} connections, rebuild every ${opts.rebuildEveryS} s; machine ${machineLine()}`);
+  console.log(`soak: ${opts.embedder} embedder, ${opts.seconds} s, ${opts.connections} connections, rebuild every ${opts.rebuildEveryS} s; machine ${machineLine()}`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'semroute-soak-'));
   const adminToken = `soak-${process.pid}-${Date.now()}-admin`;
   const started = performance.now();
-  const service = await startSoakService(ROOT, dir, adminToken);
+  const service = await startSoakService(ROOT, dir, adminToken, opts.embedder);
   try {
     console.log(`service pid ${service.pid} at ${service.url}, seeded and listening after ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const refs = referencePrompts();

@@ -15,10 +15,10 @@ export interface SoakService {
 
 /**
  * The real service (`src/cli/main.ts serve`) in its own process: node with tsx as a loader, so the
- * child's pid is the service's (its RSS is what gets sampled). Lexical embedder, loopback, a free
+ * child's pid is the service's (its RSS, embedding workers included, is what gets sampled). Lexical or use-lite embedder, loopback, a free
  * port, its log going to a file in the data dir.
  */
-export async function startSoakService(root: string, dataDir: string, adminToken: string): Promise<SoakService> {
+export async function startSoakService(root: string, dataDir: string, adminToken: string, embedder: 'lexical' | 'use-lite' = 'lexical'): Promise<SoakService> {
   const logFile = path.join(dataDir, 'service.log');
   const log = openSync(logFile, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve'], {
@@ -27,7 +27,7 @@ export async function startSoakService(root: string, dataDir: string, adminToken
       PATH: process.env['PATH'] ?? '',
       PORT: '0',
       ROUTER_DATA_DIR: dataDir,
-      ROUTER_EMBEDDING__BACKEND: 'lexical',
+      ROUTER_EMBEDDING__BACKEND: embedder,
       ROUTER_SERVER__HOST: '127.0.0.1',
       ROUTER_ADMIN_TOKEN: adminToken,
       ROUTER_LOG__LEVEL: 'info',

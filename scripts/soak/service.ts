@@ -35,7 +35,8 @@ export async function startSoakService(root: string, dataDir: string, adminToken
     stdio: ['ignore', log, log],
   });
   closeSync(log);
-  const url = await waitForUrl(child, logFile, 120_000);
+  // USE Lite seeds the bundled sets in ~45 s on 2 busy cores, several times that at load 30.
+  const url = await waitForUrl(child, logFile, embedder === 'use-lite' ? 600_000 : 120_000);
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
   return {
     child,

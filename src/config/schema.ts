@@ -50,8 +50,12 @@ const EmbeddingSchema = z.strictObject({
   allowRemote: bool.default(true),
   /** onnx weights variant: fp32 is exact; q8 is the small quantised file most hub models ship. */
   dtype: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4']).default('fp32'),
-  /** Most texts per model call (the pool's batches and seeding). */
-  batchSize: num.pipe(z.number().int().positive().max(1024)).default(32),
+  /**
+   * Most texts per model call (the pool's batches, seeding included). Measured on the MiniLM
+   * architecture (BENCHMARKS.md, issue 14): grouped by length, 8 texts/batch run 1.27× one at a
+   * time, 16 and 32 0.94× and 0.92× (wider groups pad more).
+   */
+  batchSize: num.pipe(z.number().int().positive().max(1024)).default(8),
   lexicalDims: num.pipe(z.number().int().min(16).max(65536)).default(1024),
   /** transformers: a token budget below the model's own (the smallest of tokenizer, config and sentence-transformers limits). */
   maxTokens: num.pipe(z.number().int().min(8)).optional(),

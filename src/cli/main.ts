@@ -1,24 +1,32 @@
-import { configFilePath, loadConfig } from '../config/load.js';
-import { createConfigReloader } from './config-reload.js';
-import { AppError } from '../shared/errors.js';
-import { createLogger } from '../shared/logger.js';
-import { bootstrap } from './bootstrap.js';
-import { COVERAGE_HELP, parseCoverageArgs, runCoverage } from './commands/coverage.js';
-import { parseSeedArgs, runSeed, SEED_HELP } from './commands/seed.js';
-import { listenWhileStarting, runServe } from './commands/serve.js';
-import { progressReporter } from './progress.js';
+import { configFilePath, loadConfig } from '#src/config/load.js';
+import { AppError } from '#src/shared/errors.js';
+import { createLogger } from '#src/shared/logger.js';
+import { bootstrap } from '#src/cli/bootstrap.js';
+import { COVERAGE_HELP, parseCoverageArgs, runCoverage } from '#src/cli/commands/coverage.js';
+import { parseSeedArgs, runSeed, SEED_HELP } from '#src/cli/commands/seed.js';
+import { listenWhileStarting, parseServeArgs, runServe, SERVE_HELP, serveOverrides } from '#src/cli/commands/serve.js';
+import { createConfigReloader } from '#src/cli/config-reload.js';
+import { progressReporter } from '#src/cli/progress.js';
+
+// `#src/*` (package.json "imports") resolves to src/*.ts under tsx and vitest, and to the compiled
+// dist/*.js under node (dist/package.json, written by scripts/build.ts, maps it there).
 
 const HELP = `semroute: a local, explainable semantic LLM router
 
-Usage: tsx src/cli/main.ts <command> [options]   (npm start, npm run seed -- ...)
+Usage: node dist/cli/main.js <command> [options]   (npm start, npm run seed -- …, npm run coverage -- …)
 
 Commands:
-  serve   start the HTTP service (seeds the bundled reference sets when the database is empty)
-  seed    load reference sets into SQLite and the index (see: npm run seed -- --help)
-  coverage  report uncovered traffic as candidate intents (see: npm run coverage -- --help)
+  serve     start the HTTP service (seeds the bundled reference sets when the database is empty)
+  seed      load reference sets into SQLite and the index
+  coverage  report uncovered traffic as candidate intents
 
-Environment: PORT, ROUTER_DATA_DIR, ROUTER_REFERENCE_DIR, ROUTER_CONFIG, ROUTER_ADMIN_TOKEN, ROUTER_<SECTION>__<KEY> (see README).
+Each command takes --help. Environment: PORT, ROUTER_DATA_DIR, ROUTER_REFERENCE_DIR, ROUTER_CONFIG,
+ROUTER_ADMIN_TOKEN, ROUTER_<SECTION>__<KEY> (see README).
 `;
+
+const COMMANDS = ['serve', 'seed', 'coverage'] as const;
+type Command = (typeof COMMANDS)[number];
+const isCommand = (value: string): value is Command => (COMMANDS as readonly string[]).includes(value);
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -26,46 +34,46 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (command === 'seed' && parseSeedArgs(rest).help) {
-    process.stdout.write(SEED_HELP);
-    return 0;
+  if (!isCommand(command)) {
+    process.stderr.write(`error: unknown command '${command}'; commands: ${COMMANDS.join(', ')} (see --help)\n`);
+    return 2;
   }
-  if (command === 'coverage' && parseCoverageArgs(rest).help) {
-    process.stdout.write(COVERAGE_HELP);
+  // Parse (and reject mistakes) before anything is loaded.
+  const args = { serve: () => parseServeArgs(rest), seed: () => parseSeedArgs(rest), coverage: () => parseCoverageArgs(rest) }[command]();
+  if (args.help) {
+    process.stdout.write({ serve: SERVE_HELP, seed: SEED_HELP, coverage: COVERAGE_HELP }[command]);
     return 0;
   }
   // Only the composition root reads the environment.
   // eslint-disable-next-line n/no-process-env
-  const config = loadConfig({ env: process.env });
+  const env = process.env;
+  const overrides = command === 'serve' ? serveOverrides(parseServeArgs(rest)) : {};
+  const config = loadConfig({ env, overrides });
   const logger = createLogger(config.log.level);
   switch (command) {
     case 'serve': {
       const report = progressReporter('embedding references');
       // The server listens at once; /readyz says when the embedder, index and first seed are done.
       const { server, ready } = listenWhileStarting(config, logger, (onProgress) =>
-        // eslint-disable-next-line n/no-process-env
-        bootstrap(config, logger, { onProgress: (done, total) => (onProgress(done, total), report(done, total)), env: process.env }),
+        bootstrap(config, logger, { onProgress: (done, total) => (onProgress(done, total), report(done, total)), env }),
       );
       const deps = await ready;
-      // eslint-disable-next-line n/no-process-env
-      const file = configFilePath(process.env);
-      runServe(server, deps, file === undefined ? undefined : createConfigReloader(deps, { env: process.env, file, logger: logger.child({ module: 'config' }) }));
+      const file = configFilePath(env);
+      runServe(server, deps, file === undefined ? undefined : createConfigReloader(deps, { env, file, logger: logger.child({ module: 'config' }) }));
       return -1;
     }
     case 'seed': {
-      const args = parseSeedArgs(rest);
       const deps = await bootstrap({ ...config, seedOnEmpty: false }, logger, { onProgress: progressReporter('embedding') });
       try {
-        return await runSeed(deps, args, (line) => process.stdout.write(`${line}\n`));
+        return await runSeed(deps, parseSeedArgs(rest), (line) => process.stdout.write(`${line}\n`));
       } finally {
         deps.close();
       }
     }
     case 'coverage': {
-      const args = parseCoverageArgs(rest);
       const deps = await bootstrap(config, logger, { onProgress: progressReporter('embedding references') });
       try {
-        return await runCoverage(deps, args, {
+        return await runCoverage(deps, parseCoverageArgs(rest), {
           write: (text) => process.stdout.write(text),
           note: (line) => process.stderr.write(`${line}\n`),
           now: () => new Date(),
@@ -75,9 +83,6 @@ async function main(argv: readonly string[]): Promise<number> {
         deps.close();
       }
     }
-    default:
-      process.stderr.write(`unknown command '${command}'\n\n${HELP}`);
-      return 2;
   }
 }
 
@@ -86,8 +91,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
+    // A usage or config mistake is one line; anything else is a fault and keeps its stack.
     if (error instanceof AppError) process.stderr.write(`error: ${error.message}\n`);
     else process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof AppError && error.code === 'VALIDATION_FAILED' ? 2 : 1;
   },
 );

@@ -1,5 +1,4 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { buildCoverageReport, type CoverageReportDeps } from '../../coverage/build-report.js';
 import { parsePromptFile } from '../../coverage/prompt-file.js';
@@ -8,6 +7,7 @@ import { resolveSince, SinceSchema } from '../../coverage/window.js';
 import { fingerprintKey } from '../../embedding/embedder.js';
 import { CachingEmbedder } from '../../eval/caching-embedder.js';
 import { promptHash } from '../../routing/router.js';
+import { parseOptions } from '../../shared/command-line.js';
 import { AppError } from '../../shared/errors.js';
 import { buildRouter, type Deps } from '../bootstrap.js';
 
@@ -51,32 +51,21 @@ export type CoverageArgs = z.infer<typeof ArgsSchema>;
 
 /** Parses and validates the flags; a bad value is an AppError naming the flag. */
 export function parseCoverageArgs(argv: readonly string[]): CoverageArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = readFlags(argv);
-  } catch (error) {
-    throw new AppError('VALIDATION_FAILED', `${error instanceof Error ? error.message : String(error)} (see --help)`);
-  }
-  const parsed = ArgsSchema.safeParse(values);
+  const parsed = ArgsSchema.safeParse(readFlags(argv));
   if (parsed.success) return parsed.data;
   const details = parsed.error.issues.map((i) => ({ path: `--${i.path.map(String).join('.')}`, message: i.message }));
   throw new AppError('VALIDATION_FAILED', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
 }
 
 function readFlags(argv: readonly string[]): Record<string, string | boolean | undefined> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      since: { type: 'string' },
-      'min-cluster': { type: 'string' },
-      cutoff: { type: 'string' },
-      'sparse-trials': { type: 'string' },
-      format: { type: 'string' },
-      out: { type: 'string' },
-      input: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
+  const { values } = parseOptions(argv, {
+    since: { type: 'string' },
+    'min-cluster': { type: 'string' },
+    cutoff: { type: 'string' },
+    'sparse-trials': { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    input: { type: 'string' },
   });
   return values;
 }

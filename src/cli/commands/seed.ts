@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseOptions } from '../../shared/command-line.js';
 import { dataPaths, seedModelCheck, type Deps } from '../bootstrap.js';
 import type { SeedSummary } from '../../seeding/seed.js';
 import { exportReferenceSet, reseedFromDatabase, seedReferenceSets } from '../../seeding/seed.js';
@@ -38,18 +38,13 @@ export interface SeedArgs {
 }
 
 export function parseSeedArgs(argv: readonly string[]): SeedArgs {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      dir: { type: 'string' },
-      file: { type: 'string' },
-      export: { type: 'string' },
-      'from-db': { type: 'boolean', default: false },
-      reset: { type: 'boolean', default: false },
-      'strict-models': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
+  const { values } = parseOptions(argv, {
+    dir: { type: 'string' },
+    file: { type: 'string' },
+    export: { type: 'string' },
+    'from-db': { type: 'boolean', default: false },
+    reset: { type: 'boolean', default: false },
+    'strict-models': { type: 'boolean', default: false },
   });
   return {
     ...(values.dir !== undefined ? { dir: values.dir } : {}),

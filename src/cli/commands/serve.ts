@@ -1,11 +1,51 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
 import { createApp } from '../../server/app.js';
 import { createStartingApp, type StartupProgress } from '../../server/starting-app.js';
+import { parseOptions } from '../../shared/command-line.js';
+import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { appDepsOf, type Deps } from '../bootstrap.js';
 import type { ConfigReloader } from '../config-reload.js';
 import { shutDown } from '../shutdown.js';
+
+export const SERVE_HELP = `Usage: npm start [-- options]      (or: node dist/cli/main.js serve [options])
+
+Starts the HTTP service. It listens at once (/readyz answers 503 with progress) while the embedder
+loads and, on first start, the bundled reference sets are seeded into an empty database.
+
+Options:
+  --port <n>     port to listen on (default: server.port in the config, or PORT; 0 picks a free one)
+  --host <addr>  address to bind (default: server.host, 127.0.0.1; 0.0.0.0 for every interface)
+  -h, --help     show this help
+
+Signals: SIGTERM or SIGINT drain in-flight requests, commit writes, save the index and exit (0, or 1
+when the deadline cut requests short). SIGHUP reloads the config file (catalog, rules, routing).
+Under a process manager run node directly (see README, "Running in production") so that SIGHUP
+reaches the server; npm forwards SIGTERM and SIGINT only.
+`;
+
+const ServeArgsSchema = z.object({
+  port: z.coerce.number({ error: '--port must be a number' }).int('--port must be a whole number').min(0, '--port must be 0 to 65535').max(65_535, '--port must be 0 to 65535').optional(),
+  host: z.string().min(1, '--host must not be empty').optional(),
+  help: z.boolean(),
+});
+export type ServeArgs = z.infer<typeof ServeArgsSchema>;
+
+/** `serve [--port n] [--host addr] [--help]`; a mistake is an AppError with a one-line message. */
+export function parseServeArgs(argv: readonly string[]): ServeArgs {
+  const { values } = parseOptions(argv, { port: { type: 'string' }, host: { type: 'string' } });
+  const parsed = ServeArgsSchema.safeParse(values);
+  if (!parsed.success) throw new AppError('VALIDATION_FAILED', parsed.error.issues.map((i) => i.message).join('; '));
+  return parsed.data;
+}
+
+/** The flags as a config overlay (flags beat env and file). */
+export function serveOverrides(args: ServeArgs): Record<string, unknown> {
+  const server = { ...(args.port !== undefined ? { port: args.port } : {}), ...(args.host !== undefined ? { host: args.host } : {}) };
+  return Object.keys(server).length > 0 ? { server } : {};
+}
 
 type FetchHandler = (request: Request, env: unknown) => Response | Promise<Response>;
 
@@ -24,6 +64,12 @@ export function listenWhileStarting(config: Config, logger: Logger, start: (onPr
   let progress: StartupProgress = { phase: 'loading', done: 0, total: 0 };
   let handler: FetchHandler = createStartingApp(() => progress).fetch;
   const server = serve({ fetch: (request, env) => handler(request, env), hostname: config.server.host, port: config.server.port });
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const message = error.code === 'EADDRINUSE' ? `port ${config.server.port} is in use; set PORT (or --port)` : `cannot listen on ${config.server.host}:${config.server.port}: ${error.message}`;
+    logger.error({ code: error.code }, message);
+    process.stderr.write(`error: ${message}\n`);
+    process.exit(1);
+  });
   const listening = new Promise<string>((resolve) => {
     server.once('listening', () => {
       const address = server.address();
@@ -39,7 +85,7 @@ export function listenWhileStarting(config: Config, logger: Logger, start: (onPr
   const ready = Promise.all([started, listening]).then(
     ([deps, url]) => {
       handler = createApp(appDepsOf(deps)).fetch;
-      logger.info({ url, embedder: deps.embedder.fingerprint, references: deps.index.size }, 'ready');
+      logger.info({ url, pid: process.pid, embedder: deps.embedder.fingerprint, references: deps.index.size }, 'ready');
       return deps;
     },
     (error: unknown) => {
@@ -50,7 +96,7 @@ export function listenWhileStarting(config: Config, logger: Logger, start: (onPr
   return { server, ready };
 }
 
-/** Runs until SIGINT/SIGTERM, then shuts down gracefully (see shutdown.ts) and exits. */
+/** Runs until SIGINT/SIGTERM, then shuts down gracefully (see shutdown.ts) and exits; SIGHUP reloads the config file. */
 export function runServe(server: ServerType, deps: Deps, reloader?: ConfigReloader): void {
   const { logger } = deps;
   const stopWatching = reloader?.watch();
@@ -67,6 +113,8 @@ export function runServe(server: ServerType, deps: Deps, reloader?: ConfigReload
       },
     );
   };
+  // Without a config file there is nothing to reload, but SIGHUP must not kill the server either.
+  if (reloader === undefined) process.on('SIGHUP', () => logger.warn('SIGHUP: no config file in use (ROUTER_CONFIG or ./router.config.yaml), nothing to reload'));
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 }

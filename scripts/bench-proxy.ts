@@ -12,12 +12,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadConfig } from '../src/config/load.js';
 import { machineLine } from './bench-lib.js';
+import { parseScriptArgs } from '../src/shared/command-line.js';
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs({
   options: {
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '1,16' },

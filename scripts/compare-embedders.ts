@@ -8,7 +8,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Embedder } from '../src/embedding/embedder.js';
 import { LexicalEmbedder } from '../src/embedding/lexical-embedder.js';
@@ -16,6 +15,7 @@ import { TransformersEmbedder } from '../src/embedding/transformers-embedder.js'
 import { UseLiteEmbedder } from '../src/embedding/use-lite-embedder.js';
 import { BruteForceIndex } from '../src/index/brute-force-index.js';
 import { machineLine } from './bench-lib.js';
+import { parseScriptArgs } from '../src/shared/command-line.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BATCH = 32;
@@ -28,7 +28,7 @@ const HELP = `npm run compare-embedders -- [options]
   --json <file>            also write the results as JSON
   -h, --help`;
 
-const { values: args } = parseArgs({
+const { values: args } = parseScriptArgs({
   options: {
     limit: { type: 'string' },
     data: { type: 'string', default: path.resolve(ROOT, '../shared/data') },

@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { bootstrap, buildRouter, type Deps } from '../src/cli/bootstrap.js';
 import { loadConfig } from '../src/config/load.js';
@@ -29,6 +28,7 @@ import { silentLogger } from '../src/shared/logger.js';
 import { contentHash } from '../src/store/content-hash.js';
 import { machineLine } from './bench-lib.js';
 import { loadIntentDataset, pickKnownIntents, type Utterance } from './coverage-experiment-data.js';
+import { parseScriptArgs } from '../src/shared/command-line.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HELP = `npx tsx scripts/coverage-experiment.ts --dataset clinc150|banking77|<file.jsonl> [options]
@@ -76,7 +76,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 async function main(): Promise<void> {
   const str = { type: 'string' } as const;
-  const { values } = parseArgs({
+  const { values } = parseScriptArgs({
     options: {
       dataset: str, 'known-share': str, seed: str, embedder: str, split: str, percentile: str,
       'cutoff-percentile': str, 'min-cluster': str, 'own-share': str, data: str,

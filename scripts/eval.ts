@@ -4,7 +4,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { envOverrides, parseConfig } from '../src/config/load.js';
 import { createEmbedder } from '../src/embedding/create-embedder.js';
 import type { Embedder } from '../src/embedding/embedder.js';
@@ -20,6 +19,7 @@ import { isPolicyName, POLICY_NAMES, type PolicyName } from '../src/routing/poli
 import { AppError } from '../src/shared/errors.js';
 import { createLogger, type Logger } from '../src/shared/logger.js';
 import { machineLine } from './bench-lib.js';
+import { parseScriptArgs } from '../src/shared/command-line.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** The config schema needs a catalog; embedder settings do not depend on it. */
@@ -49,7 +49,7 @@ const HELP = `npm run eval -- (--dataset routerbench|routellm|routerdc | --file 
   --json <path>           write every figure as JSON
   --plot <path>           write the curves as .svg, or as .html holding the SVG`;
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs({
   options: {
     dataset: { type: 'string' },
     file: { type: 'string' },

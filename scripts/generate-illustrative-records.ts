@@ -13,10 +13,10 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ReferenceLineSchema } from '../src/seeding/reference-file.js';
 import { seededRandom } from '../src/shared/random.js';
 import { COMPARISONS, type IntentId, INTENTS, isIntentId, MODELS, type ModelId, type Outcome, PROFILE, profileProblems } from './illustrative-profile.js';
+import { parseScriptArgs } from '../src/shared/command-line.js';
 
 const HELP = `Usage: npx tsx scripts/generate-illustrative-records.ts [options]
 
@@ -147,7 +147,7 @@ function summarise(results: readonly FileResult[], check: boolean): void {
 }
 
 function main(): void {
-  const { values } = parseArgs({
+  const { values } = parseScriptArgs({
     options: {
       dir: { type: 'string', default: 'reference-prompts' },
       check: { type: 'boolean', default: false },

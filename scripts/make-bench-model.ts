@@ -13,10 +13,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { bertEncoderOnnx, type BertShape } from './bert-encoder.js';
 import { COMMON_WORDS } from './tiny-model-words.js';
 import { SPECIAL_TOKEN_CONFIG, SPECIAL_TOKENS, tokenizerJson } from './wordpiece-tokenizer.js';
+import { parseScriptArgs } from '../src/shared/command-line.js';
 
 export const DEFAULT_BENCH_MODELS_DIR = path.join(os.homedir(), '.cache/semroute/bench-models');
 export const BENCH_MODEL_ID = 'minilm-l6-arch';
@@ -142,14 +142,17 @@ function positiveNumber(raw: string, name: string): number {
 }
 
 function main(argv: readonly string[]): void {
-  const { values: v } = parseArgs({
+  const { values } = parseScriptArgs({
     args: [...argv],
     options: Object.fromEntries(
-      ['dir', 'id', 'layers', 'hidden', 'heads', 'intermediate', 'max-positions', 'model-max-length', 'max-seq-length', 'vocab-size', 'words', 'seed', 'std'].map((k) => [k, { type: 'string' as const }]),
+      [
+        ...['dir', 'id', 'layers', 'hidden', 'heads', 'intermediate', 'max-positions', 'model-max-length', 'max-seq-length', 'vocab-size', 'words', 'seed', 'std'].map((k) => [k, { type: 'string' as const }]),
+        ['help', { type: 'boolean' as const, short: 'h' }],
+      ],
     ),
     allowPositionals: false,
-    strict: false,
   });
+  const v: Readonly<Record<string, unknown>> = values;
   if (argv.includes('--help') || argv.includes('-h')) return console.log(HELP);
   const int = (key: string, fallback: number): number => {
     const raw = v[key];

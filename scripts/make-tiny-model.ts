@@ -8,19 +8,19 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { normalizeInPlace } from '../src/embedding/embedder.js';
 import { STOP_WORDS, tokenize } from '../src/embedding/lexical-embedder.js';
 import { gaussian, seededRandom } from '../src/shared/random.js';
 import { floatTensor, Message, model, ONNX_FLOAT, ONNX_INT64, tensorInfo } from './onnx-writer.js';
 import { COMMON_WORDS } from './tiny-model-words.js';
 import { SPECIAL_TOKEN_CONFIG, SPECIAL_TOKENS, tokenizerJson } from './wordpiece-tokenizer.js';
+import { parseScriptArgs } from '../src/shared/command-line.js';
 
 const DIMS = 256;
 const SPECIAL: readonly string[] = SPECIAL_TOKENS;
 const CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789'.split('');
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs({
   options: { out: { type: 'string', default: 'test/fixtures/models/tiny-bert' }, help: { type: 'boolean', short: 'h', default: false } },
 });
 if (values.help) {

@@ -7,12 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { openDatabase } from '../src/store/db.js';
 import { LoadSummarySchema, type LoadPlan, type LoadSummary } from './soak/plan.js';
 import { ProbeAnswerSchema, routeExplained, startProbes, type KnownPrompt } from './soak/probe.js';
 import { machineLine, percentile, render, verdict, type Bounds, type RssFigures } from './soak/report.js';
 import { errorLogLines, rssMiB, startSoakService } from './soak/service.js';
+import { parseScriptArgs } from '../src/shared/command-line.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -48,7 +48,7 @@ Options:
 `;
 
 function options() {
-  const { values } = parseArgs({
+  const { values } = parseScriptArgs({
     options: {
       minutes: { type: 'string', default: '5' },
       embedder: { type: 'string', default: 'lexical' },

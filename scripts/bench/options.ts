@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_BENCH_MODELS_DIR } from '../make-bench-model.js';
 import { ROOT } from './fixtures.js';
 import { ROUTE_BACKENDS, type RouteBackend } from './route-backends.js';
+import { parseScriptArgs } from '../../src/shared/command-line.js';
 
 export const SECTIONS = ['decision', 'recall', 'memory', 'rebuild', 'http', 'embed', 'seed', 'outcomes', 'route-backends', 'embed-model'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -104,7 +104,7 @@ export interface BenchOptions {
 }
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const { values } = parseArgs({
+  const { values } = parseScriptArgs({
     args: [...argv],
     options: {
       only: { type: 'string', default: SECTIONS.join(',') },

@@ -60,3 +60,16 @@ function usageMessage(error: unknown): string {
   const first = error.message.split(/\.\s/)[0] ?? error.message;
   return first.charAt(0).toLowerCase() + first.slice(1).replace(/\.$/, '');
 }
+
+/**
+ * A drop-in for util.parseArgs in scripts that print their own help: always strict, and a mistake
+ * prints one line to stderr and exits 2 instead of throwing a stack trace.
+ */
+export function parseScriptArgs<const T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T & { strict: true }>> {
+  try {
+    return parseArgs({ ...config, strict: true });
+  } catch (error) {
+    process.stderr.write(`error: ${usageMessage(error)}; see --help\n`);
+    process.exit(2);
+  }
+}

@@ -22,9 +22,14 @@ export interface CliProcess {
  * process, and a SIGKILL sent to the first would leave the real one running.
  */
 export function spawnCli(args: readonly string[], env: Readonly<Record<string, string>>): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/main.ts'), ...args], {
+  return spawnCommand(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/main.ts'), ...args], env);
+}
+
+/** Any command from the project root (npm start, node dist/…, a script), with only `env` (plus PATH and HOME). */
+export function spawnCommand(file: string, args: readonly string[], env: Readonly<Record<string, string>>): CliProcess {
+  const child = spawn(file, [...args], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -54,12 +54,13 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'serve': {
       const report = progressReporter('embedding references');
       // The server listens at once; /readyz says when the embedder, index and first seed are done.
-      const { server, ready } = listenWhileStarting(config, logger, (onProgress) =>
+      const { server, ready, releaseStartupSignals } = listenWhileStarting(config, logger, (onProgress) =>
         bootstrap(config, logger, { onProgress: (done, total) => (onProgress(done, total), report(done, total)), env }),
       );
       const deps = await ready;
       const file = configFilePath(env);
       runServe(server, deps, file === undefined ? undefined : createConfigReloader(deps, { env, file, logger: logger.child({ module: 'config' }) }));
+      releaseStartupSignals();
       return -1;
     }
     case 'seed': {

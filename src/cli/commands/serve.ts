@@ -53,6 +53,8 @@ export interface StartingServer {
   readonly server: ServerType;
   /** Resolves with the deps once start-up is done and the real app answers; rejects (server closed) if it failed. */
   readonly ready: Promise<Deps>;
+  /** Drops the start-up SIGHUP guard; call once runServe has installed the reloader's handler. */
+  readonly releaseStartupSignals: () => void;
 }
 
 /**
@@ -63,6 +65,9 @@ export interface StartingServer {
 export function listenWhileStarting(config: Config, logger: Logger, start: (onProgress: (done: number, total: number) => void) => Promise<Deps>): StartingServer {
   let progress: StartupProgress = { phase: 'loading', done: 0, total: 0 };
   let handler: FetchHandler = createStartingApp(() => progress).fetch;
+  // SIGHUP's default action ends the process: until the reloader listens, a SIGHUP is only logged.
+  const startupHup = () => logger.warn('SIGHUP during start-up: the config file is read when start-up is done');
+  process.on('SIGHUP', startupHup);
   const server = serve({ fetch: (request, env) => handler(request, env), hostname: config.server.host, port: config.server.port });
   server.once('error', (error: NodeJS.ErrnoException) => {
     const message = error.code === 'EADDRINUSE' ? `port ${config.server.port} is in use; set PORT (or --port)` : `cannot listen on ${config.server.host}:${config.server.port}: ${error.message}`;
@@ -93,7 +98,7 @@ export function listenWhileStarting(config: Config, logger: Logger, start: (onPr
       throw error;
     },
   );
-  return { server, ready };
+  return { server, ready, releaseStartupSignals: () => process.off('SIGHUP', startupHup) };
 }
 
 /** Runs until SIGINT/SIGTERM, then shuts down gracefully (see shutdown.ts) and exits; SIGHUP reloads the config file. */

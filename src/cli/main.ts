@@ -60,7 +60,8 @@ async function main(argv: readonly string[]): Promise<number> {
       const deps = await ready;
       const file = configFilePath(env);
       runServe(server, deps, file === undefined ? undefined : createConfigReloader(deps, { env, file, logger: logger.child({ module: 'config' }) }));
-      releaseStartupSignals();
+      const pending = releaseStartupSignals();
+      if (pending !== undefined) process.kill(process.pid, pending);
       return -1;
     }
     case 'seed': {

@@ -53,8 +53,11 @@ export interface StartingServer {
   readonly server: ServerType;
   /** Resolves with the deps once start-up is done and the real app answers; rejects (server closed) if it failed. */
   readonly ready: Promise<Deps>;
-  /** Drops the start-up SIGHUP guard; call once runServe has installed the reloader's handler. */
-  readonly releaseStartupSignals: () => void;
+  /**
+   * Drops the start-up signal handlers; call once runServe has installed its own. Returns the
+   * SIGTERM or SIGINT that arrived during start-up, if any, for the caller to re-raise.
+   */
+  readonly releaseStartupSignals: () => NodeJS.Signals | undefined;
 }
 
 /**
@@ -65,9 +68,17 @@ export interface StartingServer {
 export function listenWhileStarting(config: Config, logger: Logger, start: (onProgress: (done: number, total: number) => void) => Promise<Deps>): StartingServer {
   let progress: StartupProgress = { phase: 'loading', done: 0, total: 0 };
   let handler: FetchHandler = createStartingApp(() => progress).fetch;
-  // SIGHUP's default action ends the process: until the reloader listens, a SIGHUP is only logged.
+  // A signal's default action ends the process at once. Until runServe handles them, SIGHUP is only
+  // logged, and SIGTERM/SIGINT are kept to be re-raised then, so they still drain and exit cleanly.
+  let pendingStop: NodeJS.Signals | undefined;
   const startupHup = () => logger.warn('SIGHUP during start-up: the config file is read when start-up is done');
+  const startupStop = (signal: NodeJS.Signals) => {
+    pendingStop ??= signal;
+    logger.info({ signal }, 'stop requested during start-up; stopping once it is done');
+  };
   process.on('SIGHUP', startupHup);
+  process.on('SIGTERM', startupStop);
+  process.on('SIGINT', startupStop);
   const server = serve({ fetch: (request, env) => handler(request, env), hostname: config.server.host, port: config.server.port });
   server.once('error', (error: NodeJS.ErrnoException) => {
     const message = error.code === 'EADDRINUSE' ? `port ${config.server.port} is in use; set PORT (or --port)` : `cannot listen on ${config.server.host}:${config.server.port}: ${error.message}`;
@@ -98,7 +109,13 @@ export function listenWhileStarting(config: Config, logger: Logger, start: (onPr
       throw error;
     },
   );
-  return { server, ready, releaseStartupSignals: () => process.off('SIGHUP', startupHup) };
+  const releaseStartupSignals = () => {
+    process.off('SIGHUP', startupHup);
+    process.off('SIGTERM', startupStop);
+    process.off('SIGINT', startupStop);
+    return pendingStop;
+  };
+  return { server, ready, releaseStartupSignals };
 }
 
 /** Runs until SIGINT/SIGTERM, then shuts down gracefully (see shutdown.ts) and exits; SIGHUP reloads the config file. */

@@ -97,7 +97,11 @@ export class Router {
   /** Drives Thompson sampling; absent when exploration is off, which keeps decisions deterministic. */
   private readonly random: (() => number) | undefined;
 
+  /** The store's external version when `totals` was read: another process's commit re-reads them. */
+  private totalsVersion: number;
+
   constructor(private readonly deps: RouterDeps) {
+    this.totalsVersion = deps.references.externalVersion();
     this.totals = deps.references.modelTotals();
     const exploration = deps.routing.exploration;
     this.random = exploration.enabled ? seededRandom(exploration.seed ?? Date.now()) : undefined;
@@ -225,6 +229,8 @@ export class Router {
       return { id: n.label, similarity: n.similarity, intent: ref?.intent ?? null, text: ref?.text ?? '', records: records.get(n.label) ?? new Map() };
     });
     const promptTokens = estimateTokens(request.prompt);
+    // Records a seed in another process changed move the prior too (its own writes move it by applyDeltas).
+    if (this.deps.references.externalVersion() !== this.totalsVersion) this.refreshTotals();
     // Every matching rule applies: the first pin and costWeight, and the exclusions of all of them.
     const rule = composeRules(this.matchedRules(request));
     const coverage = assessCoverage(evidence, this.deps.coverage, { similarityPower: this.deps.routing.similarityPower, uncoveredBy });
@@ -252,6 +258,7 @@ export class Router {
 
   /** Re-reads each model's global record, e.g. after seeding. */
   refreshTotals(): void {
+    this.totalsVersion = this.deps.references.externalVersion();
     this.totals = this.deps.references.modelTotals();
   }
 

@@ -2,6 +2,7 @@ import { ByIdReads } from './by-id-reads.js';
 import { blobToVector, vectorToBlob, type Db } from './db.js';
 import { createMetaStore, META_KEYS } from './meta-store.js';
 import { ReferenceListing } from './reference-listing.js';
+import { VERSION_CHECK_MS } from './row-cache.js';
 import type { ModelRecords, RecordDelta, ReferenceInput, ReferencePrompt, WinRecord } from './types.js';
 
 export interface SetWriteSummary {
@@ -29,6 +30,8 @@ export class SqliteReferenceStore {
   private readonly reads: ByIdReads;
   /** Operator listings (admin API), read straight from SQLite. */
   readonly listing: ReferenceListing;
+  private versionCheckedAt = Number.NEGATIVE_INFINITY;
+  private lastDataVersion = 0;
 
   constructor(private readonly db: Db) {
     this.meta = createMetaStore(db);
@@ -65,6 +68,7 @@ export class SqliteReferenceStore {
         `DELETE FROM records WHERE reference_id = ? AND wins = 0 AND losses = 0 AND ties = 0
            AND model NOT IN (SELECT model FROM seed_records WHERE reference_id = ?)`,
       ),
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       setVector: db.prepare<[Buffer | null, number]>('UPDATE reference_prompts SET vector = ? WHERE id = ?'),
       totals: db.prepare<[], RecordRow>(
         'SELECT 0 AS reference_id, model, SUM(wins) AS wins, SUM(losses) AS losses, SUM(ties) AS ties FROM records GROUP BY model',
@@ -325,6 +329,19 @@ export class SqliteReferenceStore {
       this.db.prepare('DELETE FROM reference_sets').run();
       this.bumpGeneration();
     })();
+  }
+
+  /**
+   * Changes when another connection commits (PRAGMA data_version, read at most every
+   * VERSION_CHECK_MS): e.g. `npm run seed` from another process changed records behind this one's back.
+   */
+  externalVersion(): number {
+    const now = performance.now();
+    if (now - this.versionCheckedAt >= VERSION_CHECK_MS) {
+      this.versionCheckedAt = now;
+      this.lastDataVersion = this.stmts.dataVersion.get() ?? 0;
+    }
+    return this.lastDataVersion;
   }
 
   generation(): number {

@@ -314,7 +314,9 @@ export class Router {
         covered: d.covered,
         topSimilarity: d.topSimilarity,
         confidence: d.confidence,
-        intent: d.intent,
+        // The neighbourhood it landed in, covered or not: the coverage report's per-intent covered rate
+        // needs it. Read back, an uncovered decision still answers intent null (routes/decisions.ts).
+        intent: d.nearestIntent ?? d.intent,
         neighborIds: d.evidence.map((e) => e.id),
         neighborSimilarities: d.evidence.map((e) => e.similarity),
         fallbacks: d.fallbacks,

@@ -108,7 +108,8 @@ export const DecisionResponseSchema = z
     covered: z.boolean().meta({ description: 'Whether a reference was similar enough.', example: true }),
     confidence: z.number().meta({ description: 'Confidence at decision time (0–1).', example: 0.64 }),
     topSimilarity: z.number().nullable().meta({ description: 'Similarity of the nearest reference.', example: 0.83 }),
-    intent: z.string().nullable().meta({ description: 'Intent of the nearest reference.', example: 'coding' }),
+    intent: z.string().nullable().meta({ description: 'The intent of a covered decision; null when uncovered.', example: 'coding' }),
+    nearestIntent: z.string().nullable().meta({ description: 'The intent the nearest references voted for, covered or not.', example: 'coding' }),
     fallbacks: z.array(z.string()).meta({ description: 'Next-best models at decision time.', example: ['claude-haiku-4-5'] }),
     scores: z.unknown().meta({ description: 'The model scores at decision time (see RouteResponse.scores).', example: [{ model: 'gpt-5-mini', quality: 0.71, utility: 0.68 }] }),
     evidence: z

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DecisionResponseSchema } from '../../src/server/outcome-schemas.js';
 import { ProblemSchema, RouteResponseSchema } from '../../src/server/schemas.js';
 import { appFor, makeTestDeps } from '../helpers/test-deps.js';
 
@@ -25,6 +26,18 @@ async function route(body: unknown, target?: ReturnType<typeof appFor>) {
 const CODE_PROMPT = 'Write a Python function that merges two sorted lists';
 
 describe('POST /v1/route: no intent without evidence', () => {
+  it('reads an uncovered decision back with no intent, and its nearest intent apart', async () => {
+    const r = await route({ prompt: 'Recommend a good pair of hiking boots for wide feet' });
+    expect(r).toMatchObject({ covered: false, intent: null });
+    deps.queue.flush();
+    const stored = DecisionResponseSchema.parse(await (await app.request(`/v1/decisions/${r.decisionId}`)).json());
+    expect(stored).toMatchObject({ covered: false, intent: null, nearestIntent: r.nearestIntent });
+    const covered = await route({ prompt: CODE_PROMPT });
+    deps.queue.flush();
+    const back = DecisionResponseSchema.parse(await (await app.request(`/v1/decisions/${covered.decisionId}`)).json());
+    expect(back).toMatchObject({ covered: true, intent: 'code_generation', nearestIntent: 'code_generation' });
+  });
+
   it('refuses an empty or whitespace-only prompt with a 400 problem', async () => {
     for (const prompt of ['', '   \n\t ']) {
       const res = await post({ prompt });

@@ -46,7 +46,9 @@ function summary(d: StoredDecision) {
     covered: d.covered,
     confidence: d.confidence,
     topSimilarity: d.topSimilarity,
-    intent: d.intent,
+    // Stored is the nearest intent; as at decision time, an uncovered decision has no intent.
+    intent: d.covered ? d.intent : null,
+    nearestIntent: d.intent,
     fallbacks: d.fallbacks,
     scores: d.scores,
   };

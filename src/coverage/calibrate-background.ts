@@ -22,9 +22,6 @@ export interface BackgroundCalibration {
   readonly backgroundPrompts: number;
   /** Background prompts that still count as covered under the fitted model (≈ falseCoveredRate). */
   readonly backgroundCovered: number;
-  /** Leave-one-out: references that count as covered when they are not in the index themselves. */
-  readonly referencesCovered: number;
-  readonly references: number;
 }
 
 /** Fewer background prompts than this say nothing about a 5–10% tail. */
@@ -63,14 +60,27 @@ export function calibrateAgainstBackground(
   };
   const backgroundScores = background.map((v) => scoreOf(search(v, options.k)));
   const threshold = percentile(backgroundScores, 100 * (1 - options.falseCoveredRate));
-  const referenceScores = references.map((r) => scoreOf(search(r.vector, options.k + 1).filter((n) => n.label !== r.id).slice(0, options.k)));
   return {
     model: { threshold, intentOffsets: offsets, topN, source: 'background' },
     backgroundPrompts: background.length,
     backgroundCovered: backgroundScores.filter((s) => s >= threshold).length,
-    referencesCovered: referenceScores.filter((s) => s >= threshold).length,
-    references: references.length,
   };
+}
+
+/** Leave-one-out: the share of references that count as covered when their own entry is not searched. */
+export function referencesCoveredShare(
+  references: readonly CalibrationSample[],
+  search: (vector: Float32Array, k: number) => readonly Neighbor[],
+  model: CoverageModel,
+  options: { k: number; similarityPower: number },
+): number {
+  const intentOf = new Map(references.map((r) => [r.id, r.intent]));
+  const covered = references.filter((r) => {
+    const evidence = search(r.vector, options.k + 1).filter((n) => n.label !== r.id).slice(0, options.k).map((n) => ({ similarity: n.similarity, intent: intentOf.get(n.label) ?? null }));
+    const intent = nearestIntentOf(evidence, options.similarityPower).intent;
+    return (coverageScore(evidence, model.topN) ?? -1) >= model.threshold + (intent !== null ? (model.intentOffsets.get(intent) ?? 0) : 0);
+  });
+  return references.length === 0 ? 0 : covered.length / references.length;
 }
 
 /** Per-intent threshold shifts from each intent's leave-one-out tightness; null when no intent qualifies. */

@@ -55,6 +55,22 @@ describe("the 'auto' coverage test", () => {
     expect(deps.meta.get('coverage_calibration')).not.toBe(before);
   });
 
+  it('reuses the calibration for a few edits, and recalibrates past 2% of the references', async () => {
+    const deps = await start({ referenceDir: path.join(PROJECT_ROOT, 'reference-prompts') });
+    const count = deps.references.count();
+    const first = deps.meta.get('coverage_calibration');
+    const add = async (i: number) => {
+      const text = `How many moons does planet number ${i} of the outer system have?`;
+      deps.references.writeSet('admin', 'admin api', [{ text, intent: 'astronomy', contentHash: contentHash(text), records: {} }]);
+      await deps.index.embedMissing();
+      deps.router = buildRouter(deps);
+    };
+    await add(0);
+    expect(deps.meta.get('coverage_calibration')).toBe(first);
+    for (let i = 1; i <= Math.floor(0.02 * count); i++) await add(i);
+    expect(deps.meta.get('coverage_calibration')).not.toBe(first);
+  });
+
   it('embeds the background once per embedder, and again for another embedder', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);

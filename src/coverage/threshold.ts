@@ -13,8 +13,17 @@ import { calibrateAgainstBackground } from './calibrate-background.js';
 export const FALLBACK_THRESHOLD = 0.5;
 const META_KEY = 'coverage_calibration';
 
+/**
+ * Reference edits (admin API) between calibrations that reuse the last one, as a share of the
+ * references: a calibration searches the index ~700 times (about a second on a loaded 2-core
+ * machine with 351 references), too much to repeat on every single edit; a few edits hardly move it.
+ */
+export const RECALIBRATE_AFTER_SHARE = 0.02;
+
 const StoredCalibrationSchema = z.object({
   key: z.string(),
+  generation: z.number(),
+  references: z.number(),
   threshold: z.number(),
   intentOffsets: z.record(z.string(), z.number()),
   topN: z.number().int().positive(),
@@ -34,17 +43,20 @@ export interface CoverageModelDeps {
 /**
  * The coverage test in force: the configured number (top-1 similarity), or for 'auto' a calibration
  * against the background set (coverage/calibrate-background.ts), cached in meta and recomputed when
- * the references, the embedder, the background set or the calibration knobs change. Runs at start and
+ * the embedder, the background set or the calibration knobs change, or more than
+ * RECALIBRATE_AFTER_SHARE of the references changed since. Runs at start and
  * when the router is rebuilt (reference edits, reloads), never on a request.
  */
 export function resolveCoverageModel(deps: CoverageModelDeps, routing: RoutingConfig): CoverageModel {
   if (routing.coverageThreshold !== 'auto') return fixedCoverageModel(routing.coverageThreshold);
   const key = cacheKey(deps, routing);
-  const cached = readCached(deps.meta.get(META_KEY), key);
+  const generation = deps.references.generation();
+  const cached = readCached(deps.meta.get(META_KEY), key, generation);
   if (cached) return cached;
   const model = calibrate(deps, routing);
   if (model.source !== 'fallback') {
-    const stored = { key, threshold: model.threshold, intentOffsets: Object.fromEntries(model.intentOffsets), topN: model.topN, source: model.source };
+    const references = deps.references.count();
+    const stored = { key, generation, references, threshold: model.threshold, intentOffsets: Object.fromEntries(model.intentOffsets), topN: model.topN, source: model.source };
     deps.meta.set(META_KEY, JSON.stringify(stored));
   }
   return model;
@@ -60,9 +72,9 @@ function calibrate(deps: CoverageModelDeps, routing: RoutingConfig): CoverageMod
     similarityPower: routing.similarityPower,
   });
   if (fitted) {
-    const { model, backgroundCovered, backgroundPrompts, referencesCovered, references } = fitted;
+    const { model, backgroundCovered, backgroundPrompts } = fitted;
     deps.logger.info(
-      { threshold: round(model.threshold), intents: model.intentOffsets.size, backgroundCovered, backgroundPrompts, referencesCovered, references },
+      { threshold: round(model.threshold), intents: model.intentOffsets.size, backgroundCovered, backgroundPrompts },
       'calibrated the coverage test against the background set',
     );
     return model;
@@ -86,14 +98,17 @@ function referenceSamples(references: SqliteReferenceStore): CalibrationSample[]
 
 function cacheKey(deps: CoverageModelDeps, routing: RoutingConfig): string {
   const knobs = [routing.backgroundFalseCoveredRate, routing.k, routing.similarityPower, routing.calibrationPercentile];
-  return [deps.references.generation(), deps.embedderKey, deps.background?.hash ?? 'none', ...knobs].join('|');
+  return [deps.embedderKey, deps.background?.hash ?? 'none', ...knobs].join('|');
 }
 
-function readCached(raw: string | undefined, key: string): CoverageModel | undefined {
+/** The stored calibration, if it is for this embedder, background and knobs, and few references changed since. */
+function readCached(raw: string | undefined, key: string, generation: number): CoverageModel | undefined {
   if (raw === undefined) return undefined;
   try {
     const parsed = StoredCalibrationSchema.safeParse(JSON.parse(raw));
     if (!parsed.success || parsed.data.key !== key) return undefined;
+    const edits = generation - parsed.data.generation;
+    if (edits < 0 || edits > Math.floor(RECALIBRATE_AFTER_SHARE * parsed.data.references)) return undefined;
     const { threshold, intentOffsets, topN, source } = parsed.data;
     return { threshold, intentOffsets: new Map(Object.entries(intentOffsets)), topN, source };
   } catch {

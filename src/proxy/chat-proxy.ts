@@ -174,6 +174,7 @@ export class ChatProxy {
         return { kind: 'next' };
       }
       case 'cancelled':
+        this.deps.log.settle(ctx.reservation, outcome.written);
         return answer({ kind: 'cancelled' });
       case 'caller_fault':
         return answer(this.passBack(ctx, outcome.error, model, loop.tried - 1));

@@ -93,10 +93,11 @@ describe('streaming clients that disconnect at random moments', () => {
 });
 
 describe('a client that hangs up on a non-streamed request', () => {
-  it('aborts the upstream call and logs one neutral attempt, no quality loss', async () => {
-    const s = await startProxy({ big: { delayMs: 600 }, small: {} }, { timeoutMs: 5000 });
+  it('aborts the upstream call, logs one neutral attempt, no quality loss, and releases its budget hold', async () => {
+    // Each request's expected cost (max_tokens 4,000 on big) holds the whole budget while in flight.
+    const s = await startProxy({ big: { delayMs: 600 }, small: {} }, { timeoutMs: 5000, proxy: { budgets: { global: { dailyUsd: 0.01 } } } });
     const abort = new AbortController();
-    const pending = s.post({ model: 'router', messages: user(CODE) }, { signal: abort.signal }).catch((e: unknown) => e);
+    const pending = s.post({ model: 'router', messages: user(CODE), max_tokens: 4000 }, { signal: abort.signal }).catch((e: unknown) => e);
     while (s.up.calls('big').length === 0) await new Promise((r) => setTimeout(r, 10));
     abort.abort();
     expect(await pending).toBeInstanceOf(Error);
@@ -106,5 +107,8 @@ describe('a client that hangs up on a non-streamed request', () => {
     expect(rows).toEqual([{ model: 'big', verdict: 'cancelled' }]);
     expect(s.deps.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outcomes').get()?.n).toBe(0);
     expect(s.up.calls('small')).toHaveLength(0);
+    // The cancelled request let go of its budget hold: the next one is admitted.
+    s.up.set('big', {});
+    expect((await s.post({ model: 'router', messages: user(CODE), max_tokens: 4000 })).status).toBe(200);
   });
 });

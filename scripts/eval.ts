@@ -15,6 +15,7 @@ import { RECORD_SCHEMES, type RecordScheme } from '../src/eval/records.js';
 import { renderGroup, renderSummary } from '../src/eval/render-table.js';
 import type { FoldSummary } from '../src/eval/replay.js';
 import { runEval, type EvalReport, type EvalSettings } from '../src/eval/run-eval.js';
+import { COST_WEIGHT_GRID } from '../src/routing/policies/fit-policy.js';
 import { isPolicyName, POLICY_NAMES, type PolicyName } from '../src/routing/policies/registry.js';
 import { AppError } from '../src/shared/errors.js';
 import { createLogger, type Logger } from '../src/shared/logger.js';
@@ -24,19 +25,21 @@ import { parseScriptArgs } from '../src/shared/command-line.js';
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** The config schema needs a catalog; embedder settings do not depend on it. */
 const PLACEHOLDER_CATALOG = [{ id: 'placeholder', provider: 'eval', inputPricePer1M: 1, outputPricePer1M: 1, contextWindow: 1 }];
-const DEFAULT_COST_WEIGHTS = '0,0.005,0.01,0.02,0.03,0.05,0.075,0.1,0.15,0.2,0.3,0.5,0.75,1,1.5,2,3,5,10,20,50';
+/** The policy fit's grid (0 and 48 log-spaced weights from 0.001 to 20), so every hull vertex is reachable. */
+const DEFAULT_COST_WEIGHTS = COST_WEIGHT_GRID.map((w) => Number(w.toPrecision(3))).join(',');
 
 const HELP = `npm run eval -- (--dataset routerbench|routellm|routerdc | --file <path.jsonl>) [options]
   --data <dir>            shared data folder (default ../shared/data from the project root)
-  --embedder <name>       auto | lexical | use-lite | transformers (default auto: the service's choice,
-                          or lexical when embedding the uncached prompts would exceed --embed-budget)
+  --embedder <name>       use-lite | auto | lexical | transformers (default use-lite, the embedder README's
+                          table names; auto = the service's choice, or lexical past --embed-budget)
   --embed-budget <s>      seconds auto may spend embedding (default 240; vectors are cached for later runs)
   --policies <list>       ${POLICY_NAMES.join(',')} (default: both)
   --records <scheme>      success | pairwise: how scores become win records (default success)
   --folds <k>             cross-validation folds when the data has no split (default 5)
   --seed <n>              fold shuffle seed (default 1)
   --cost-weights <list>   the sweep (default ${DEFAULT_COST_WEIGHTS})
-  --k <n>                 neighbours per decision (default: the router's, 10)
+  --k <n>                 neighbours per decision (default: fitted by leave-one-out per fold; a value
+                          given here, or for --prior-strength / --similarity-power, turns the fit off)
   --default-model <id>    model for uncovered prompts (default: best mean score on the references)
   --min-support <n>       routing.minSupport (default: the router's, 1)
   --prior-strength <n>    routing.priorStrength for knn-winrate (default: the router's, 4)
@@ -54,7 +57,7 @@ const { values } = parseScriptArgs({
     dataset: { type: 'string' },
     file: { type: 'string' },
     data: { type: 'string', default: path.join(ROOT, '..', 'shared', 'data') },
-    embedder: { type: 'string', default: 'auto' },
+    embedder: { type: 'string', default: 'use-lite' },
     'embed-budget': { type: 'string', default: '240' },
     policies: { type: 'string', default: POLICY_NAMES.join(',') },
     records: { type: 'string', default: 'success' },
@@ -182,7 +185,15 @@ function foldLine(f: FoldSummary): string {
   const fit = f.knnSuccessFit
     ? `, knn-success fit priorNeighbours ${f.knnSuccessFit.priorNeighbours} power ${f.knnSuccessFit.power} (LOO Brier ${f.knnSuccessFit.brier.toFixed(4)}, ${f.knnSuccessFit.samples} refs)`
     : '';
-  return `fold ${f.fold + 1}: ${f.references} references, ${f.routed} routed, coverage threshold ${f.coverageThreshold.toFixed(3)}, default ${f.defaultModel}${fit}, ${f.seconds.toFixed(1)} s`;
+  const r = f.routingFit;
+  const tuned = r
+    ? `, fitted k ${r.k} power ${r.similarityPower} prior ${r.priorStrength} gap ${r.gapThreshold ?? '∞'} (LOO Brier ${r.brier.toFixed(4)}, AIQ ${fmt(r.looAiq)} vs zero router ${fmt(r.zeroRouterLooAiq)}, ${r.samples} refs, ${r.seconds.toFixed(1)} s)`
+    : '';
+  return `fold ${f.fold + 1}: ${f.references} references, ${f.routed} routed, coverage threshold ${f.coverageThreshold.toFixed(3)}, default ${f.defaultModel}${tuned}${fit}, ${f.seconds.toFixed(1)} s`;
+}
+
+function fmt(x: number | null): string {
+  return x === null ? '–' : x.toFixed(3);
 }
 
 function header(report: EvalReport, totalSeconds: number): string {

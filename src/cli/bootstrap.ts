@@ -7,6 +7,7 @@ import { createEmbedderPool, inProcessPool } from '../embedding/create-pool.js';
 import { fingerprintKey, reportsCuts, type Embedder, type EmbedderPool } from '../embedding/embedder.js';
 import { embedderLanguages } from '../embedding/languages.js';
 import { ReferenceIndex } from '../routing/reference-index.js';
+import { resolveRoutingFit } from '../routing/tuning.js';
 import { Router } from '../routing/router.js';
 import { compileRules } from '../routing/rules.js';
 import { SessionAffinity } from '../routing/session-affinity.js';
@@ -144,7 +145,17 @@ export function buildRouter(
     { references: deps.references, meta: deps.meta, index: deps.index, embedderKey: fingerprintKey(deps.embedder.fingerprint), ...(deps.background ? { background: deps.background } : {}), logger: deps.logger },
     deps.config.routing,
   );
+  const fit = resolveRoutingFit({
+    references: deps.references,
+    index: deps.index,
+    catalog: deps.config.catalog,
+    routing: deps.config.routing,
+    coverageThreshold: coverage.threshold,
+    meta: deps.meta,
+    embedderKey: fingerprintKey(deps.embedder.fingerprint),
+  });
   return new Router({
+    fit,
     embedder: deps.embedder,
     index: deps.index,
     references: deps.references,

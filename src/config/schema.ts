@@ -111,6 +111,19 @@ const ExplorationSchema = z.strictObject({
   seed: num.pipe(z.number().int()).optional(),
 });
 
+const TuneSchema = z.strictObject({
+  /** Fit k, similarityPower, priorStrength and gapThreshold by leave-one-out at start, seed and rebuild. */
+  enabled: bool.default(true),
+  /** References sampled for the fit: bounds its time (about 1–2 s at 1,500 on one core). */
+  maxSamples: num.pipe(z.number().int().min(50).max(20_000)).default(1500),
+});
+
+/** Share of the best single model's quality to reach at least cost, or of its cost to spend at most. */
+export const TargetSchema = z.union([
+  z.strictObject({ qualityShare: num.pipe(z.number().gt(0).max(1)) }),
+  z.strictObject({ costShare: num.pipe(z.number().gt(0).max(1)) }),
+]);
+
 const RoutingSchema = z.strictObject({
   /** Neighbours consulted per prompt. */
   k: num.pipe(z.number().int().min(1).max(200)).default(10),
@@ -150,6 +163,14 @@ const RoutingSchema = z.strictObject({
       maxSessions: num.pipe(z.number().int().min(1).max(1_000_000)).default(10_000),
     })
     .prefault({}),
+  /**
+   * No-harm guard, used when tuning is off or has too few references: the least predicted utility
+   * gain over the global ranking's choice for which the neighbours' choice is taken.
+   */
+  gapThreshold: num.pipe(z.number().min(0)).default(0),
+  tune: TuneSchema.prefault({}),
+  /** An operator target, calibrated by leave-one-out into the cost weight that meets it (overrides costWeight). */
+  target: TargetSchema.optional(),
 });
 
 const LearningSchema = z.strictObject({

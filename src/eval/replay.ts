@@ -9,9 +9,10 @@ import { fitKnnSuccess, type KnnSuccessFit } from '../routing/policies/fit-knn-s
 import { createKnnSuccessPolicy, type Policy } from '../routing/policies/knn-success.js';
 import { POLICIES, type PolicyName } from '../routing/policies/registry.js';
 import type { Decision, PolicyInput, PolicyParams } from '../routing/types.js';
+import type { RoutingFit } from '../routing/tuning.js';
 import type { Logger } from '../shared/logger.js';
 import type { Fold } from './folds.js';
-import { leaveOneOutSamples } from './loo-samples.js';
+import { leaveOneOutSamples } from '../routing/loo-samples.js';
 import { referenceItems, type RecordScheme } from './records.js';
 import type { EvalRow } from './types.js';
 
@@ -51,6 +52,8 @@ export interface FoldSummary {
   readonly defaultModel: string;
   /** knn-success's shrinkage, fitted on this fold's references (leave-one-out); null when not run. */
   readonly knnSuccessFit: KnnSuccessFit | null;
+  /** The router's own leave-one-out fit on this fold's references (routing/tuning.ts); null when off. */
+  readonly routingFit: RoutingFit | null;
   readonly seconds: number;
 }
 
@@ -105,7 +108,7 @@ async function runFold(options: ReplayOptions, state: FoldState): Promise<FoldSu
       const routed = await routeTestRows(options, { ...state, policies }, deps);
       const seconds = (performance.now() - started) / 1000;
       const threshold = deps.router.coverageThreshold;
-      return { fold: state.index, references: items.length, routed, coverageThreshold: threshold, defaultModel, knnSuccessFit: fit, seconds };
+      return { fold: state.index, references: items.length, routed, coverageThreshold: threshold, defaultModel, knnSuccessFit: fit, routingFit: deps.router.fit, seconds };
     } finally {
       deps.close();
     }

@@ -62,9 +62,9 @@ export async function runEval(dataset: EvalDataset, settings: EvalSettings, deps
   const plan = planFolds(rows, { k: settings.folds, seed: settings.seed });
   const catalog = catalogFor(dataset.models, meanCosts(dataset, rows));
   const configFor = (dataDir: string, defaultModel: string) => foldConfig({ dataDir, defaultModel, catalog, k: settings.k, routing: settings.routing ?? {} });
-  const embedder = new CachingEmbedder(deps.embedder, { onProgress: (done, total) => deps.onProgress?.(`embedded ${done}/${total} prompts`) });
+  const embedder = new CachingEmbedder(deps.embedder);
   const t0 = performance.now();
-  await embedAll(embedder, rows, deps.cacheDir);
+  await embedAll(embedder, rows, { cacheDir: deps.cacheDir, ...(deps.onProgress ? { onProgress: deps.onProgress } : {}) });
   const t1 = performance.now();
   const result = await replay(replayOptions({ dataset, rows, plan, settings, embedder, configFor, deps }));
   const t2 = performance.now();
@@ -112,23 +112,44 @@ function replayOptions(o: {
   };
 }
 
-/** Embeds every prompt once, reading and then updating the on-disk cache when one is given. */
-async function embedAll(embedder: CachingEmbedder, rows: readonly EvalRow[], cacheDir: string | undefined): Promise<void> {
+/** Prompts embedded between two writes of the on-disk cache, so an interrupted run keeps its progress. */
+const SAVE_EVERY = 1024;
+
+/**
+ * Embeds every prompt once, reading the on-disk cache first and writing it after every
+ * SAVE_EVERY new prompts: a model embedder on a busy 2-core machine can take an hour for RouteLLM's
+ * 15k prompts, and a run stopped half-way must not lose what it did.
+ */
+async function embedAll(embedder: CachingEmbedder, rows: readonly EvalRow[], at: { cacheDir: string | undefined; onProgress?: (message: string) => void }): Promise<void> {
+  const { cacheDir } = at;
   const { fingerprint } = embedder;
   const file = cacheDir !== undefined && fingerprint.backend !== 'lexical' ? cacheFile(cacheDir, fingerprint) : undefined;
   if (file) embedder.preload(loadVectors(file, fingerprint.dims));
-  await embedder.embed(rows.map((r) => r.prompt));
-  if (file && embedder.newlyEmbedded > 0) saveVectors(file, fingerprint.dims, embedder.vectors);
+  const prompts = rows.map((r) => r.prompt);
+  let saved = embedder.newlyEmbedded;
+  for (let start = 0; start < prompts.length; start += SAVE_EVERY) {
+    await embedder.embed(prompts.slice(start, start + SAVE_EVERY));
+    if (embedder.newlyEmbedded === saved) continue;
+    if (file) saveVectors(file, fingerprint.dims, embedder.vectors);
+    saved = embedder.newlyEmbedded;
+    at.onProgress?.(`embedded ${Math.min(start + SAVE_EVERY, prompts.length)}/${prompts.length} prompts (${saved} new${file ? ', cache saved' : ''})`);
+  }
 }
 
 /** One fold's router config: temp data dir, the dataset's catalog, nothing seeded or logged. */
 function foldConfig(o: { dataDir: string; defaultModel: string; catalog: Config['catalog']; k: number | undefined; routing: Readonly<Record<string, number>> }): Config {
-  const routing = { ...o.routing, defaultModel: o.defaultModel, ...(o.k !== undefined ? { k: o.k } : {}) };
+  // Settings given by hand are used as given: the leave-one-out fit would replace them.
+  const fixed = o.k !== undefined || FITTED.some((key) => key in o.routing);
+  const routing = { ...o.routing, defaultModel: o.defaultModel, ...(o.k !== undefined ? { k: o.k } : {}), ...(fixed ? { tune: { enabled: false } } : {}) };
   return parseConfig({ dataDir: o.dataDir, seedOnEmpty: false, log: { level: 'silent' }, routing, catalog: o.catalog }, 'eval');
 }
 
+/** The router settings the leave-one-out fit chooses. */
+const FITTED = ['priorStrength', 'similarityPower'];
+
 function routerSettings(config: Config): Record<string, number | string> {
-  const { k, priorStrength, similarityPower, minSupport, coverageThreshold, calibrationPercentile } = config.routing;
+  const { k, priorStrength, similarityPower, minSupport, coverageThreshold, calibrationPercentile, tune } = config.routing;
+  if (tune.enabled) return { fitted: 'k, priorStrength, similarityPower, gapThreshold (leave-one-out per fold)', minSupport, coverageThreshold, calibrationPercentile };
   return { k, priorStrength, similarityPower, minSupport, coverageThreshold, calibrationPercentile };
 }
 

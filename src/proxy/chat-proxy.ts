@@ -82,7 +82,9 @@ export class ChatProxy {
     const allowed = this.allowedModels(target.concrete, budget.exhausted, budget.tightest);
     const reservation = this.deps.ledger.reserve(apiKey, Math.max(0, ...allowed.map((m) => expectedCost(m, promptTokens, outputTokens))));
     try {
-      const costWeight = pressuredCostWeight(target.costWeight ?? this.deps.router().costWeight, budget, cfg.budgets.pressure);
+      const router = this.deps.router();
+      const baseWeight = target.costWeight ?? router.targetResolution(request.view.router_target)?.costWeight ?? router.costWeight;
+      const costWeight = pressuredCostWeight(baseWeight, budget, cfg.budgets.pressure);
       const constraints = { models: allowed.map((m) => m.id), costWeight, inputTokens: promptTokens, outputTokens };
       const routed = await this.deps.router().route({ ...routeInputOf(request), constraints });
       const decision = routed.decision;

@@ -1,6 +1,7 @@
 import { lastUserText, sessionOf, turnsOf, type ConversationTurn } from '../routing/conversation.js';
 import { z } from 'zod';
 import { estimateTokens } from '../config/catalog.js';
+import { TargetSchema } from '../config/schema.js';
 
 const MAX_MESSAGES = 2000;
 
@@ -25,6 +26,8 @@ export const RoutingViewSchema = z.looseObject({
   stream: z.boolean().optional().meta({ description: 'Server-sent events, relayed as they arrive', example: false }),
   /** Ours: escalate to a stronger model on low confidence or a failed answer check. Not forwarded. */
   router_escalate: z.boolean().optional().meta({ description: 'semroute: escalate once to a stronger model on low confidence or a failed answer check (not forwarded)', example: false }),
+  /** Ours: this request's cost/quality target (overrides routing.target). Not forwarded. */
+  router_target: TargetSchema.optional().meta({ description: 'semroute: {qualityShare} or {costShare} of the best single model, overriding routing.target (not forwarded)', example: { qualityShare: 0.95 } }),
 });
 export type RoutingView = z.infer<typeof RoutingViewSchema>;
 
@@ -44,7 +47,7 @@ export interface ChatRequest {
 }
 
 /** Keys that belong to semroute and never reach an upstream. */
-const OWN_KEYS = new Set(['router_escalate']);
+const OWN_KEYS = new Set(['router_escalate', 'router_target']);
 
 /**
  * The body for one upstream: the caller's fields untouched, `model` set to the upstream's name, and

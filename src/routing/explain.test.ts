@@ -12,6 +12,8 @@ function decision(overrides: Partial<Routed>): Routed {
     model: 'deepseek-chat',
     fallbacks: [],
     reason: 'covered',
+    basis: 'neighbours',
+    gain: null,
     covered: true,
     confidence: 0.8,
     rule: null,

@@ -12,6 +12,7 @@ const PARAMS: PolicyParams = {
   coverageThreshold: 0.5,
   minSupport: 1,
   expectedOutputTokens: 500,
+  gapThreshold: 0,
 };
 
 function rec(wins: number, losses: number, ties = 0): WinRecord {
@@ -139,5 +140,32 @@ describe('normalCdf', () => {
     expect(normalCdf(0)).toBeCloseTo(0.5, 6);
     expect(normalCdf(1.96)).toBeCloseTo(0.975, 3);
     expect(normalCdf(-1.96)).toBeCloseTo(0.025, 3);
+  });
+
+  describe('no-harm guard: the global ranking unless the neighbours predict enough gain', () => {
+    // Global rates premium .8, budget .6. One neighbour (weight 1) with budget right and premium wrong,
+    // prior 4: premium (0 + 4·.8)/5 = .64, budget (1 + 4·.6)/5 = .68, so the neighbours gain .04 at costWeight 0.
+    const totals = new Map([['premium', rec(80, 20)], ['budget', rec(60, 40)], ['mid', rec(70, 30)]]);
+    const evidence = [ev(1, 0.9, { premium: rec(0, 1), budget: rec(1, 0), mid: rec(0, 1) })];
+
+    it('follows the neighbours when the gain reaches gapThreshold', () => {
+      const d = routed(run({ evidence, modelTotals: totals, params: { gapThreshold: 0.03 } }));
+      expect(d).toMatchObject({ model: 'budget', basis: 'neighbours', reason: 'covered' });
+      expect(d.gain).toBeCloseTo(0.04, 12);
+    });
+
+    it('keeps the global ranking’s model when the gain is below gapThreshold, and says so', () => {
+      const d = routed(run({ evidence, modelTotals: totals, params: { gapThreshold: 0.05 } }));
+      expect(d).toMatchObject({ model: 'premium', basis: 'global_ranking', reason: 'covered', covered: true });
+      expect(d.gain).toBeCloseTo(0.04, 12);
+      expect(routed(run({ evidence, modelTotals: totals, params: { gapThreshold: Infinity } })).model).toBe('premium');
+    });
+
+    it('sends uncovered prompts to the global ranking’s model at the request’s cost weight', () => {
+      const far = [ev(1, 0.3, { premium: rec(0, 1), budget: rec(1, 0) })];
+      expect(routed(run({ evidence: far, modelTotals: totals }))).toMatchObject({ model: 'premium', basis: 'global_ranking', reason: 'uncovered', gain: null });
+      // costWeight 1: premium .8 − 1 = −.2, mid .7 − .267 = .433, budget .6 − .005 = .595.
+      expect(routed(run({ evidence: far, modelTotals: totals, constraints: { costWeight: 1 } })).model).toBe('budget');
+    });
   });
 });

@@ -4,40 +4,44 @@ import type { CatalogModel } from '../config/schema.js';
 import { betaSample } from '../shared/random.js';
 import { similarityCovers } from './coverage.js';
 import { trials, type WinRecord } from '../store/types.js';
-import type { Decision, DecisionReason, Evidence, ModelScore, PolicyInput } from './types.js';
-
-/** Keeps log-scaled prices finite for free models. */
-const PRICE_EPSILON = 0.01;
+import type { Decision, DecisionBasis, DecisionReason, Evidence, ModelScore, PolicyInput } from './types.js';
 
 /**
  * The routing decision, pure: neighbours + records + catalog + request → decision.
- * Quality per model is the similarity-weighted win rate over the neighbours (a tie counts half),
- * shrunk toward the model's global win rate by a Beta prior, so a short lucky record cannot beat a
- * long one. Utility = quality − costWeight × log-normalised price. The ranking gives the fallbacks.
+ *
+ * - Quality per model: the neighbours' win rate with weights relative to the nearest neighbour,
+ *   (s_i / s_top)^similarityPower, times each record's trials, shrunk toward the model's global rate
+ *   by `priorStrength` pseudo-trials (a Beta posterior mean). Relative weights keep the prior in
+ *   neighbour units whatever the embedder's similarity scale (lexical sits at 0.3–0.5, USE at 0.7+).
+ * - Utility = quality − costWeight × price ÷ the catalog's dearest price. With a linear price the
+ *   cost weight is a Lagrange multiplier on spend, so sweeping it traces the cost–quality frontier
+ *   (RouterBench, Hu et al. 2024, §3: the non-decreasing convex hull).
+ * - No-harm guard: the global ranking (each model's rate over all references against the same
+ *   price) picks the zero router's model at this cost weight. The neighbours' choice replaces it only
+ *   when its predicted utility gain reaches `gapThreshold`, which is fitted by leave-one-out
+ *   (`policies/fit-policy.ts`); uncovered prompts take the global choice too. The decision says
+ *   which (`basis`) and by how much (`gain`).
  */
 export function decide(input: PolicyInput): Decision {
   const { eligible, excluded } = eligibleModels(input);
   if (eligible.length === 0) return { kind: 'no_eligible_model', excluded };
 
   const { evidence, params } = input;
-  const weights = evidence.map((e) => neighbourWeight(e.similarity, params.similarityPower));
+  const weights = relativeWeights(evidence, params.similarityPower);
   const scores = rank(eligible.map((m) => scoreModel(m, weights, input)));
   const topSimilarity = evidence[0]?.similarity ?? null;
-  const support = scores.reduce((sum, s) => sum + s.support, 0);
-  const covered = similarityCovers(input) && support >= params.minSupport;
-
-  const pin = input.rule?.then.pin;
-  const pinned = pin !== undefined && scores.some((s) => s.model === pin) ? pin : undefined;
-  const { model, reason } =
-    pinned !== undefined ? { model: pinned, reason: 'rule' as const } : covered ? { model: firstOf(scores), reason: 'covered' as const } : fallbackChoice(scores, input);
-  const explored = covered && input.random !== undefined && model !== bestByMean(scores, input);
+  const covered = isCovered(input, weights);
+  const choice = choose({ scores, covered, input });
+  const explored = choice.basis === 'neighbours' && input.random !== undefined && choice.model !== bestByMean(scores, input);
   return {
     kind: 'routed',
-    model,
-    fallbacks: scores.map((s) => s.model).filter((id) => id !== model),
-    reason,
+    model: choice.model,
+    fallbacks: scores.map((s) => s.model).filter((id) => id !== choice.model),
+    reason: choice.reason,
+    basis: choice.basis,
+    gain: choice.gain,
     covered,
-    confidence: pinned !== undefined ? 1 : covered ? winProbability(scores, params.priorStrength) : 0,
+    confidence: choice.basis === 'rule' ? 1 : covered ? winProbability(scores, choice.model, params.priorStrength) : 0,
     explored,
     rule: input.rule?.name ?? null,
     topSimilarity,
@@ -49,9 +53,33 @@ export function decide(input: PolicyInput): Decision {
   };
 }
 
-/** Closer references count much more: weight = max(0, similarity)^power. */
+/**
+ * The covered rule: the calibrated similarity test (routing/coverage.ts: the router's verdict, or
+ * top-1 similarity against the threshold) and neighbours that hold records weighing at least
+ * `minSupport` in neighbour units (the nearest counts 1). Similarity judges closeness; support only
+ * asks that close references carry data. Counting similarity^power-weighted trials instead left
+ * one-trial references at a lexical embedder's similarities (0.3–0.5) below minSupport: 79% of MMLU
+ * uncovered (issue 17).
+ */
+export function isCovered(input: PolicyInput, weights: readonly number[]): boolean {
+  if (!similarityCovers(input)) return false;
+  let support = 0;
+  input.evidence.forEach((e, i) => {
+    if ([...e.records.values()].some((r) => trials(r) > 0)) support += weights[i] ?? 0;
+  });
+  return support >= input.params.minSupport;
+}
+
+/** Similarity-power weight, absolute: max(0, similarity)^power (learning uses it). */
 export function neighbourWeight(similarity: number, power: number): number {
   return Math.max(0, similarity) ** power;
+}
+
+/** (s_i / s_top)^power; references at or below zero similarity carry no weight. */
+export function relativeWeights(evidence: readonly Evidence[], power: number): number[] {
+  const top = Math.max(0, ...evidence.map((e) => e.similarity));
+  if (top === 0) return evidence.map(() => 0);
+  return evidence.map((e) => (Math.max(0, e.similarity) / top) ** power);
 }
 
 function scoreModel(model: CatalogModel, weights: readonly number[], input: PolicyInput): ModelScore {
@@ -73,10 +101,41 @@ function scoreModel(model: CatalogModel, weights: readonly number[], input: Poli
   const pricePer1M = blendedPricePer1M(model, promptTokens, params.expectedOutputTokens);
   const normalizedPrice = normalizePrice(pricePer1M, catalog, promptTokens, params.expectedOutputTokens);
   const costWeight = effectiveCostWeight(input);
-  const score = { model: model.id, quality, pricePer1M, normalizedPrice, utility: quality - costWeight * normalizedPrice, support };
+  const score = { model: model.id, quality, pricePer1M, normalizedPrice, utility: quality - costWeight * normalizedPrice, support, prior };
   if (!input.random) return score;
   const sampledQuality = betaSample(Math.max(alpha, 1e-6), Math.max(beta, 1e-6), input.random);
   return { ...score, sampledQuality, utility: sampledQuality - costWeight * normalizedPrice };
+}
+
+interface Choice {
+  readonly model: string;
+  readonly reason: DecisionReason;
+  readonly basis: DecisionBasis;
+  readonly gain: number | null;
+}
+
+/** Rule pin, else the neighbours' best when covered and worth the gap, else the global ranking's choice. */
+function choose(at: { scores: readonly ModelScore[]; covered: boolean; input: PolicyInput }): Choice {
+  const { scores, covered, input } = at;
+  const pin = input.rule?.then.pin;
+  if (pin !== undefined && scores.some((s) => s.model === pin)) return { model: pin, reason: 'rule', basis: 'rule', gain: null };
+  if (!covered) return fallbackChoice(scores, input);
+  const best = firstOf(scores);
+  const global = globalChoice(scores, input);
+  const gain = best.utility - (scores.find((s) => s.model === global)?.utility ?? best.utility);
+  if (best.model === global || gain >= input.params.gapThreshold) return { model: best.model, reason: 'covered', basis: 'neighbours', gain };
+  return { model: global, reason: 'covered', basis: 'global_ranking', gain };
+}
+
+/**
+ * The zero router's pick: best global rate − costWeight × price (ties: cheaper, then id). Mixing
+ * these picks over cost weights reaches every vertex of the single models' cost–quality hull.
+ */
+export function globalChoice(scores: readonly ModelScore[], input: PolicyInput): string {
+  const costWeight = effectiveCostWeight(input);
+  const value = (s: ModelScore) => (s.prior ?? 0.5) - costWeight * s.normalizedPrice;
+  const sorted = [...scores].sort((a, b) => value(b) - value(a) || a.pricePer1M - b.pricePer1M || a.model.localeCompare(b.model));
+  return firstOf(sorted).model;
 }
 
 /** The model the posterior means alone would pick, to tell when exploration changed the choice. */
@@ -86,18 +145,16 @@ function bestByMean(scores: readonly ModelScore[], input: PolicyInput): string {
   return byMean[0]?.model ?? '';
 }
 
-
 /** A model with no record anywhere is assumed average (0.5), not bad. */
 function globalWinRate(total: WinRecord | undefined): number {
   if (!total || trials(total) === 0) return 0.5;
   return (total.wins + total.ties / 2) / trials(total);
 }
 
+/** Price ÷ the catalog's dearest price for this request shape: 0 = free, 1 = dearest. */
 function normalizePrice(price: number, catalog: readonly CatalogModel[], inTokens: number, outTokens: number): number {
-  const logs = catalog.map((m) => Math.log(blendedPricePer1M(m, inTokens, outTokens) + PRICE_EPSILON));
-  const lo = Math.min(...logs);
-  const hi = Math.max(...logs);
-  return hi - lo < 1e-12 ? 0 : (Math.log(price + PRICE_EPSILON) - lo) / (hi - lo);
+  const dearest = Math.max(0, ...catalog.map((m) => blendedPricePer1M(m, inTokens, outTokens)));
+  return dearest > 0 ? price / dearest : 0;
 }
 
 /** Best utility first; ties go to higher quality, then the cheaper model, then the id, so order is total. */
@@ -107,29 +164,35 @@ function rank(scores: ModelScore[]): ModelScore[] {
   );
 }
 
-/** Uncovered: the configured default when the request allows it, else the best-ranked eligible model. */
-function fallbackChoice(scores: readonly ModelScore[], input: PolicyInput): { model: string; reason: DecisionReason } {
-  const defaultEligible = scores.some((s) => s.model === input.params.defaultModel);
-  if (defaultEligible) return { model: input.params.defaultModel, reason: input.evidence.length === 0 ? 'empty_index' : 'uncovered' };
-  return { model: firstOf(scores), reason: 'default_not_eligible' };
+/**
+ * Uncovered: the global ranking's choice when any model has a record; with no records at all (an
+ * empty or unscored index) the configured default when the request allows it, else the best ranked.
+ */
+function fallbackChoice(scores: readonly ModelScore[], input: PolicyInput): Choice {
+  const hasRecords = [...input.modelTotals.values()].some((t) => trials(t) > 0);
+  const reason = input.evidence.length === 0 ? 'empty_index' : 'uncovered';
+  if (hasRecords) return { model: globalChoice(scores, input), reason, basis: 'global_ranking', gain: null };
+  if (scores.some((s) => s.model === input.params.defaultModel)) return { model: input.params.defaultModel, reason, basis: 'default_model', gain: null };
+  return { model: firstOf(scores).model, reason: 'default_not_eligible', basis: 'default_model', gain: null };
 }
 
-function firstOf(scores: readonly ModelScore[]): string {
+function firstOf(scores: readonly ModelScore[]): ModelScore {
   const first = scores[0];
   if (!first) throw new Error('rank() was given no eligible model');
-  return first.model;
+  return first;
 }
 
 /**
- * Confidence = the probability that the chosen model's utility really beats the runner-up's, from a
- * normal approximation of their Beta posteriors. One eligible model leaves no doubt about the choice.
+ * Confidence = the probability that the chosen model's utility really beats the best other's, from
+ * a normal approximation of their Beta posteriors. One eligible model leaves no doubt.
  */
-function winProbability(scores: readonly ModelScore[], priorStrength: number): number {
-  const [best, second] = scores;
-  if (!best || !second) return 1;
+function winProbability(scores: readonly ModelScore[], chosen: string, priorStrength: number): number {
+  const mine = scores.find((s) => s.model === chosen);
+  const other = scores.find((s) => s.model !== chosen);
+  if (!mine || !other) return 1;
   const variance = (s: ModelScore) => (s.quality * (1 - s.quality)) / (s.support + priorStrength + 1);
-  const sd = Math.sqrt(variance(best) + variance(second));
-  return sd === 0 ? 1 : normalCdf((best.utility - second.utility) / sd);
+  const sd = Math.sqrt(variance(mine) + variance(other));
+  return sd === 0 ? 1 : normalCdf((mine.utility - other.utility) / sd);
 }
 
 function weightedIntent(evidence: readonly Evidence[], weights: readonly number[]): string | null {

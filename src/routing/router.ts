@@ -19,6 +19,8 @@ import type { ReferenceIndex } from './reference-index.js';
 import { textToKeep } from '../privacy/redact.js';
 import { DEFAULT_CONVERSATION, isShortTurn, mixVectors, routingWindow, type ConversationOptions, type ConversationTurn, type RoutedOn, type RoutedOnSource, type RoutingWindow } from './conversation.js';
 import type { SessionAffinity } from './session-affinity.js';
+import { calibrateTarget, type RoutingTarget, type TargetResolution } from './policies/target.js';
+import { gapThresholdOf, type RoutingFit } from './tuning.js';
 import type { Decision, Evidence, PolicyParams, RouteConstraints } from './types.js';
 
 export type KeepText = 'none' | 'uncovered' | 'all';
@@ -45,6 +47,8 @@ export interface RouterDeps {
   /** Session affinity; absent = sessions are ignored. Owned by the composition root, so a rebuilt router keeps it. */
   readonly sessions?: SessionAffinity;
   readonly conversation?: ConversationOptions;
+  /** Leave-one-out fit of the policy (routing/tuning.ts); null = the configured values. */
+  readonly fit?: RoutingFit | null;
 }
 
 export interface RouteRequest {
@@ -56,6 +60,8 @@ export interface RouteRequest {
   readonly session?: { readonly id: string; readonly followUp: boolean };
   readonly constraints: RouteConstraints;
   readonly k?: number;
+  /** Overrides routing.target for this request (an explicit constraints.costWeight wins over both). */
+  readonly target?: RoutingTarget;
   /** Request metadata that rules match on. */
   readonly tier?: string;
   readonly tags?: readonly string[];
@@ -67,6 +73,21 @@ export interface RouteTimings {
   readonly embedMs: number;
   readonly searchMs: number;
   readonly decideMs: number;
+}
+
+export interface RoutingDescription {
+  readonly tuned: boolean;
+  readonly k: number;
+  readonly similarityPower: number;
+  readonly priorStrength: number;
+  /** null = ∞: always the global ranking. */
+  readonly gapThreshold: number | null;
+  readonly loo: { samples: number; brier: number; aiq: number | null; zeroRouterAiq: number | null; bestModel: string; seconds: number } | null;
+  readonly target: RoutingTarget | null;
+  readonly targetMet: boolean | null;
+  readonly costWeight: number;
+  /** Leave-one-out quality and cost at the cost weight in force, as shares of the best single model's. */
+  readonly expected: { costWeight: number; qualityShare: number; costShare: number } | null;
 }
 
 export type RouteResult = {
@@ -117,15 +138,64 @@ export class Router {
   }
 
   get similarityPower(): number {
-    return this.deps.routing.similarityPower;
+    return this.deps.fit?.similarityPower ?? this.deps.routing.similarityPower;
   }
 
+  /** The configured target's cost weight when one is set (and a fit exists), else routing.costWeight. */
   get costWeight(): number {
-    return this.deps.routing.costWeight;
+    return this.targetResolution()?.costWeight ?? this.deps.routing.costWeight;
   }
 
   get k(): number {
-    return this.deps.routing.k;
+    return this.deps.fit?.k ?? this.deps.routing.k;
+  }
+
+  get fit(): RoutingFit | null {
+    return this.deps.fit ?? null;
+  }
+
+  /** How a target (the request's, else the configured one) maps to a cost weight; null without a target or a fit. */
+  targetResolution(target: RoutingTarget | undefined = this.deps.routing.target): TargetResolution | null {
+    const fit = this.deps.fit;
+    if (!target || !fit) return null;
+    return calibrateTarget(fit.curve, fit.best, target);
+  }
+
+  /** The held-out quality and cost share expected at the cost weight in force (leave-one-out curve). */
+  expected(): { costWeight: number; qualityShare: number; costShare: number } | null {
+    const fit = this.deps.fit;
+    if (!fit) return null;
+    const costWeight = this.costWeight;
+    const point = fit.curve.reduce<RoutingFit['curve'][number] | undefined>(
+      (a, p) => (a === undefined || Math.abs(Math.log1p(p.costWeight) - Math.log1p(costWeight)) < Math.abs(Math.log1p(a.costWeight) - Math.log1p(costWeight)) ? p : a),
+      undefined,
+    );
+    if (!point) return null;
+    const share = (x: number, of: number) => (of > 0 ? x / of : 0);
+    return { costWeight, qualityShare: share(point.quality, fit.best.quality), costShare: share(point.cost, fit.best.cost) };
+  }
+
+  /**
+   * The policy settings in force and where they come from, for /readyz, the seed summary and the
+   * start-up line: fitted values with their leave-one-out quality, the target and the cost weight
+   * it calibrated to, and the held-out quality and cost share expected there.
+   */
+  describe(): RoutingDescription {
+    const fit = this.deps.fit ?? null;
+    const resolution = this.targetResolution();
+    const params = this.policyParams();
+    return {
+      tuned: fit !== null,
+      k: this.k,
+      similarityPower: params.similarityPower,
+      priorStrength: params.priorStrength,
+      gapThreshold: Number.isFinite(params.gapThreshold) ? params.gapThreshold : null,
+      loo: fit ? { samples: fit.samples, brier: fit.brier, aiq: fit.looAiq, zeroRouterAiq: fit.zeroRouterLooAiq, bestModel: fit.best.model, seconds: fit.seconds } : null,
+      target: this.deps.routing.target ?? null,
+      targetMet: resolution?.met ?? null,
+      costWeight: this.costWeight,
+      expected: this.expected(),
+    };
   }
 
   /** Moves the global per-model totals by learned deltas, so the prior follows without a full re-read. */
@@ -219,7 +289,7 @@ export class Router {
   /** Everything after embedding; synchronous, so benchmarks can time it without the model. */
   decideFor(vector: Float32Array, request: RouteRequest, uncoveredBy: UncoveredBy | null = null): { decision: Decision; searchMs: number } {
     const s0 = performance.now();
-    const neighbours = uncoveredBy === 'empty' ? [] : this.deps.index.search(vector, request.k ?? this.deps.routing.k);
+    const neighbours = uncoveredBy === 'empty' ? [] : this.deps.index.search(vector, request.k ?? this.k);
     const searchMs = performance.now() - s0;
     const ids = neighbours.map((n) => n.label);
     const refs = this.deps.references.references(ids);
@@ -239,7 +309,7 @@ export class Router {
       coverage,
       modelTotals: this.totals,
       catalog: this.deps.catalog,
-      constraints: request.constraints,
+      constraints: this.withTarget(request),
       promptTokens,
       rule,
       params: this.policyParams(),
@@ -256,6 +326,13 @@ export class Router {
     return null;
   }
 
+  /** A request's target becomes its cost weight unless it names a cost weight itself. */
+  private withTarget(request: RouteRequest): RouteConstraints {
+    if (request.target === undefined || request.constraints.costWeight !== undefined) return request.constraints;
+    const resolved = this.targetResolution(request.target);
+    return resolved ? { ...request.constraints, costWeight: resolved.costWeight } : request.constraints;
+  }
+
   /** Re-reads each model's global record, e.g. after seeding. */
   refreshTotals(): void {
     this.totalsVersion = this.deps.references.externalVersion();
@@ -265,14 +342,16 @@ export class Router {
   /** The parameters this router gives its policy; the eval's cost-weight sweep reuses them. */
   policyParams(): PolicyParams {
     const r = this.deps.routing;
+    const fit = this.deps.fit;
     return {
-      costWeight: r.costWeight,
+      costWeight: this.costWeight,
       defaultModel: r.defaultModel,
-      priorStrength: r.priorStrength,
-      similarityPower: r.similarityPower,
+      priorStrength: fit?.priorStrength ?? r.priorStrength,
+      similarityPower: fit?.similarityPower ?? r.similarityPower,
       coverageThreshold: this.deps.coverage.threshold,
       minSupport: r.minSupport,
       expectedOutputTokens: r.expectedOutputTokens,
+      gapThreshold: fit ? gapThresholdOf(fit) : r.gapThreshold,
     };
   }
 

@@ -31,8 +31,15 @@ export interface PolicyParams {
   readonly similarityPower: number;
   /** Top similarity a prompt needs to count as covered. */
   readonly coverageThreshold: number;
+  /** Neighbour units (the nearest reference counts 1) that must hold records for a prompt to count as covered. */
   readonly minSupport: number;
   readonly expectedOutputTokens: number;
+  /**
+   * No-harm guard: the least predicted utility gain over the global ranking's choice for which the
+   * neighbours' choice is taken; below it the decision falls back to the global ranking. 0 always
+   * follows the neighbours, Infinity never does (the zero router's choice at this cost weight).
+   */
+  readonly gapThreshold: number;
 }
 
 export interface PolicyInput {
@@ -64,10 +71,21 @@ export interface ModelScore {
   readonly support: number;
   /** When exploring: the posterior draw that the utility used instead of `quality`. */
   readonly sampledQuality?: number;
+  /** The model's success rate over all references: what the global ranking ranks by. */
+  readonly prior?: number;
 }
+
+/**
+ * What the choice rests on: the neighbours' evidence; the global ranking (quality over all
+ * references against price, i.e. the zero router's choice at this cost weight) when the prompt is
+ * uncovered or the neighbours' predicted gain is below `gapThreshold`; the configured default (no
+ * records at all); or a rule's pin.
+ */
+export type DecisionBasis = 'neighbours' | 'global_ranking' | 'default_model' | 'rule';
 
 /** `empty`: no text to route on; `language`: a language the embedder does not read (both uncovered). */
 export type DecisionReason = 'covered' | 'uncovered' | 'empty_index' | 'default_not_eligible' | 'rule' | 'empty' | 'language';
+
 
 export interface ExcludedModel {
   readonly model: string;
@@ -80,6 +98,9 @@ export type Decision =
       readonly model: string;
       readonly fallbacks: readonly string[];
       readonly reason: DecisionReason;
+      readonly basis: DecisionBasis;
+      /** Predicted utility gain of the neighbours' best model over the global ranking's choice; null when uncovered. */
+      readonly gain: number | null;
       readonly covered: boolean;
       readonly confidence: number;
       /** The name of the rule that fired, if any. */

@@ -24,6 +24,11 @@ export const ChatMessage = z
   })
   .meta({ description: 'A chat message in OpenAI format.' });
 
+export const RouteTargetSchema = z.union([
+  z.strictObject({ qualityShare: z.number().gt(0).max(1) }),
+  z.strictObject({ costShare: z.number().gt(0).max(1) }),
+]);
+
 export const RouteRequestSchema = z
   .strictObject({
     prompt: z
@@ -41,6 +46,7 @@ export const RouteRequestSchema = z
     models: z.array(z.string().min(1).max(200)).min(1).max(200).optional().meta({ description: 'Allow-list of catalog model ids; others are excluded.', example: ['gpt-5-mini', 'claude-sonnet-4-5'] }),
     maxPricePer1M: z.number().finite().nonnegative().optional().meta({ description: 'Ceiling on the blended list price, USD per 1M tokens.', example: 5 }),
     costWeight: z.number().finite().min(0).max(10).optional().meta({ description: 'How much price counts against quality (0 = quality only); overrides routing.costWeight.', example: 0.25 }),
+    target: RouteTargetSchema.optional().meta({ description: 'This request’s target, overriding routing.target: {qualityShare} or {costShare} of the best single model on the references; calibrated by leave-one-out into a cost weight. An explicit costWeight wins.', example: { qualityShare: 0.95 } }),
     k: z.number().int().min(1).max(200).optional().meta({ description: 'Neighbours to read from the index; overrides routing.k.', example: 16 }),
     tier: z.string().min(1).max(100).optional().meta({ description: 'Request metadata that routing rules can match on (a customer tier, say).', example: 'free' }),
     tags: z.array(z.string().min(1).max(100)).max(50).optional().meta({ description: 'Request tags that routing rules can match on.', example: ['support', 'eu'] }),
@@ -72,6 +78,7 @@ export const ModelScoreSchema = z
     utility: z.number().meta({ description: 'quality − costWeight × normalizedPrice: what the router maximises.', example: 0.68 }),
     support: z.number().meta({ description: 'Similarity-weighted trials behind the estimate.', example: 12.4 }),
     sampledQuality: z.number().optional().meta({ description: 'The Thompson-sampling draw, when exploration is on.', example: 0.74 }),
+    prior: z.number().optional().meta({ description: 'The model’s win rate over all references: what the global ranking ranks by.', example: 0.66 }),
   })
   .meta({ description: 'How one eligible model scored.' });
 
@@ -104,6 +111,10 @@ export const RouteResponseSchema = z
     reason: z
       .enum(['covered', 'uncovered', 'empty_index', 'default_not_eligible', 'rule', 'empty', 'language'])
       .meta({ description: 'Why this model: scored on neighbours, the default for uncovered prompts, or a rule. `empty`: no user text to route on; `language`: written in a language the embedder does not read.', example: 'covered' }),
+    basis: z
+      .enum(['neighbours', 'global_ranking', 'default_model', 'rule'])
+      .meta({ description: 'What the choice rests on: the neighbours; the global ranking (uncovered, or the neighbours’ predicted gain below gapThreshold: the no-harm fallback); the default model (no records yet); or a rule.', example: 'neighbours' }),
+    gain: z.number().nullable().meta({ description: 'Predicted utility gain of the neighbours’ best model over the global ranking’s choice; null when uncovered.', example: 0.04 }),
     rule: z.string().nullable().meta({ description: 'The routing rule that fired, if any.', example: null }),
     intent: z.string().nullable().meta({ description: 'The intent of a covered prompt; null when uncovered (no intent without evidence).', example: 'coding' }),
     nearestIntent: z.string().nullable().meta({ description: 'The intent the nearest references vote for, covered or not (null: no neighbours).', example: 'coding' }),

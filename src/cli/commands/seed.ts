@@ -1,5 +1,6 @@
 import { parseOptions } from '../../shared/command-line.js';
-import { dataPaths, seedModelCheck, type Deps } from '../bootstrap.js';
+import { buildRouter, dataPaths, seedModelCheck, type Deps } from '../bootstrap.js';
+import { formatRoutingLine } from '../routing-line.js';
 import type { SeedSummary } from '../../seeding/seed.js';
 import { exportReferenceSet, reseedFromDatabase, seedReferenceSets } from '../../seeding/seed.js';
 
@@ -66,6 +67,8 @@ export async function runSeed(deps: Deps, args: SeedArgs, out: (line: string) =>
   if (args.fromDb) {
     const s = await reseedFromDatabase(deps);
     out(`rebuilt records and the index from ${dataPaths(deps.config).db}: ${s.references} references, ${s.embedded} embedded, in ${s.seconds.toFixed(2)} s`);
+    deps.router = buildRouter(deps);
+    out(formatRoutingLine(deps.router.describe()));
     return 0;
   }
   const source = args.file ?? args.dir ?? deps.config.referenceDir;
@@ -76,6 +79,9 @@ export async function runSeed(deps: Deps, args: SeedArgs, out: (line: string) =>
   for (const e of summary.errors) out(`error ${e.file}:${e.line}: ${e.reason}`);
   if (summary.skippedSets.length > 0) out(`not written (fix the lines above): ${summary.skippedSets.join(', ')}`);
   out(formatSummary(summary));
+  // The policy is fitted to the new reference set now (and cached), not at the next start.
+  deps.router = buildRouter(deps);
+  out(formatRoutingLine(deps.router.describe()));
   return summary.errors.length > 0 ? 1 : 0;
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from '../../shared/logger.js';
 import { appDepsOf, type Deps } from '../bootstrap.js';
 import type { ConfigReloader } from '../config-reload.js';
 import { shutDown } from '../shutdown.js';
+import { formatRoutingLine } from '../routing-line.js';
 
 export const SERVE_HELP = `Usage: npm start [-- options]      (or: node dist/cli/main.js serve [options])
 
@@ -102,6 +103,7 @@ export function listenWhileStarting(config: Config, logger: Logger, start: (onPr
     ([deps, url]) => {
       handler = createApp(appDepsOf(deps)).fetch;
       logger.info({ url, pid: process.pid, embedder: deps.embedder.fingerprint, references: deps.index.size }, 'ready');
+      logger.info({ routing: deps.router.describe() }, formatRoutingLine(deps.router.describe()));
       return deps;
     },
     (error: unknown) => {

@@ -14,6 +14,7 @@ const PARAMS: PolicyParams = {
   coverageThreshold: 0.5,
   minSupport: 1,
   expectedOutputTokens: 500,
+  gapThreshold: 0,
 };
 
 const win: WinRecord = { wins: 1, losses: 0, ties: 0 };
@@ -63,13 +64,13 @@ describe('knn-success', () => {
     expect(d).toMatchObject({ model: 'premium', reason: 'covered', covered: true });
   });
 
-  it('does not depend on the embedder’s similarity scale, unlike decide', () => {
+  it('does not depend on the embedder’s similarity scale, like decide since issue 17', () => {
     const halved = EVIDENCE.map((e) => ({ ...e, similarity: e.similarity / 2 }));
     const a = routed(policy(input())).scores;
     const b = routed(policy(input({ evidence: halved, params: { ...PARAMS, coverageThreshold: 0.2 } }))).scores;
     expect(b.map((s) => s.quality)).toEqual(a.map((s) => s.quality));
     const qualityOf = (d: Decision) => routed(d).scores.find((s) => s.model === 'premium')?.quality;
-    expect(qualityOf(decide(input({ evidence: halved, params: { ...PARAMS, coverageThreshold: 0.2 } })))).not.toBeCloseTo(qualityOf(decide(input())) ?? 0, 6);
+    expect(qualityOf(decide(input({ evidence: halved, params: { ...PARAMS, coverageThreshold: 0.2 } })))).toBeCloseTo(qualityOf(decide(input())) ?? 0, 12);
   });
 
   it('prices linearly: the utility subtracts costWeight × price / dearest price', () => {
@@ -89,10 +90,11 @@ describe('knn-success', () => {
   });
 
   it('counts coverage support in neighbour units, so one-trial references at low similarity still cover', () => {
-    // decide: support = Σ similarity^4 × trials = (.55^4 + .5^4) × 2 ≈ .25 < 1 → uncovered.
+    // Before issue 17 decide counted Σ similarity^4 × trials = (.55^4 + .5^4) × 2 ≈ .25 < 1 → uncovered;
+    // both now count neighbour units: 1 + (.5/.55)^4 ≈ 1.68 ≥ 1.
     const low = [ev(1, 0.55, { premium: win, budget: loss }), ev(2, 0.5, { premium: win, budget: loss })];
     const params = { ...PARAMS, similarityPower: 4 };
-    expect(routed(decide(input({ evidence: low, params }))).covered).toBe(false);
+    expect(routed(decide(input({ evidence: low, params }))).covered).toBe(true);
     expect(routed(createKnnSuccessPolicy()(input({ evidence: low, params }))).covered).toBe(true);
   });
 

@@ -54,6 +54,8 @@ export function createKnnSuccessPolicy(options: KnnSuccessOptions = {}): Policy 
     return {
       kind: 'routed',
       ...choice,
+      basis: choice.reason === 'rule' ? 'rule' : covered ? 'neighbours' : 'default_model',
+      gain: null,
       fallbacks: scores.map((s) => s.model).filter((id) => id !== choice.model),
       covered,
       confidence: pinned !== undefined ? 1 : covered ? confidenceOf(scores, prior) : 0,

@@ -13,5 +13,6 @@ export const healthRoutes = (deps: AppDeps) =>
         references: deps.references.stats(),
         coverageThreshold: deps.router.coverageThreshold,
         defaultModel: deps.defaultModel,
+        routing: deps.router.describe(),
       }),
     );

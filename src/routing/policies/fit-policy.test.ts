@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { TEST_CATALOG } from '../../../test/helpers/catalog.js';
+import { seededRandom } from '../../shared/random.js';
+import type { WinRecord } from '../../store/types.js';
+import { decide } from '../policy.js';
+import type { Evidence, PolicyParams } from '../types.js';
+import {
+  fitEstimator,
+  fitGapThreshold,
+  globalIndex,
+  looChoice,
+  predict,
+  PRIOR_GRID,
+  type FitContext,
+  type LooSample,
+} from './fit-policy.js';
+import { calibrateTarget } from './target.js';
+
+const win: WinRecord = { wins: 1, losses: 0, ties: 0 };
+const loss: WinRecord = { wins: 0, losses: 1, ties: 0 };
+const rec = (ok: boolean): WinRecord => (ok ? win : loss);
+
+/** Price ÷ dearest at 20 prompt + 500 output tokens (as `decide` computes it for TEST_CATALOG). */
+const PRICES = new Map([
+  ['premium', 1],
+  ['mid', (0.8 * 20 + 4 * 500) / (3 * 20 + 15 * 500)],
+  ['budget', (0.05 * 20 + 0.08 * 500) / (3 * 20 + 15 * 500)],
+]);
+
+function context(totals: Record<string, WinRecord>): FitContext {
+  return { models: ['premium', 'mid', 'budget'], normalizedPrice: PRICES, modelTotals: new Map(Object.entries(totals)), coverageThreshold: 0.5, minSupport: 1 };
+}
+
+/** A reference whose success per model is given; `outcome` maps a model to right (true) or wrong. */
+function reference(id: number, similarity: number, outcome: Record<string, boolean>): Evidence {
+  return { id, similarity, intent: null, records: new Map(Object.entries(outcome).map(([m, ok]) => [m, rec(ok)])) };
+}
+
+/**
+ * Two clusters of 40 references each. "math": only premium is right. "chat": every model is right.
+ * Each sample's neighbours are the other members of its own cluster, so the neighbourhood predicts
+ * the sample exactly. Known answers: premium is the best single model (quality 1, price 1); routing
+ * math to premium and chat to budget keeps quality 1 at about half the price.
+ */
+function clusteredSamples(neighbourOutcome: (cluster: 'math' | 'chat') => Record<string, boolean> = (c) => outcomeOf(c)): LooSample[] {
+  const samples: LooSample[] = [];
+  for (const cluster of ['math', 'chat'] as const) {
+    for (let i = 0; i < 40; i++) {
+      const evidence = Array.from({ length: 10 }, (_, j) => reference(1000 + j, 0.9 - j * 0.01, neighbourOutcome(cluster)));
+      samples.push({ evidence, targets: new Map(Object.entries(outcomeOf(cluster)).map(([m, ok]) => [m, ok ? 1 : 0])) });
+    }
+  }
+  return samples;
+}
+
+function outcomeOf(cluster: 'math' | 'chat'): Record<string, boolean> {
+  return cluster === 'math' ? { premium: true, mid: false, budget: false } : { premium: true, mid: true, budget: true };
+}
+
+/** Premium 80/80, mid and budget 40/80: the totals the clustered set implies. */
+const TOTALS = { premium: { wins: 80, losses: 0, ties: 0 }, mid: { wins: 40, losses: 40, ties: 0 }, budget: { wins: 40, losses: 40, ties: 0 } };
+
+describe('fitEstimator', () => {
+  it('trusts neighbours that predict the sample exactly: the least prior on the grid', () => {
+    const fit = fitEstimator(clusteredSamples(), context(TOTALS));
+    expect(fit?.priorStrength).toBe(PRIOR_GRID[0]);
+  });
+
+  it('shrinks to the global rate when the neighbours say nothing about the sample: the largest prior', () => {
+    // Neighbours come from the other cluster: their records are anti-informative.
+    const fit = fitEstimator(clusteredSamples((c) => outcomeOf(c === 'math' ? 'chat' : 'math')), context(TOTALS));
+    expect(fit?.priorStrength).toBe(PRIOR_GRID[PRIOR_GRID.length - 1]);
+  });
+});
+
+describe('fitGapThreshold (no harm)', () => {
+  it('never does worse than the global ranking on the references, and follows informative neighbours', () => {
+    const samples = clusteredSamples();
+    const ctx = context(TOTALS);
+    const fit = fitGapThreshold(samples, predict(samples, ctx, { k: 10, similarityPower: 1, priorStrength: 0.5 }), ctx);
+    expect(fit.aiq).not.toBeNull();
+    expect(fit.aiq ?? 0).toBeGreaterThan((fit.zeroRouterAiq ?? 1) + 0.1);
+    expect(Number.isFinite(fit.gapThreshold)).toBe(true);
+    // Somewhere on the sweep: every answer right at about half the premium price.
+    expect(fit.curve.some((p) => p.quality === 1 && p.cost < 0.51)).toBe(true);
+  });
+
+  it('falls back to the global ranking (gap ∞) when the neighbours mislead', () => {
+    const samples = clusteredSamples((c) => outcomeOf(c === 'math' ? 'chat' : 'math'));
+    const ctx = context(TOTALS);
+    const fit = fitGapThreshold(samples, predict(samples, ctx, { k: 10, similarityPower: 1, priorStrength: 0.5 }), ctx);
+    expect(fit.gapThreshold).toBe(Infinity);
+    expect(fit.aiq).toBe(fit.zeroRouterAiq);
+  });
+});
+
+describe('looChoice', () => {
+  it('chooses exactly what decide chooses, on random neighbourhoods, cost weights and gap thresholds', () => {
+    const random = seededRandom(7);
+    const totals = { premium: { wins: 30, losses: 10, ties: 0 }, mid: { wins: 25, losses: 15, ties: 0 }, budget: { wins: 18, losses: 22, ties: 2 } };
+    const ctx = context(totals);
+    for (let trial = 0; trial < 300; trial++) {
+      const evidence = Array.from({ length: 6 }, (_, j) => reference(j, 0.95 - 0.1 * j * random(), { premium: random() < 0.7, mid: random() < 0.6, budget: random() < 0.4 }));
+      evidence.sort((a, b) => b.similarity - a.similarity);
+      const costWeight = [0, 0.05, 0.2, 0.5, 2][trial % 5] ?? 0;
+      const gapThreshold = [0, 0.02, 0.1, Infinity][trial % 4] ?? 0;
+      const fit = { k: 6, similarityPower: 2, priorStrength: 2 };
+      const predictions = predict([{ evidence, targets: new Map() }], ctx, fit);
+      const loo = looChoice(predictions.quality[0] ?? [], { ctx, covered: predictions.covered[0] ?? false, globalIndex: globalIndex(ctx, costWeight), costWeight, gapThreshold });
+      const params: PolicyParams = { costWeight, defaultModel: 'mid', priorStrength: 2, similarityPower: 2, coverageThreshold: 0.5, minSupport: 1, expectedOutputTokens: 500, gapThreshold };
+      const d = decide({ evidence, modelTotals: new Map(Object.entries(totals)), catalog: TEST_CATALOG, constraints: {}, promptTokens: 20, params });
+      expect(d.kind === 'routed' ? d.model : null).toBe(ctx.models[loo.index]);
+    }
+  });
+});
+
+describe('calibrateTarget', () => {
+  const curve = [
+    { costWeight: 0, quality: 0.9, cost: 1, neighbourShare: 0 },
+    { costWeight: 0.1, quality: 0.88, cost: 0.6, neighbourShare: 0.4 },
+    { costWeight: 0.5, quality: 0.8, cost: 0.3, neighbourShare: 0.7 },
+  ];
+  const best = { quality: 0.9, cost: 1 };
+
+  it('meets a quality share at the least cost', () => {
+    expect(calibrateTarget(curve, best, { qualityShare: 0.95 })).toMatchObject({ costWeight: 0.1, expectedCostShare: 0.6, met: true });
+    expect(calibrateTarget(curve, best, { qualityShare: 1 })).toMatchObject({ costWeight: 0, met: true });
+  });
+
+  it('spends at most a cost share for the most quality', () => {
+    const r = calibrateTarget(curve, best, { costShare: 0.5 });
+    expect(r).toMatchObject({ costWeight: 0.5, met: true });
+    expect(r.expectedQualityShare).toBeCloseTo(0.8 / 0.9, 12);
+  });
+
+  it('says when a target cannot be met and takes the closest point', () => {
+    expect(calibrateTarget(curve, best, { costShare: 0.2 })).toMatchObject({ costWeight: 0.5, met: false });
+  });
+
+  it('calibrates a 95% quality target on the clustered set to about half the cost', () => {
+    const samples = clusteredSamples();
+    const ctx = context(TOTALS);
+    const fit = fitGapThreshold(samples, predict(samples, ctx, { k: 10, similarityPower: 1, priorStrength: 0.5 }), ctx);
+    const r = calibrateTarget(fit.curve, { quality: 1, cost: 1 }, { qualityShare: 0.95 });
+    expect(r.met).toBe(true);
+    expect(r.expectedQualityShare).toBeGreaterThanOrEqual(0.95);
+    expect(r.expectedCostShare).toBeLessThan(0.51);
+  });
+});

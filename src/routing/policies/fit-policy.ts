@@ -1,0 +1,224 @@
+import { trials, type WinRecord } from '../../store/types.js';
+import type { Evidence } from '../types.js';
+import { aiq, type CostQuality } from './frontier.js';
+
+/**
+ * Leave-one-out fit of the router's policy (`decide` in routing/policy.ts) on the references that
+ * carry records: each sampled reference is routed as if it were a new prompt (its neighbours
+ * without itself) and judged by its own records. Pure; the caller draws the samples.
+ *
+ * 1. Estimator (k, similarityPower, priorStrength): the grid setting with the lowest Brier score of
+ *    the predicted per-model success against the held-out rates.
+ * 2. No-harm gap threshold: the setting whose cost-weight sweep has the largest LOO AIQ
+ *    (RouterBench's area under the non-decreasing hull). The grid includes Infinity, which always
+ *    takes the global ranking's choice (the zero router), so the chosen setting's LOO AIQ is never
+ *    below the zero router's on the references.
+ * 3. The LOO curve over cost weights, from which a target (`calibrateTarget`) picks its cost weight:
+ *    the same idea as RouteLLM's threshold calibration (calibrate_threshold.py picks the threshold
+ *    whose strong-model call share on a calibration set matches the requested share).
+ */
+export interface LooSample {
+  /** Up to the largest k of the grid, nearest first, the sample itself left out. */
+  readonly evidence: readonly Evidence[];
+  /** The sample's own success rate per model (wins + ties/2 over trials). */
+  readonly targets: ReadonlyMap<string, number>;
+}
+
+export interface FitContext {
+  /** Catalog ids, in a fixed order. */
+  readonly models: readonly string[];
+  /** Price ÷ the dearest model's price, per model (as `decide` normalises it). */
+  readonly normalizedPrice: ReadonlyMap<string, number>;
+  readonly modelTotals: ReadonlyMap<string, WinRecord>;
+  readonly coverageThreshold: number;
+  readonly minSupport: number;
+}
+
+export interface EstimatorFit {
+  readonly k: number;
+  readonly similarityPower: number;
+  readonly priorStrength: number;
+  /** Mean squared error of the predicted success against the held-out rates. */
+  readonly brier: number;
+}
+
+export interface LooPoint extends CostQuality {
+  readonly costWeight: number;
+  /** Share of samples that followed the neighbours rather than the global ranking. */
+  readonly neighbourShare: number;
+}
+
+export const K_GRID: readonly number[] = [5, 10, 20, 30, 50];
+export const POWER_GRID: readonly number[] = [0, 1, 2, 4, 8, 16];
+export const PRIOR_GRID: readonly number[] = [0.5, 1, 2, 4, 8, 16, 32, 64];
+export const GAP_GRID: readonly number[] = [0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, Infinity];
+/** 0 and 48 log-spaced weights from 0.001 to 20: dense enough that each hull vertex is hit. */
+export const COST_WEIGHT_GRID: readonly number[] = [0, ...Array.from({ length: 48 }, (_, i) => 0.001 * 20_000 ** (i / 47))];
+
+/** Success rate over all references; 0.5 for a model without records (as `decide` assumes). */
+export function globalRate(total: WinRecord | undefined): number {
+  return total && trials(total) > 0 ? (total.wins + total.ties / 2) / trials(total) : 0.5;
+}
+
+/** Per model: Σ w·(wins + ties/2) and Σ w·trials over the first k neighbours, w relative to the nearest. */
+function weightedSums(sample: LooSample, models: readonly string[], at: { k: number; power: number }): { wins: Float64Array; trials: Float64Array; support: number } {
+  const evidence = sample.evidence.slice(0, at.k);
+  const top = Math.max(0, ...evidence.map((e) => e.similarity));
+  const wins = new Float64Array(models.length);
+  const tri = new Float64Array(models.length);
+  let support = 0;
+  for (const e of evidence) {
+    const w = top === 0 ? 0 : (Math.max(0, e.similarity) / top) ** at.power;
+    if ([...e.records.values()].some((r) => trials(r) > 0)) support += w;
+    models.forEach((m, j) => {
+      const r = e.records.get(m);
+      if (!r || w === 0) return;
+      wins[j] = (wins[j] ?? 0) + w * (r.wins + r.ties / 2);
+      tri[j] = (tri[j] ?? 0) + w * trials(r);
+    });
+  }
+  return { wins, trials: tri, support };
+}
+
+/** Grid search of the estimator by LOO Brier score; null without a sample that has a target. */
+export function fitEstimator(samples: readonly LooSample[], ctx: FitContext, grid: { ks?: readonly number[] } = {}): EstimatorFit | null {
+  const priors = ctx.models.map((m) => globalRate(ctx.modelTotals.get(m)));
+  let best: EstimatorFit | null = null;
+  for (const k of grid.ks ?? K_GRID) {
+    for (const power of POWER_GRID) {
+      const sums = samples.map((s) => weightedSums(s, ctx.models, { k, power }));
+      for (const prior of PRIOR_GRID) {
+        const brier = brierScore(samples, sums, { models: ctx.models, priors, prior });
+        if (brier !== null && (best === null || brier < best.brier - 1e-12)) best = { k, similarityPower: power, priorStrength: prior, brier };
+      }
+    }
+  }
+  return best;
+}
+
+function brierScore(samples: readonly LooSample[], sums: readonly ReturnType<typeof weightedSums>[], at: { models: readonly string[]; priors: readonly number[]; prior: number }): number | null {
+  let total = 0;
+  let n = 0;
+  samples.forEach((s, i) => {
+    const sum = sums[i];
+    if (!sum) return;
+    at.models.forEach((m, j) => {
+      const target = s.targets.get(m);
+      if (target === undefined) return;
+      const predicted = ((sum.wins[j] ?? 0) + at.prior * (at.priors[j] ?? 0.5)) / ((sum.trials[j] ?? 0) + at.prior);
+      total += (predicted - target) ** 2;
+      n += 1;
+    });
+  });
+  return n === 0 ? null : total / n;
+}
+
+/** Each sample's predicted success per model under a fitted estimator, and whether it is covered. */
+export interface Predictions {
+  readonly quality: readonly Float64Array[];
+  readonly covered: readonly boolean[];
+}
+
+export function predict(samples: readonly LooSample[], ctx: FitContext, fit: Omit<EstimatorFit, 'brier'>): Predictions {
+  const priors = ctx.models.map((m) => globalRate(ctx.modelTotals.get(m)));
+  const quality: Float64Array[] = [];
+  const covered: boolean[] = [];
+  for (const s of samples) {
+    const sum = weightedSums(s, ctx.models, { k: fit.k, power: fit.similarityPower });
+    quality.push(Float64Array.from(ctx.models, (_, j) => ((sum.wins[j] ?? 0) + fit.priorStrength * (priors[j] ?? 0.5)) / ((sum.trials[j] ?? 0) + fit.priorStrength)));
+    const top = s.evidence[0]?.similarity;
+    covered.push(top !== undefined && top >= ctx.coverageThreshold && sum.support >= ctx.minSupport);
+  }
+  return { quality, covered };
+}
+
+/** Index of the best value; ties go to the cheaper model, then the smaller id (as `decide` orders them). */
+function argBest(values: ArrayLike<number>, ctx: FitContext, tieQuality?: ArrayLike<number>): number {
+  let best = 0;
+  for (let j = 1; j < values.length; j++) {
+    const d = (values[j] ?? 0) - (values[best] ?? 0);
+    const dq = tieQuality ? (tieQuality[j] ?? 0) - (tieQuality[best] ?? 0) : 0;
+    const dp = price(ctx, j) - price(ctx, best);
+    const did = (ctx.models[j] ?? '').localeCompare(ctx.models[best] ?? '');
+    if (d > 0 || (d === 0 && (dq > 0 || (dq === 0 && (dp < 0 || (dp === 0 && did < 0)))))) best = j;
+  }
+  return best;
+}
+
+function price(ctx: FitContext, j: number): number {
+  return ctx.normalizedPrice.get(ctx.models[j] ?? '') ?? 0;
+}
+
+/** The model index `decide` would choose for one sample at a cost weight and gap threshold. */
+export function looChoice(p: ArrayLike<number>, at: { ctx: FitContext; covered: boolean; globalIndex: number; costWeight: number; gapThreshold: number }): { index: number; neighbours: boolean } {
+  if (!at.covered) return { index: at.globalIndex, neighbours: false };
+  const utility = Float64Array.from(at.ctx.models, (_, j) => (p[j] ?? 0) - at.costWeight * price(at.ctx, j));
+  const best = argBest(utility, at.ctx, p);
+  const gain = (utility[best] ?? 0) - (utility[at.globalIndex] ?? 0);
+  return best === at.globalIndex || gain >= at.gapThreshold ? { index: best, neighbours: best !== at.globalIndex } : { index: at.globalIndex, neighbours: false };
+}
+
+/** The global ranking's pick at a cost weight (the zero router's model). */
+export function globalIndex(ctx: FitContext, costWeight: number): number {
+  return argBest(Float64Array.from(ctx.models, (m, j) => globalRate(ctx.modelTotals.get(m)) - costWeight * price(ctx, j)), ctx);
+}
+
+/** Mean held-out quality and cost of the choices over the samples, per cost weight. */
+export function looCurve(samples: readonly LooSample[], predictions: Predictions, at: { ctx: FitContext; gapThreshold: number; costWeights?: readonly number[] }): LooPoint[] {
+  const { ctx } = at;
+  return (at.costWeights ?? COST_WEIGHT_GRID).map((costWeight) => {
+    const g = globalIndex(ctx, costWeight);
+    let quality = 0;
+    let scored = 0;
+    let cost = 0;
+    let followed = 0;
+    samples.forEach((s, i) => {
+      const choice = looChoice(predictions.quality[i] ?? [], { ctx, covered: predictions.covered[i] ?? false, globalIndex: g, costWeight, gapThreshold: at.gapThreshold });
+      const target = s.targets.get(ctx.models[choice.index] ?? '');
+      if (target !== undefined) [quality, scored] = [quality + target, scored + 1];
+      cost += price(ctx, choice.index);
+      if (choice.neighbours) followed += 1;
+    });
+    const n = Math.max(1, samples.length);
+    return { costWeight, quality: quality / Math.max(1, scored), cost: cost / n, neighbourShare: followed / n };
+  });
+}
+
+/** Each model's mean held-out rate and price over the samples (the single-model points). */
+export function singleModelPoints(samples: readonly LooSample[], ctx: FitContext): (CostQuality & { model: string })[] {
+  return ctx.models.map((model, j) => {
+    const known = samples.flatMap((s) => s.targets.get(model) ?? []);
+    const quality = known.length === 0 ? 0 : known.reduce((a, b) => a + b, 0) / known.length;
+    return { model, quality, cost: price(ctx, j) };
+  });
+}
+
+/** LOO AIQ of a curve, anchored at the cheapest model as the eval anchors it, over the catalog's price range. */
+export function looAiq(curve: readonly CostQuality[], singles: readonly CostQuality[]): number | null {
+  const cheapest = [...singles].sort((a, b) => a.cost - b.cost || b.quality - a.quality)[0];
+  if (!cheapest) return null;
+  const max = Math.max(...singles.map((s) => s.cost));
+  return aiq([...curve, cheapest], { min: cheapest.cost, max });
+}
+
+export interface GapFit {
+  readonly gapThreshold: number;
+  readonly curve: LooPoint[];
+  readonly aiq: number | null;
+  /** The same with gapThreshold ∞: the global ranking alone, i.e. the zero router on the references. */
+  readonly zeroRouterAiq: number | null;
+}
+
+/**
+ * The gap threshold whose LOO curve has the largest AIQ; a tie keeps the larger threshold (closer to
+ * the zero router). ∞ is on the grid, so the result's LOO AIQ is never below the zero router's.
+ */
+export function fitGapThreshold(samples: readonly LooSample[], predictions: Predictions, ctx: FitContext): GapFit {
+  const singles = singleModelPoints(samples, ctx);
+  const scored = GAP_GRID.map((gapThreshold) => {
+    const curve = looCurve(samples, predictions, { ctx, gapThreshold });
+    return { gapThreshold, curve, aiq: looAiq(curve, singles) };
+  });
+  const chosen = scored.reduce((a, b) => ((b.aiq ?? -Infinity) >= (a.aiq ?? -Infinity) - 1e-12 ? b : a));
+  return { ...chosen, zeroRouterAiq: scored.find((s) => s.gapThreshold === Infinity)?.aiq ?? null };
+}

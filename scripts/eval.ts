@@ -16,6 +16,7 @@ import { renderGroup, renderSummary } from '../src/eval/render-table.js';
 import type { FoldSummary } from '../src/eval/replay.js';
 import { runEval, type EvalReport, type EvalSettings } from '../src/eval/run-eval.js';
 import { COST_WEIGHT_GRID } from '../src/routing/policies/fit-policy.js';
+import type { RoutingTarget } from '../src/routing/policies/target.js';
 import { isPolicyName, POLICY_NAMES, type PolicyName } from '../src/routing/policies/registry.js';
 import { AppError } from '../src/shared/errors.js';
 import { createLogger, type Logger } from '../src/shared/logger.js';
@@ -34,6 +35,8 @@ const HELP = `npm run eval -- (--dataset routerbench|routellm|routerdc | --file 
                           table names; auto = the service's choice, or lexical past --embed-budget)
   --embed-budget <s>      seconds auto may spend embedding (default 240; vectors are cached for later runs)
   --policies <list>       ${POLICY_NAMES.join(',')} (default: both)
+  --targets <list>        operator targets checked on held-out rows, e.g. quality:0.95,cost:0.5 (the default);
+                          'none' skips them
   --records <scheme>      success | pairwise: how scores become win records (default success)
   --folds <k>             cross-validation folds when the data has no split (default 5)
   --seed <n>              fold shuffle seed (default 1)
@@ -61,6 +64,7 @@ const { values } = parseScriptArgs({
     'embed-budget': { type: 'string', default: '240' },
     policies: { type: 'string', default: POLICY_NAMES.join(',') },
     records: { type: 'string', default: 'success' },
+    targets: { type: 'string', default: 'quality:0.95,cost:0.5' },
     folds: { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
     'cost-weights': { type: 'string', default: DEFAULT_COST_WEIGHTS },
@@ -116,12 +120,25 @@ function settings(): EvalSettings {
     seed: Number(values.seed),
     costWeights: numberList(values['cost-weights'], '--cost-weights'),
     policies: policies.filter(isPolicyName),
+    targets: targetList(values.targets),
     scheme: scheme satisfies RecordScheme,
     ...(k !== undefined ? { k } : {}),
     ...(values['default-model'] !== undefined ? { defaultModel: values['default-model'] } : {}),
     ...(values.groups !== undefined ? { groups: list(values.groups) } : {}),
     routing: routingOverrides(),
   } satisfies EvalSettings & { policies: PolicyName[] };
+}
+
+function targetList(text: string): RoutingTarget[] {
+  if (text === 'none') return [];
+  return list(text).map((item) => {
+    const [kind, raw] = item.split(':');
+    const value = Number(raw);
+    if (!(value > 0 && value <= 1)) fail(`--targets: ${item} needs a share in (0, 1]`);
+    if (kind === 'quality') return { qualityShare: value };
+    if (kind === 'cost') return { costShare: value };
+    return fail(`--targets: ${item} is quality:<share> or cost:<share>`);
+  });
 }
 
 /** Router knobs from flags; the config schema validates their ranges when each fold's config is built. */

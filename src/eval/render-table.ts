@@ -10,7 +10,19 @@ export function renderGroup(g: GroupReport, options: { curves: boolean } = { cur
     lines.push(`best model per group (perfect task-level routing): ${q(g.bestPerGroup.quality)} at ${pct(g.bestPerGroup.costShare)} of the best single model's cost (${picks})`);
   }
   for (const p of g.policies) lines.push('', ...renderPolicy(p, g, options.curves));
+  if (g.targets.length > 0) lines.push('', ...renderTargets(g));
   return lines.join('\n');
+}
+
+/** Operator targets as calibrated per fold (leave-one-out on the fold's references) and as held out. */
+function renderTargets(g: GroupReport): string[] {
+  const rows = g.targets.map((t) => [
+    'qualityShare' in t.target ? `qualityShare ${t.target.qualityShare}` : `costShare ${t.target.costShare}`,
+    `${pct(t.qualityShare)} @ ${pct(t.costShare)}`,
+    `${pct(t.expectedQualityShare)} @ ${pct(t.expectedCostShare)}`,
+    t.costWeights.map((w) => w.toPrecision(3)).join(', '),
+  ]);
+  return [`targets (shares of ${g.bestSingle.model}'s quality @ cost):`, ...table(['target', 'held out', 'expected (LOO)', 'costWeight per fold'], rows).map((l) => `  ${l}`)];
 }
 
 function baselineRows(g: GroupReport): string[][] {
@@ -27,8 +39,8 @@ function baselineRows(g: GroupReport): string[][] {
 
 function renderPolicy(p: PolicyReport, g: GroupReport, curves: boolean): string[] {
   const head = [
-    `policy ${p.policy}: ${pct(p.uncoveredShare)} uncovered (to the default model)`,
-    `AIQ ${num(p.aiq)}`,
+    `policy ${p.policy}: ${pct(p.uncoveredShare)} uncovered`,
+    `AIQ ${num(p.aiq)} (${p.noHarmMargin === null ? '-' : signed(p.noHarmMargin)} vs the zero router)`,
     `cost at parity with ${g.bestSingle.model} ${p.costAtParity === null ? 'never reached' : pct(p.costAtParity)}`,
     `quality at 50% of its cost ${p.qualityAtHalfCost === null ? 'unreachable' : q(p.qualityAtHalfCost)}`,
   ].join(' | ');
@@ -66,12 +78,13 @@ export function renderSummary(groups: readonly GroupReport[]): string {
       p.qualityAtHalfCost === null ? '-' : q(p.qualityAtHalfCost),
       num(p.aiq),
       num(g.zeroRouterAiq),
+      p.noHarmMargin === null ? '-' : signed(p.noHarmMargin),
       p.apgr === null ? '-' : num(p.apgr),
       p.cpt95 === null ? '-' : pct(p.cpt95),
       p.strongCallsAt95PctQuality === null ? '-' : pct(p.strongCallsAt95PctQuality),
     ]),
   );
-  const headers = ['group', 'policy', 'uncovered', 'best single q @ $', 'router max q', 'cost@parity', 'q@50%cost', 'AIQ', 'AIQ zero', 'APGR', 'CPT(95%)', 'calls@95%q'];
+  const headers = ['group', 'policy', 'uncovered', 'best single q @ $', 'router max q', 'cost@parity', 'q@50%cost', 'AIQ', 'AIQ zero', 'margin', 'APGR', 'CPT(95%)', 'calls@95%q'];
   return table(headers, rows).join('\n');
 }
 
@@ -92,6 +105,10 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const share = (x: number | null) => (x === null ? 'never' : pct(x));
 
 /** Costs span 1e-5 to 1e-2 USD: three significant digits keep them comparable. */
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+}
+
 function usd(x: number): string {
   return x === 0 ? '0' : x.toPrecision(3);
 }

@@ -9,6 +9,7 @@ import { fitKnnSuccess, type KnnSuccessFit } from '../routing/policies/fit-knn-s
 import { createKnnSuccessPolicy, type Policy } from '../routing/policies/knn-success.js';
 import { POLICIES, type PolicyName } from '../routing/policies/registry.js';
 import type { Decision, PolicyInput, PolicyParams } from '../routing/types.js';
+import type { RoutingTarget } from '../routing/policies/target.js';
 import type { RoutingFit } from '../routing/tuning.js';
 import type { Logger } from '../shared/logger.js';
 import type { Fold } from './folds.js';
@@ -27,6 +28,8 @@ export interface ReplayOptions {
   readonly configFor: (dataDir: string, defaultModel: string) => Config;
   readonly costWeights: readonly number[];
   readonly policies: readonly PolicyName[];
+  /** Operator targets to check on held-out rows: each fold's router calibrates them on its references. */
+  readonly targets?: readonly RoutingTarget[];
   readonly scheme: RecordScheme;
   /** Uncovered prompts go here; default: the model with the best mean score on the fold's references. */
   readonly defaultModel?: string;
@@ -57,8 +60,17 @@ export interface FoldSummary {
   readonly seconds: number;
 }
 
+/** What the router chose with each fold's calibration of one target: `choice[row]`, −1 when not routed. */
+export interface TargetRun {
+  readonly target: RoutingTarget;
+  readonly choice: Int16Array;
+  /** Per fold: the cost weight the target calibrated to and the leave-one-out shares it expected. */
+  readonly folds: { costWeight: number; expectedQualityShare: number; expectedCostShare: number; met: boolean }[];
+}
+
 export interface ReplayResult {
   readonly runs: readonly PolicyRun[];
+  readonly targetRuns: readonly TargetRun[];
   readonly folds: readonly FoldSummary[];
 }
 
@@ -77,19 +89,21 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     predicted: options.costWeights.map(() => new Float64Array(n)),
     covered: new Uint8Array(n),
   }));
+  const targetRuns: TargetRun[] = (options.targets ?? []).map((target) => ({ target, choice: new Int16Array(n).fill(-1), folds: [] }));
   const folds: FoldSummary[] = [];
   for (const [index, fold] of options.folds.entries()) {
-    const summary = await runFold(options, { index, fold, runs });
+    const summary = await runFold(options, { index, fold, runs, targetRuns });
     folds.push(summary);
     options.onFold?.(summary);
   }
-  return { runs, folds };
+  return { runs, targetRuns, folds };
 }
 
 interface FoldState {
   readonly index: number;
   readonly fold: Fold;
   readonly runs: readonly PolicyRun[];
+  readonly targetRuns: readonly TargetRun[];
 }
 
 async function runFold(options: ReplayOptions, state: FoldState): Promise<FoldSummary> {
@@ -137,6 +151,11 @@ async function routeTestRows(options: ReplayOptions, state: FoldState & { polici
   const vectors = await options.embedder.embed(test.map((i) => options.rows[i]?.prompt ?? ''));
   const modelIndex = new Map(options.models.map((m, i) => [m, i]));
   const context = { totals: deps.references.modelTotals(), params: deps.router.policyParams(), catalog: deps.config.catalog };
+  const targetWeights = state.targetRuns.map((run) => {
+    const resolved = deps.router.targetResolution(run.target);
+    if (resolved) run.folds.push({ costWeight: resolved.costWeight, expectedQualityShare: resolved.expectedQualityShare, expectedCostShare: resolved.expectedCostShare, met: resolved.met });
+    return resolved?.costWeight ?? null;
+  });
   test.forEach((rowIndex, t) => {
     const prompt = options.rows[rowIndex]?.prompt ?? '';
     const vector = vectors[t];
@@ -148,6 +167,11 @@ async function routeTestRows(options: ReplayOptions, state: FoldState & { polici
       const input = inputFor(decision, { ...context, prompt, costWeight });
       if (t < VERIFIED_ROWS) verifySameAsRouter(deps, { vector, prompt, costWeight, input });
       for (const run of state.runs) record(run, { c, rowIndex, decision: state.policies[run.policy](input), modelIndex });
+    });
+    targetWeights.forEach((costWeight, j) => {
+      const run = state.targetRuns[j];
+      const d = costWeight === null ? null : POLICIES['knn-winrate'](inputFor(decision, { ...context, prompt, costWeight }));
+      if (run && d?.kind === 'routed') run.choice[rowIndex] = modelIndex.get(d.model) ?? -1;
     });
   });
   return test.length;

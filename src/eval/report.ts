@@ -11,7 +11,8 @@ import {
   qualityAtCostShare,
   type CostQuality,
 } from './metrics.js';
-import type { PolicyRun } from './replay.js';
+import type { RoutingTarget } from '../routing/policies/target.js';
+import type { PolicyRun, TargetRun } from './replay.js';
 
 export interface CurvePoint extends CostQuality {
   readonly costWeight: number;
@@ -39,6 +40,25 @@ export interface PolicyReport {
   readonly strongCallsAt95PctQuality: number | null;
   /** 1 − the router's cost at 95% of the strong model's quality ÷ the strong model's cost. */
   readonly costSavingsAt95PctQuality: number | null;
+  /**
+   * How far the router stays above the zero router: AIQ − zeroRouterAiq; where AIQ is undefined (all
+   * models cost the same) the best quality on its curve − the best single model's. ≥ 0 = no harm.
+   */
+  readonly noHarmMargin: number | null;
+}
+
+/** How an operator target held on the held-out rows of this group. */
+export interface TargetReport {
+  readonly target: RoutingTarget;
+  readonly quality: number;
+  readonly cost: number;
+  /** Held-out quality and cost as shares of the group's best single model's. */
+  readonly qualityShare: number;
+  readonly costShare: number;
+  /** Mean over folds of what leave-one-out on the fold's references expected (all groups together). */
+  readonly expectedQualityShare: number;
+  readonly expectedCostShare: number;
+  readonly costWeights: readonly number[];
 }
 
 export interface GroupReport {
@@ -58,6 +78,7 @@ export interface GroupReport {
   readonly bestPerGroup?: { readonly quality: number; readonly cost: number; readonly costShare: number; readonly models: Readonly<Record<string, string>> };
   readonly strongModel?: string;
   readonly policies: readonly PolicyReport[];
+  readonly targets: readonly TargetReport[];
 }
 
 export interface GroupInput {
@@ -71,6 +92,7 @@ export interface GroupInput {
   readonly strongModel?: string;
   /** Row indices per group, for the per-group best baseline of the 'all' report. */
   readonly groups?: ReadonlyMap<string, readonly number[]>;
+  readonly targetRuns?: readonly TargetRun[];
 }
 
 /** Baselines and every policy's curve and figures over one group of routed rows. */
@@ -90,6 +112,33 @@ export function groupReport(input: GroupInput): GroupReport {
     ...(input.groups && input.groups.size > 1 ? { bestPerGroup: bestPerGroup(input, input.groups, base.bestSingle.cost) } : {}),
     ...(strong ? { strongModel: strong.strong.model } : {}),
     policies: input.runs.map((run) => policyReport(run, input, { base, strong })),
+    targets: (input.targetRuns ?? []).map((run) => targetReport(run, input, base)),
+  };
+}
+
+function targetReport(run: TargetRun, input: GroupInput, base: Baselines): TargetReport {
+  let quality = 0;
+  let cost = 0;
+  let n = 0;
+  for (const i of input.rowIndices) {
+    const model = input.models[run.choice[i] ?? -1];
+    const row = input.scored.get(i);
+    if (model === undefined || !row) continue;
+    quality += row.outcomes.get(model) ?? 0;
+    cost += row.costs.get(model) ?? 0;
+    n += 1;
+  }
+  const d = Math.max(1, n);
+  const mean = (f: (x: TargetRun['folds'][number]) => number) => run.folds.reduce((a, x) => a + f(x), 0) / Math.max(1, run.folds.length);
+  return {
+    target: run.target,
+    quality: quality / d,
+    cost: cost / d,
+    qualityShare: base.bestSingle.quality > 0 ? quality / d / base.bestSingle.quality : 0,
+    costShare: base.bestSingle.cost > 0 ? cost / d / base.bestSingle.cost : 0,
+    expectedQualityShare: mean((x) => x.expectedQualityShare),
+    expectedCostShare: mean((x) => x.expectedCostShare),
+    costWeights: run.folds.map((x) => x.costWeight),
   };
 }
 
@@ -129,6 +178,7 @@ function policyReport(run: PolicyRun, input: GroupInput, ctx: { base: Baselines;
   const curve = input.costWeights.map((costWeight, c) => curvePoint(run, input, { c, costWeight, strong: ctx.strong }));
   const { base, strong } = ctx;
   const uncovered = input.rowIndices.filter((i) => run.covered[i] !== 1).length;
+  const routerAiq = aiq([...curve, base.cheapest], { min: base.cheapest.cost, max: base.maxCost });
   return {
     policy: run.policy,
     uncoveredShare: input.rowIndices.length === 0 ? 0 : uncovered / input.rowIndices.length,
@@ -138,9 +188,16 @@ function policyReport(run: PolicyRun, input: GroupInput, ctx: { base: Baselines;
     qualityAtHalfCost: qualityAtCostShare(curve, base.bestSingle, 0.5),
     // Below its cheapest setting a router can still send everything to the cheapest model (a one-model
     // allow-list), as RouteLLM's sweep always includes the all-weak router: that point anchors the hull.
-    aiq: aiq([...curve, base.cheapest], { min: base.cheapest.cost, max: base.maxCost }),
+    aiq: routerAiq,
     ...twoModelFigures(curve, strong),
+    noHarmMargin: noHarmMargin({ routerAiq, zeroAiq: aiq(base.perModel, { min: base.cheapest.cost, max: base.maxCost }), curve, base }),
   };
+}
+
+function noHarmMargin(at: { routerAiq: number | null; zeroAiq: number | null; curve: readonly CurvePoint[]; base: Baselines }): number | null {
+  if (at.routerAiq !== null && at.zeroAiq !== null) return at.routerAiq - at.zeroAiq;
+  const affordable = at.curve.filter((p) => p.cost <= at.base.bestSingle.cost + 1e-12).map((p) => p.quality);
+  return affordable.length === 0 ? null : Math.max(...affordable) - at.base.bestSingle.quality;
 }
 
 function twoModelFigures(curve: readonly CurvePoint[], pair: Pair | undefined): Pick<PolicyReport, 'apgr' | 'cpt95' | 'strongCallsAt95PctQuality' | 'costSavingsAt95PctQuality'> {

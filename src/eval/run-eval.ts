@@ -2,6 +2,7 @@ import { parseConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
 import type { PolicyName } from '../routing/policies/registry.js';
+import type { RoutingTarget } from '../routing/policies/target.js';
 import type { Logger } from '../shared/logger.js';
 import type { ScoredRow } from './baselines.js';
 import { CachingEmbedder } from './caching-embedder.js';
@@ -19,6 +20,8 @@ export interface EvalSettings {
   readonly seed: number;
   readonly costWeights: readonly number[];
   readonly policies: readonly PolicyName[];
+  /** Operator targets checked on held-out rows (calibrated per fold by the router). */
+  readonly targets?: readonly RoutingTarget[];
   readonly scheme: RecordScheme;
   /** Neighbours per decision; the router's default when absent. */
   readonly k?: number;
@@ -105,6 +108,7 @@ function replayOptions(o: {
     configFor: o.configFor,
     costWeights: settings.costWeights,
     policies: settings.policies,
+    ...(settings.targets !== undefined ? { targets: settings.targets } : {}),
     scheme: settings.scheme,
     ...(settings.defaultModel !== undefined ? { defaultModel: settings.defaultModel } : {}),
     logger: deps.logger,
@@ -189,6 +193,7 @@ function groupReports(input: { dataset: EvalDataset; rows: readonly EvalRow[]; r
       models: dataset.models,
       costWeights: input.costWeights,
       runs: result.runs,
+      targetRuns: result.targetRuns,
       ...(dataset.strongModel !== undefined ? { strongModel: dataset.strongModel } : {}),
     }),
   );

@@ -140,6 +140,8 @@ export function seedModelCheck(config: Config): { knownModels: ReadonlySet<strin
 /** A router over the current state; call again after the reference set changes (new threshold). */
 export function buildRouter(
   deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'index' | 'queue'> & { readonly embedder: Embedder; sessions?: SessionAffinity; background?: BackgroundSet },
+  /** refit: fit the policy even when a fit for the same records is cached (seed, on demand). */
+  options: { refit?: boolean } = {},
 ): Router {
   const coverage = resolveCoverageModel(
     { references: deps.references, meta: deps.meta, index: deps.index, embedderKey: fingerprintKey(deps.embedder.fingerprint), ...(deps.background ? { background: deps.background } : {}), logger: deps.logger },
@@ -153,6 +155,7 @@ export function buildRouter(
     coverageThreshold: coverage.threshold,
     meta: deps.meta,
     embedderKey: fingerprintKey(deps.embedder.fingerprint),
+    ...(options.refit ? { force: true } : {}),
   });
   return new Router({
     fit,

@@ -76,21 +76,23 @@ export function fitRouting(deps: TuningDeps): RoutingFit | null {
 }
 
 /**
- * The fit in force: none when tuning is off; else the one cached in meta for this reference
- * generation, embedder, threshold and routing settings, or a fresh fit (then cached).
+ * The fit in force: none when tuning is off; else the one cached in meta while the records (each
+ * model's totals), the embedder and the routing settings are unchanged, or a fresh fit (then
+ * cached). Adding or removing references without records keeps the fit, so admin edits do not
+ * refit on the request path; `force` refits anyway (the seed command, on demand).
  */
-export function resolveRoutingFit(deps: TuningDeps & { meta: MetaStore; embedderKey: string }): RoutingFit | null {
+export function resolveRoutingFit(deps: TuningDeps & { meta: MetaStore; embedderKey: string; force?: boolean }): RoutingFit | null {
   if (!deps.routing.tune.enabled) return null;
+  const totals = [...deps.references.modelTotals()].sort(([a], [b]) => a.localeCompare(b));
   const key = JSON.stringify({
-    generation: deps.references.generation(),
+    totals,
     embedder: deps.embedderKey,
-    threshold: deps.coverageThreshold,
     minSupport: deps.routing.minSupport,
     maxSamples: deps.routing.tune.maxSamples,
     outputTokens: deps.routing.expectedOutputTokens,
     catalog: deps.catalog.map((m) => [m.id, m.inputPricePer1M, m.outputPricePer1M]),
   });
-  const cached = readCached(deps.meta.get(META_KEY), key);
+  const cached = deps.force ? undefined : readCached(deps.meta.get(META_KEY), key);
   if (cached !== undefined) return cached;
   const fit = fitRouting(deps);
   deps.meta.set(META_KEY, JSON.stringify({ key, fit }));

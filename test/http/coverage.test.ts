@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoverageReportSchema } from '../../src/coverage/report-schema.js';
 import { ProblemSchema } from '../../src/server/schemas.js';
-import { appFor, makeTestDeps } from '../helpers/test-deps.js';
+import { appFor, makeTestDeps, OFF_TOPIC_THRESHOLD } from '../helpers/test-deps.js';
 
 type TestDeps = Awaited<ReturnType<typeof makeTestDeps>>;
 
@@ -31,7 +31,7 @@ describe('GET /v1/coverage', () => {
   let deps: TestDeps;
   let app: ReturnType<typeof appFor>;
   beforeAll(async () => {
-    deps = await makeTestDeps();
+    deps = await makeTestDeps(OFF_TOPIC_THRESHOLD);
     app = appFor(deps);
   });
   afterAll(() => deps.cleanup());
@@ -87,7 +87,7 @@ describe('GET /v1/coverage', () => {
 describe('GET /v1/coverage with log.includePrompts', () => {
   let deps: TestDeps;
   beforeAll(async () => {
-    deps = await makeTestDeps({ log: { level: 'silent', includePrompts: true } });
+    deps = await makeTestDeps({ ...OFF_TOPIC_THRESHOLD, log: { level: 'silent', includePrompts: true } });
   });
   afterAll(() => deps.cleanup());
 

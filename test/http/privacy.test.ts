@@ -4,7 +4,7 @@ import { renderReport } from '../../src/coverage/render/render.js';
 import { RouteResponseSchema } from '../../src/server/schemas.js';
 import { sweepExpiredText } from '../../src/store/retention.js';
 import { silentLogger } from '../../src/shared/logger.js';
-import { appFor, makeTestDeps } from '../helpers/test-deps.js';
+import { appFor, makeTestDeps, OFF_TOPIC_THRESHOLD } from '../helpers/test-deps.js';
 
 type TestDeps = Awaited<ReturnType<typeof makeTestDeps>>;
 
@@ -28,7 +28,7 @@ describe('stored text: uncovered prompts only, PII redacted, within the retentio
   let deps: TestDeps;
   let app: ReturnType<typeof appFor>;
   beforeAll(async () => {
-    deps = await makeTestDeps();
+    deps = await makeTestDeps(OFF_TOPIC_THRESHOLD);
     app = appFor(deps);
   });
   afterAll(() => deps.cleanup());

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecisionResponseSchema } from '../../src/server/outcome-schemas.js';
 import { ProblemSchema, ReadyResponseSchema, RouteResponseSchema } from '../../src/server/schemas.js';
-import { appFor, makeTestDeps } from '../helpers/test-deps.js';
+import { appFor, makeTestDeps, OFF_TOPIC_THRESHOLD } from '../helpers/test-deps.js';
 
 type TestDeps = Awaited<ReturnType<typeof makeTestDeps>>;
 let deps: TestDeps;
 let app: ReturnType<typeof appFor>;
 
 beforeAll(async () => {
-  deps = await makeTestDeps();
+  deps = await makeTestDeps(OFF_TOPIC_THRESHOLD);
   app = appFor(deps);
 });
 afterAll(() => deps.cleanup());

@@ -16,7 +16,8 @@ Options:
   --file <file>      seed this one set file instead of a folder
   --reset            replace every stored reference prompt and record (decisions and outcomes are kept);
                      nothing is deleted when any file has a bad line
-  --from-db          rebuild records (seed records + learned outcomes) and the index from SQLite alone
+  --from-db          rebuild records (seed records + learned outcomes) and the index from SQLite alone,
+                     and fit the routing policy again (leave-one-out) even if its records are unchanged
   --export <file>    write every reference with its current records, in the seed format, and exit
   --strict-models    records for a model that is not in the catalog are errors (the set is not
                      written) instead of warnings; also on with strictModels: true in the config
@@ -67,7 +68,7 @@ export async function runSeed(deps: Deps, args: SeedArgs, out: (line: string) =>
   if (args.fromDb) {
     const s = await reseedFromDatabase(deps);
     out(`rebuilt records and the index from ${dataPaths(deps.config).db}: ${s.references} references, ${s.embedded} embedded, in ${s.seconds.toFixed(2)} s`);
-    deps.router = buildRouter(deps);
+    deps.router = buildRouter(deps, { refit: true });
     out(formatRoutingLine(deps.router.describe()));
     return 0;
   }
@@ -79,7 +80,7 @@ export async function runSeed(deps: Deps, args: SeedArgs, out: (line: string) =>
   for (const e of summary.errors) out(`error ${e.file}:${e.line}: ${e.reason}`);
   if (summary.skippedSets.length > 0) out(`not written (fix the lines above): ${summary.skippedSets.join(', ')}`);
   out(formatSummary(summary));
-  // The policy is fitted to the new reference set now (and cached), not at the next start.
+  // The policy is fitted now when the records changed (cached until they change again), not at the next start.
   deps.router = buildRouter(deps);
   out(formatRoutingLine(deps.router.describe()));
   return summary.errors.length > 0 ? 1 : 0;

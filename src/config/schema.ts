@@ -120,8 +120,8 @@ const TuneSchema = z.strictObject({
 
 /** Share of the best single model's quality to reach at least cost, or of its cost to spend at most. */
 export const TargetSchema = z.union([
-  z.strictObject({ qualityShare: num.pipe(z.number().gt(0).max(1)) }),
-  z.strictObject({ costShare: num.pipe(z.number().gt(0).max(1)) }),
+  z.strictObject({ qualityShare: num.pipe(z.number().gt(0).max(1)).meta({ description: 'Share of the best single model’s quality to reach at the least cost.', example: 0.95 }) }),
+  z.strictObject({ costShare: num.pipe(z.number().gt(0).max(1)).meta({ description: 'Share of the best single model’s cost to spend at most, for the most quality.', example: 0.5 }) }),
 ]);
 
 const RoutingSchema = z.strictObject({

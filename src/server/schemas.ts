@@ -25,8 +25,8 @@ export const ChatMessage = z
   .meta({ description: 'A chat message in OpenAI format.' });
 
 export const RouteTargetSchema = z.union([
-  z.strictObject({ qualityShare: z.number().gt(0).max(1) }),
-  z.strictObject({ costShare: z.number().gt(0).max(1) }),
+  z.strictObject({ qualityShare: z.number().gt(0).max(1).meta({ description: 'Share of the best single model’s quality to reach at the least cost.', example: 0.95 }) }),
+  z.strictObject({ costShare: z.number().gt(0).max(1).meta({ description: 'Share of the best single model’s cost to spend at most, for the most quality.', example: 0.5 }) }),
 ]);
 
 export const RouteRequestSchema = z

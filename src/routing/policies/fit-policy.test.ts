@@ -92,6 +92,17 @@ describe('fitGapThreshold (no harm)', () => {
     expect(fit.gapThreshold).toBe(Infinity);
     expect(fit.aiq).toBe(fit.zeroRouterAiq);
   });
+  it('with equal prices (no AIQ) judges by held-out quality, and follows informative neighbours', () => {
+    const samples = clusteredSamples();
+    const ctx = { ...context(TOTALS), normalizedPrice: new Map([['premium', 1], ['mid', 1], ['budget', 1]]) };
+    // Budget's global rate is made the best, so the global ranking alone misses the math cluster.
+    const totals = { premium: { wins: 40, losses: 40, ties: 0 }, mid: { wins: 30, losses: 50, ties: 0 }, budget: { wins: 50, losses: 30, ties: 0 } };
+    const skewed = { ...ctx, modelTotals: new Map(Object.entries(totals)) };
+    const fit = fitGapThreshold(samples, predict(samples, skewed, { k: 10, similarityPower: 1, priorStrength: 0.5 }), skewed);
+    expect(fit.aiq).toBeNull();
+    expect(Number.isFinite(fit.gapThreshold)).toBe(true);
+    expect(Math.max(...fit.curve.map((p) => p.quality))).toBe(1);
+  });
 });
 
 describe('looChoice', () => {

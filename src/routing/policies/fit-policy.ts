@@ -219,6 +219,8 @@ export function fitGapThreshold(samples: readonly LooSample[], predictions: Pred
     const curve = looCurve(samples, predictions, { ctx, gapThreshold });
     return { gapThreshold, curve, aiq: looAiq(curve, singles) };
   });
-  const chosen = scored.reduce((a, b) => ((b.aiq ?? -Infinity) >= (a.aiq ?? -Infinity) - 1e-12 ? b : a));
+  // Equal prices leave AIQ undefined (no cost range): then the best held-out quality decides.
+  const merit = (s: (typeof scored)[number]) => s.aiq ?? Math.max(...s.curve.map((p) => p.quality));
+  const chosen = scored.reduce((a, b) => (merit(b) >= merit(a) - 1e-12 ? b : a));
   return { ...chosen, zeroRouterAiq: scored.find((s) => s.gapThreshold === Infinity)?.aiq ?? null };
 }

@@ -51,11 +51,13 @@ const EmbeddingSchema = z.strictObject({
   /** onnx weights variant: fp32 is exact; q8 is the small quantised file most hub models ship. */
   dtype: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4']).default('fp32'),
   /**
-   * Most texts per model call (the pool's batches, seeding included). Measured on the MiniLM
-   * architecture (BENCHMARKS.md, issue 14): grouped by length, 8 texts/batch run 1.27× one at a
-   * time, 16 and 32 0.94× and 0.92× (wider groups pad more).
+   * Most texts per model call (the pool's batches, seeding included); unset = the backend's own.
+   * Measured (BENCHMARKS.md, issue 14): on the MiniLM architecture, grouped by length, 8 texts per
+   * batch ran 1.27× one at a time and 32 0.92× (wider groups pad more), so transformers uses 8;
+   * USE Lite's input is sparse (no padding) and ran 71 texts/s batched by 32 vs 46 one at a time, so
+   * use-lite uses 32.
    */
-  batchSize: num.pipe(z.number().int().positive().max(1024)).default(8),
+  batchSize: num.pipe(z.number().int().positive().max(1024)).optional(),
   lexicalDims: num.pipe(z.number().int().min(16).max(65536)).default(1024),
   /** transformers: a token budget below the model's own (the smallest of tokenizer, config and sentence-transformers limits). */
   maxTokens: num.pipe(z.number().int().min(8)).optional(),

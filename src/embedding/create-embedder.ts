@@ -19,7 +19,7 @@ export async function createEmbedder(config: EmbedderChoice, dataDir: string, lo
     case 'lexical':
       return new LexicalEmbedder({ dims: config.lexicalDims });
     case 'use-lite':
-      return UseLiteEmbedder.create({ batchSize: config.batchSize });
+      return UseLiteEmbedder.create({ batchSize: config.batchSize ?? 32 });
     case 'transformers':
       return TransformersEmbedder.create(transformersOptions(config, dataDir));
     case 'auto':
@@ -33,7 +33,7 @@ function transformersOptions(config: EmbedderChoice, dataDir: string): Transform
     cacheDir: config.cacheDir ?? path.join(dataDir, 'models'),
     allowRemote: config.allowRemote,
     dtype: config.dtype,
-    batchSize: config.batchSize,
+    batchSize: config.batchSize ?? 8,
     ...(config.localModelPath !== undefined ? { localModelPath: config.localModelPath } : {}),
   };
 }
@@ -50,7 +50,7 @@ async function autoEmbedder(config: EmbedderChoice, dataDir: string, logger: Log
     'with network access) or put the model files in a folder and set ROUTER_EMBEDDING__LOCAL_MODEL_PATH=<folder> ' +
     `(holding ${config.modelId}/config.json, tokenizer.json, onnx/model.onnx).`;
   try {
-    const embedder = await UseLiteEmbedder.create({ batchSize: config.batchSize });
+    const embedder = await UseLiteEmbedder.create({ batchSize: config.batchSize ?? 32 });
     logger.warn(
       { model: config.modelId, reason: transformersReason, loaded: embedder.fingerprint.modelId },
       `embedding model ${config.modelId} could not be loaded (${transformersReason}), so routing uses the bundled ` +

@@ -54,9 +54,9 @@ async function workerPool(config: EmbeddingConfig, backend: 'use-lite' | 'transf
   const size = config.pool.size > 0 ? config.pool.size : cores;
   const spec: WorkerSpec =
     backend === 'use-lite'
-      ? { backend, batchSize: config.batchSize }
+      ? { backend, batchSize: batchSizeFor(config, backend) }
       : { backend, transformers: transformersOptions(config, dataDir, config.pool.intraOpThreads || Math.max(1, Math.floor(cores / size))) };
-  const workers = await WorkerPool.start({ spec, size, maxBatch: config.batchSize, maxWaitMs: config.pool.maxWaitMs, maxHeapMb: config.pool.maxHeapMb, logger });
+  const workers = await WorkerPool.start({ spec, size, maxBatch: batchSizeFor(config, backend), maxWaitMs: config.pool.maxWaitMs, maxHeapMb: config.pool.maxHeapMb, logger });
   const maxChars = backend === 'use-lite' ? (config.maxChars ?? DEFAULT_MAX_CHARS['use-lite']) : UNBOUNDED_CHARS;
   return BoundedEmbedderPool.inWorkers(workers, settings(config, maxChars));
 }
@@ -67,12 +67,19 @@ function transformersOptions(config: EmbeddingConfig, dataDir: string, intraOpTh
     cacheDir: config.cacheDir ?? path.join(dataDir, 'models'),
     allowRemote: config.allowRemote,
     dtype: config.dtype,
-    batchSize: config.batchSize,
+    batchSize: batchSizeFor(config, 'transformers'),
     keep: config.keep,
     intraOpThreads,
     ...(config.maxTokens !== undefined ? { maxTokens: config.maxTokens } : {}),
     ...(config.localModelPath !== undefined ? { localModelPath: config.localModelPath } : {}),
   };
+}
+
+/** Default texts per model call by backend (see embedding.batchSize in the schema). */
+export const DEFAULT_BATCH_SIZE = { transformers: 8, 'use-lite': 32 } as const;
+
+export function batchSizeFor(config: Pick<EmbeddingConfig, 'batchSize'>, backend: 'transformers' | 'use-lite'): number {
+  return config.batchSize ?? DEFAULT_BATCH_SIZE[backend];
 }
 
 function settings(config: EmbeddingConfig, maxChars: number): PoolSettings {

@@ -23,6 +23,8 @@ export interface RoutedOn {
   readonly turns: number;
   /** Present when a session was given: whether its model was kept, or why not. */
   readonly affinity?: 'kept' | 'same_model' | 'new_session' | 'rule' | 'not_eligible';
+  /** With affinity `kept`: the model the text alone would have chosen (the first fallback). */
+  readonly textModel?: string;
 }
 
 export interface ConversationOptions {

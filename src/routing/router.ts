@@ -220,9 +220,10 @@ export class Router {
     const decisionId = randomUUID();
     const hash = promptHash(attempt.on.text);
     const source = affinity === 'kept' ? 'session' : attempt.on.source;
-    const routedOn: RoutedOn = { source, chars: attempt.on.text.length, hash, turns: attempt.on.turns, ...(affinity ? { affinity } : {}) };
+    const textModel = affinity === 'kept' && attempt.decision.kind === 'routed' ? attempt.decision : undefined;
+    const routedOn: RoutedOn = { source, chars: attempt.on.text.length, hash, turns: attempt.on.turns, ...(affinity ? { affinity } : {}), ...(textModel ? { textModel: textModel.model } : {}) };
     const cut = attempt.cut;
-    const why = decision.kind === 'routed' ? this.explained(decision, request) : null;
+    const why = decision.kind === 'routed' ? this.explained(decision, request, textModel) : null;
     if (decision.kind === 'routed') this.store({ id: decisionId, hash, prompt: attempt.on.text, vector: attempt.vector, routedOn, cut, details: why?.details }, decision);
     const explained = { ruleIgnored: why?.ruleIgnored ?? null, explanation: why?.explanation ?? null };
     return { decisionId, promptHash: hash, decision, routedOn, ...explained, timings: clock, ...(cut ? { inputTruncated: cut } : {}) };
@@ -266,7 +267,9 @@ export class Router {
   /**
    * A follow-up keeps its session's model unless a rule fired or the model is not eligible for this
    * request (constraints); the text's own choice becomes the first fallback. Escalation, applied by
-   * the proxy after routing, still moves it up.
+   * the proxy after routing, still moves it up. A model left out by this request alone (its `models`,
+   * price or context needs, or a rule) does not replace the session's model: the next follow-up
+   * returns to it. Only a model gone from the catalog is replaced.
    */
   private withAffinity(d: Decision, session: RouteRequest['session']): { decision: Decision; affinity?: NonNullable<RoutedOn['affinity']> } {
     const sessions = this.deps.sessions;
@@ -282,7 +285,8 @@ export class Router {
       decision = { ...d, model: kept, fallbacks: [d.model, ...d.fallbacks.filter((m) => m !== kept)] };
       affinity = 'kept';
     }
-    sessions.remember(session.id, decision.model);
+    const excludedHere = affinity === 'not_eligible' && d.excluded.some((e) => e.model === kept);
+    if (!excludedHere) sessions.remember(session.id, decision.model);
     return { decision, affinity };
   }
 
@@ -360,11 +364,17 @@ export class Router {
   }
 
   /** Why the decision is what it is: the rules behind it, a pin it could not use, one sentence, and what to store. */
-  private explained(d: Extract<Decision, { kind: 'routed' }>, request: RouteRequest): { ruleIgnored: IgnoredPin | null; explanation: string; details: DecisionDetails } {
+  private explained(
+    d: Extract<Decision, { kind: 'routed' }>,
+    request: RouteRequest,
+    byText?: Extract<Decision, { kind: 'routed' }>,
+  ): { ruleIgnored: IgnoredPin | null; explanation: string; details: DecisionDetails } {
     const matched = this.matchedRules(request);
     const ruleIgnored = ignoredPin(matched, d.model, d.excluded);
     const costWeight = composeRules(matched)?.then.costWeight ?? request.constraints.costWeight ?? this.deps.routing.costWeight;
-    const explanation = explainDecision(d, { costWeight, defaultModel: this.deps.routing.defaultModel, ruleIgnored });
+    const onText = explainDecision(byText ?? d, { costWeight, defaultModel: this.deps.routing.defaultModel, ruleIgnored });
+    // A kept session model is explained as such; the text's own verdict follows, so both are visible.
+    const explanation = byText ? `${d.model}: kept for session follow-ups (its model so far); on the text alone: ${onText}` : onText;
     const ctx = { rulesMatched: matched.map((r) => r.name), ruleIgnored, costWeight, k: request.k ?? this.deps.routing.k, params: this.policyParams(), explanation };
     return { ruleIgnored, explanation, details: decisionDetails(d, request, ctx) };
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IgnoredPinSchema, WinRecordOutSchema } from './schemas.js';
+import { IgnoredPinSchema, RoutedOnSchema, WinRecordOutSchema } from './schemas.js';
 
 /* Every field carries `.meta({ description, example })`: /openapi.json is generated from it. */
 
@@ -111,6 +111,7 @@ export const DecisionResponseSchema = z
     intent: z.string().nullable().meta({ description: 'The intent of a covered decision; null when uncovered.', example: 'coding' }),
     nearestIntent: z.string().nullable().meta({ description: 'The intent the nearest references voted for, covered or not.', example: 'coding' }),
     fallbacks: z.array(z.string()).meta({ description: 'Next-best models at decision time.', example: ['claude-haiku-4-5'] }),
+    routedOn: RoutedOnSchema.nullable().meta({ description: 'Which text it was routed on and what session affinity did (see RouteResponse.routedOn); null for decisions stored before this was kept.' }),
     scores: z.unknown().meta({ description: 'The model scores at decision time (see RouteResponse.scores).', example: [{ model: 'gpt-5-mini', quality: 0.71, utility: 0.68 }] }),
     evidence: z
       .array(

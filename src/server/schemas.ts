@@ -100,6 +100,18 @@ export const IgnoredPinSchema = z
   })
   .meta({ description: "A matching rule's pin that the decision could not use." });
 
+/** Which text a decision was routed on; also returned by GET /v1/decisions/:id. */
+export const RoutedOnSchema = z
+  .object({
+    source: z.enum(['prompt', 'last_user', 'window', 'session', 'none']).meta({ description: 'Which text was embedded: the prompt, the last user turn, a window of recent user turns, the session’s model, or none.', example: 'last_user' }),
+    chars: z.number().int().min(0).meta({ description: 'Characters of the text routed on.', example: 212 }),
+    hash: z.string().meta({ description: 'Hash of the text routed on (never the text itself).', example: '5e1d0c9a2b7f4e31' }),
+    turns: z.number().int().min(0).meta({ description: 'User turns in that text.', example: 1 }),
+    affinity: z.enum(['kept', 'same_model', 'new_session', 'rule', 'not_eligible']).optional().meta({ description: 'What session affinity did, when a session was given.', example: 'new_session' }),
+    textModel: z.string().optional().meta({ description: 'With affinity `kept`: the model the text alone would have chosen (also the first fallback).', example: 'gpt-5-mini' }),
+  })
+  .meta({ description: 'Which text the decision was routed on (never the text itself).' });
+
 export const RouteResponseSchema = z
   .object({
     decisionId: z.string().meta({ description: 'Id of the stored decision; give it to POST /v1/outcomes and GET /v1/decisions/{id}.', example: 'd_01JD8Z6Q4V3K9N2M7T5R8X1Y0B' }),
@@ -137,15 +149,7 @@ export const RouteResponseSchema = z
       example: 'deepseek-chat: quality 0.62 vs claude-sonnet-4 0.73 at 1/14 of the price (costWeight 0.25)',
     }),
     ruleIgnored: IgnoredPinSchema.nullable().meta({ description: 'A matching rule pinned a model this request may not use, and why; null when no pin was ignored.' }),
-    routedOn: z
-      .object({
-        source: z.enum(['prompt', 'last_user', 'window', 'session', 'none']).meta({ description: 'Which text was embedded: the prompt, the last user turn, a window of recent user turns, the session’s model, or none.', example: 'last_user' }),
-        chars: z.number().int().min(0).meta({ description: 'Characters of the text routed on.', example: 212 }),
-        hash: z.string().meta({ description: 'Hash of the text routed on (never the text itself).', example: '5e1d0c9a2b7f4e31' }),
-        turns: z.number().int().min(0).meta({ description: 'User turns in that text.', example: 1 }),
-        affinity: z.enum(['kept', 'same_model', 'new_session', 'rule', 'not_eligible']).optional().meta({ description: 'What session affinity did, when a session was given.', example: 'new_session' }),
-      })
-      .meta({ description: 'Which text the decision was routed on (never the text itself).' }),
+    routedOn: RoutedOnSchema,
     timings: z
       .object({
         embedMs: z.number().meta({ description: 'Time to embed the prompt, ms.', example: 3.1 }),

@@ -82,9 +82,22 @@ describe('session affinity', () => {
     expect(follow.fallbacks[0]).toBe('small');
     const constrained = await route({ prompt: CHAT, models: ['small'] }, session);
     expect(constrained).toMatchObject({ model: 'small', routedOn: { affinity: 'not_eligible' } });
-    // The session now holds what it was last routed to.
-    expect((await route({ prompt: CODE }, session))).toMatchObject({ model: 'small', routedOn: { affinity: 'kept' } });
+    // A one-off constraint does not re-pin the session: the next free follow-up is back on its model.
+    expect(await route({ prompt: CHAT }, session)).toMatchObject({ model: 'big', routedOn: { affinity: 'kept' } });
     expect((await route({ prompt: CHAT }, { 'x-semroute-session': 'another' })).model).toBe('small');
+  });
+
+  it('explains a kept session model as such, now and when the decision is read back', async () => {
+    const session = { 'x-semroute-session': 'affinity-explain' };
+    await route({ prompt: CODE }, session);
+    const kept = await route({ prompt: CHAT, explain: true }, session);
+    expect(kept).toMatchObject({ model: 'big', routedOn: { source: 'session', affinity: 'kept', textModel: 'small' } });
+    expect(kept.explanation).toMatch(/^big: kept for session follow-ups .*; on the text alone: small: /);
+    const res = await app.request(`/v1/decisions/${kept.decisionId}`);
+    expect(res.status).toBe(200);
+    const stored = (await res.json()) as { routedOn: unknown; explanation: string | null };
+    expect(stored.routedOn).toEqual(kept.routedOn);
+    expect(stored.explanation).toBe(kept.explanation);
   });
 
   it('treats the user field as a session only on follow-ups (the chat already holds an answer)', async () => {

@@ -4,6 +4,7 @@ import type { StoredDecision } from '../../store/decision-store.js';
 import type { AppDeps } from '../app.js';
 import type { AppEnv } from '../env.js';
 import { DecisionDetailsSchema, DecisionResponseSchema } from '../outcome-schemas.js';
+import { RoutedOnSchema } from '../schemas.js';
 
 export const decisionRoutes = (deps: AppDeps) =>
   new Hono<AppEnv>().get('/decisions/:id', (c) => {
@@ -50,6 +51,8 @@ function summary(d: StoredDecision) {
     intent: d.covered ? d.intent : null,
     nearestIntent: d.intent,
     fallbacks: d.fallbacks,
+    // Stored as JSON in routed_on; a row from before it was kept (or unreadable) answers null.
+    routedOn: RoutedOnSchema.safeParse(d.routedOn).data ?? null,
     scores: d.scores,
   };
 }

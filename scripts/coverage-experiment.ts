@@ -157,7 +157,7 @@ async function routeAll(deps: Deps, utterances: readonly Utterance[], known: Rea
 
 function reportFlags(deps: Deps, traffic: readonly Routed[], oos: readonly Routed[], args: ExperimentArgs): void {
   const rates = flagRates(traffic.map((t) => ({ known: t.known, flagged: !t.covered })));
-  console.log(`\ncoverage threshold in force: ${deps.router.coverageThreshold.toFixed(4)} (calibration percentile ${args.percentile})`);
+  console.log(`\ncoverage threshold in force: ${deps.router.coverageThreshold.toFixed(4)} (${deps.router.coverage.source}; calibration percentile ${args.percentile} applies only without a background set)`);
   console.log(`uncovered flags: recall on unknown-intent traffic ${pct(rates.recall)} of ${rates.unknown}; false flags on known-intent traffic ${pct(rates.falseFlagRate)} of ${rates.known}`);
   if (oos.length > 0) console.log(`out-of-scope traffic flagged: ${pct(oos.filter((o) => !o.covered).length / oos.length)} of ${oos.length}`);
   const detectors: [string, (t: Routed) => number][] = [

@@ -8,7 +8,6 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_CHARS } from '../src/embedding/create-pool.js';
 import type { Embedder, InputBudget } from '../src/embedding/embedder.js';
 import { cutToChars } from '../src/embedding/input-budget.js';
@@ -18,9 +17,10 @@ import { loadRouterbench } from '../src/eval/datasets/routerbench.js';
 import { BruteForceIndex } from '../src/index/brute-force-index.js';
 import { machineLine } from './bench-lib.js';
 import { loadBanking77, loadClinc150, type Labelled } from './compare-budgets-data.js';
+import { parseScriptArgs } from '../src/shared/command-line.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const { values: args } = parseArgs({
+const { values: args } = parseScriptArgs({
   options: {
     limit: { type: 'string', default: '400' },
     data: { type: 'string', default: path.resolve(ROOT, '../shared/data') },

@@ -11,7 +11,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { bootstrap } from '../src/cli/bootstrap.js';
 import { loadConfig } from '../src/config/load.js';
@@ -21,6 +20,7 @@ import { CachingEmbedder } from '../src/eval/caching-embedder.js';
 import { cacheFile, loadVectors, saveVectors } from '../src/eval/vector-cache.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { machineLine } from './bench-lib.js';
+import { parseScriptArgs } from '../src/shared/command-line.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROBES = path.join(ROOT, 'test/fixtures/coverage-probes');
@@ -39,7 +39,7 @@ interface Routed extends Probe {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { embedder: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseScriptArgs({ options: { embedder: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     console.log('npx tsx scripts/coverage-probes.ts [--embedder use-lite|lexical|auto|transformers] [--json]');
     return;

@@ -7,12 +7,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { detectLanguage } from '../src/routing/language.js';
 import { machineLine } from './bench-lib.js';
+import { parseScriptArgs } from '../src/shared/command-line.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: { data: { type: 'string' } } });
+const { values } = parseScriptArgs({ options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+if (values.help) {
+  console.log('Usage: npx tsx scripts/language-check.ts [--data <dir>]   (default ../shared/data)');
+  process.exit(0);
+}
 const data = values.data ?? path.resolve(ROOT, '../shared/data');
 
 const clinc = JSON.parse(readFileSync(path.join(data, 'clinc150/data_full.json'), 'utf8')) as Record<string, [string, string][]>;

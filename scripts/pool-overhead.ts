@@ -7,7 +7,6 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_CHARS, inProcessPool } from '../src/embedding/create-pool.js';
 import type { Embedder } from '../src/embedding/embedder.js';
 import { LexicalEmbedder } from '../src/embedding/lexical-embedder.js';
@@ -17,8 +16,9 @@ import { WorkerPool } from '../src/embedding/worker-pool.js';
 import { loadConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { machineLine, summarize } from './bench-lib.js';
+import { parseScriptArgs } from '../src/shared/command-line.js';
 
-const { values: args } = parseArgs({
+const { values: args } = parseScriptArgs({
   options: {
     'model-path': { type: 'string', default: path.join(os.homedir(), '.cache/semroute/bench-models') },
     'model-id': { type: 'string', default: 'minilm-l6-arch' },

@@ -111,11 +111,11 @@ function plan(file: string): Planned {
 }
 
 const LABELS: Readonly<Record<ModelId, string>> = {
-  'gpt-4o': 'gpt-4o',
-  'claude-sonnet-4': 'sonnet-4',
-  'claude-3-5-haiku': 'haiku-3.5',
+  'gpt-5': 'gpt-5',
+  'claude-sonnet-4-5': 'sonnet-4',
+  'claude-haiku-4-5': 'haiku-3.5',
   'deepseek-chat': 'deepseek',
-  'gpt-4o-mini': '4o-mini',
+  'gpt-5-mini': '4o-mini',
   'llama-3.1-8b-instant': 'llama-8b',
 };
 

@@ -6,13 +6,17 @@
  * catalog model's answer. Each triple sums to 1; within an intent the mean success rate
  * (win + tie/2) is close to 0.5, because every comparison has one winner and one loser (or a tie).
  *
+ * The catalog moved to the late-2025 models (gpt-4o → gpt-5, claude-sonnet-4 → claude-sonnet-4-5,
+ * claude-3-5-haiku → claude-haiku-4-5, gpt-4o-mini → gpt-5-mini): the columns were renamed and the
+ * numbers kept as they were, not re-derived for the newer models.
+ *
  * The reasoning, from public impressions of these models in 2025:
  * - Hard, precise work (code generation, debugging, logical reasoning, contract analysis): the
- *   premium models lead, claude-sonnet-4 slightly ahead of gpt-4o; ties are rare because answers
+ *   premium models lead, claude-sonnet-4-5 slightly ahead of gpt-5; ties are rare because answers
  *   differ in correctness. deepseek-chat (DeepSeek V3) is close behind on code, SQL and math at a
- *   fraction of the price, weaker on contracts; claude-3-5-haiku and gpt-4o-mini are mid-pack;
+ *   fraction of the price, weaker on contracts; claude-haiku-4-5 and gpt-5-mini are mid-pack;
  *   llama-3.1-8b-instant (an 8B model) loses most of these comparisons.
- * - Math word problems and data analysis: gpt-4o and deepseek-chat are the strongest, with many
+ * - Math word problems and data analysis: gpt-5 and deepseek-chat are the strongest, with many
  *   ties when both reach the right number.
  * - Creative writing and (long) summarisation: the Claude models lead, sonnet most of all.
  * - Casual chat, classification, support FAQ answers, short translations, simple extraction and
@@ -27,7 +31,7 @@
  */
 
 /** The default catalog (router.config.yaml), in the order records are written. */
-export const MODELS = ['gpt-4o', 'claude-sonnet-4', 'claude-3-5-haiku', 'deepseek-chat', 'gpt-4o-mini', 'llama-3.1-8b-instant'] as const;
+export const MODELS = ['gpt-5', 'claude-sonnet-4-5', 'claude-haiku-4-5', 'deepseek-chat', 'gpt-5-mini', 'llama-3.1-8b-instant'] as const;
 export type ModelId = (typeof MODELS)[number];
 
 export const INTENTS = [
@@ -54,7 +58,7 @@ export type IntentId = (typeof INTENTS)[number];
 export type Outcome = readonly [win: number, tie: number, loss: number];
 export type IntentProfile = Readonly<Record<ModelId, Outcome>>;
 
-// Columns: gpt-4o, claude-sonnet-4, claude-3-5-haiku, deepseek-chat, gpt-4o-mini, llama-3.1-8b-instant.
+// Columns: gpt-5, claude-sonnet-4-5, claude-haiku-4-5, deepseek-chat, gpt-5-mini, llama-3.1-8b-instant.
 export const PROFILE: Readonly<Record<IntentId, IntentProfile>> = {
   // Coding: premium first, deepseek close, the 8B model far behind.
   code_generation: row([0.62, 0.1, 0.28], [0.74, 0.1, 0.16], [0.38, 0.12, 0.5], [0.6, 0.1, 0.3], [0.28, 0.12, 0.6], [0.1, 0.08, 0.82]),
@@ -62,7 +66,7 @@ export const PROFILE: Readonly<Record<IntentId, IntentProfile>> = {
   // Explaining code is easier: more ties, smaller gaps.
   code_explanation: row([0.46, 0.24, 0.3], [0.5, 0.24, 0.26], [0.38, 0.26, 0.36], [0.44, 0.24, 0.32], [0.34, 0.26, 0.4], [0.18, 0.22, 0.6]),
   sql_generation: row([0.54, 0.16, 0.3], [0.6, 0.16, 0.24], [0.4, 0.16, 0.44], [0.58, 0.16, 0.26], [0.32, 0.18, 0.5], [0.14, 0.12, 0.74]),
-  // Reasoning: gpt-4o and deepseek strongest at math, premium clearly ahead on logic puzzles.
+  // Reasoning: gpt-5 and deepseek strongest at math, premium clearly ahead on logic puzzles.
   math_word_problem: row([0.6, 0.18, 0.22], [0.56, 0.18, 0.26], [0.34, 0.18, 0.48], [0.6, 0.18, 0.22], [0.34, 0.18, 0.48], [0.08, 0.1, 0.82]),
   logical_reasoning: row([0.64, 0.1, 0.26], [0.7, 0.1, 0.2], [0.38, 0.12, 0.5], [0.56, 0.1, 0.34], [0.3, 0.12, 0.58], [0.1, 0.08, 0.82]),
   data_analysis: row([0.62, 0.14, 0.24], [0.6, 0.14, 0.26], [0.4, 0.16, 0.44], [0.52, 0.14, 0.34], [0.34, 0.16, 0.5], [0.14, 0.12, 0.74]),
@@ -85,7 +89,7 @@ export const COMPARISONS = { min: 4, max: 12 } as const;
 
 function row(...outcomes: readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome]): IntentProfile {
   const [gpt4o, sonnet, haiku, deepseek, mini, llama] = outcomes;
-  return { 'gpt-4o': gpt4o, 'claude-sonnet-4': sonnet, 'claude-3-5-haiku': haiku, 'deepseek-chat': deepseek, 'gpt-4o-mini': mini, 'llama-3.1-8b-instant': llama };
+  return { 'gpt-5': gpt4o, 'claude-sonnet-4-5': sonnet, 'claude-haiku-4-5': haiku, 'deepseek-chat': deepseek, 'gpt-5-mini': mini, 'llama-3.1-8b-instant': llama };
 }
 
 /** Expected success rate (a tie counts half) of one outcome triple. */

@@ -19,7 +19,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * about 0.6, normalised: cosine to its centre ~0.86, between two members of one cluster ~0.74.
  */
 export const SYNTHETIC = { dims: 384, clusters: 50, noise: 0.6 } as const;
-export const MODELS = ['gpt-4o', 'claude-sonnet-4', 'claude-3-5-haiku', 'deepseek-chat', 'gpt-4o-mini', 'llama-3.1-8b-instant'];
+export const MODELS = ['gpt-5', 'claude-sonnet-4-5', 'claude-haiku-4-5', 'deepseek-chat', 'gpt-5-mini', 'llama-3.1-8b-instant'];
 
 export function syntheticVectors(): Embedder {
   return syntheticEmbedder(SYNTHETIC.dims, SYNTHETIC.clusters, SYNTHETIC.noise);

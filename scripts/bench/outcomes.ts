@@ -66,7 +66,7 @@ export async function outcomesOverHttp(seconds: number, connections: number): Pr
   const server = serve({ fetch: createApp(appDepsOf(deps, silentLogger())).fetch, hostname: '127.0.0.1', port: 0 });
   const port = await listen(server);
   const { decisionId } = await deps.router.route({ prompt: PROMPTS[0] ?? '', constraints: {} });
-  const body = JSON.stringify({ decisionId, model: 'gpt-4o-mini', outcome: { success: true }, latencyMs: 800 });
+  const body = JSON.stringify({ decisionId, model: 'gpt-5-mini', outcome: { success: true }, latencyMs: 800 });
   const load = { url: `http://127.0.0.1:${port}/v1/outcomes`, body, seconds, connections };
   const r = await autocannon(load);
   const stored = deps.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM outcomes').get()?.n ?? 0;

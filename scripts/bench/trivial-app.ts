@@ -6,7 +6,7 @@ import { RouteRequestSchema } from '../../src/server/schemas.js';
  * that answers a constant small JSON without reading the body or doing any work.
  */
 export function trivialApp(): Hono {
-  const answer = { model: 'gpt-4o-mini', covered: true };
+  const answer = { model: 'gpt-5-mini', covered: true };
   return new Hono().post('/v1/route', (c) => c.json(answer));
 }
 

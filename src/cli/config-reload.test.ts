@@ -34,14 +34,14 @@ async function setup(options: { configMap?: boolean } = {}) {
   return { deps, dir, file, logs, reloader: createConfigReloader(deps, { env, file, logger, debounceMs: 20, pollMs: 100 }) };
 }
 
-const RULE = `\nrules:\n  - name: pin-greetings\n    when: { keywords: [hello] }\n    then: { pin: gpt-4o-mini }\n`;
+const RULE = `\nrules:\n  - name: pin-greetings\n    when: { keywords: [hello] }\n    then: { pin: gpt-5-mini }\n`;
 
 describe('config hot reload', () => {
   it('takes a new catalog and rules without a restart', async () => {
     const { deps, file, reloader } = await setup();
-    writeFileSync(file, readFileSync(file, 'utf8').replace('defaultModel: gpt-4o ', 'defaultModel: claude-3-5-haiku ') + RULE);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('defaultModel: gpt-5 ', 'defaultModel: claude-haiku-4-5 ') + RULE);
     expect(reloader.reload()).toBe(true);
-    expect(deps.config.routing.defaultModel).toBe('claude-3-5-haiku');
+    expect(deps.config.routing.defaultModel).toBe('claude-haiku-4-5');
     const { decision } = await deps.router.route({ prompt: 'hello there', constraints: {} });
     expect(decision.kind === 'routed' && decision.rule).toBe('pin-greetings');
   });

@@ -142,7 +142,7 @@ const INJECTIONS: readonly Injection[][] = [
   [{ path: 'catalog.1.contextWindow', value: 0 }, { path: 'catalog.1.contextWindow', value: 1.5 }],
   [{ path: 'catalog.2.id', value: '' }],
   [{ path: 'catalog.3.upstream', value: { baseUrl: 'not a url' }, reported: 'catalog.3.upstream.baseUrl' }],
-  [{ path: 'rules', value: [{ name: 'r', when: {}, then: { pin: 'gpt-4o' } }], reported: 'rules.0.when' }],
+  [{ path: 'rules', value: [{ name: 'r', when: {}, then: { pin: 'gpt-5' } }], reported: 'rules.0.when' }],
 ];
 const injection = fc.constantFrom(...INJECTIONS).chain((options) => fc.constantFrom(...options));
 

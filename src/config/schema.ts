@@ -132,7 +132,7 @@ const RoutingSchema = z.strictObject({
   /** Weight of the normalised price against quality in [0,1] units; 0 ignores cost. */
   costWeight: num.pipe(z.number().min(0).max(10)).default(0.25),
   /** The model for uncovered prompts (and when the index is empty). */
-  defaultModel: z.string().min(1).default('gpt-4o'),
+  defaultModel: z.string().min(1).default('gpt-5'),
   /** Beta-prior strength in weighted trials: how much evidence it takes to move off the global win rate. */
   priorStrength: num.pipe(z.number().positive()).default(4),
   /** Neighbour weight is similarity^power, so closer references count more. */

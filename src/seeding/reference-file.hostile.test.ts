@@ -46,7 +46,7 @@ function snapshot(deps: Deps): string {
 
 const count = fc.oneof(fc.nat({ max: 50 }), fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true }));
 const record = fc.record({ wins: count, losses: count, ties: count }, { requiredKeys: [] });
-const modelName = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }), fc.constantFrom('gpt-4o', 'constructor', 'toString', 'hasOwnProperty', 'a.b', ' spaced '));
+const modelName = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }), fc.constantFrom('gpt-5', 'constructor', 'toString', 'hasOwnProperty', 'a.b', ' spaced '));
 const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 120 }),
   fc.string({ unit: 'grapheme', maxLength: 60 }),

@@ -22,7 +22,7 @@ export const ReferenceIdSchema = z
 
 const RecordsSchema = z
   .record(z.string().min(1, { error: 'a model id must not be empty' }).max(200, { error: 'a model id is at most 200 characters' }), WinRecordSchema)
-  .meta({ description: 'Win/loss/tie counts per catalog model id on this prompt.', examples: [{ 'gpt-4o-mini': { wins: 9, losses: 1, ties: 0 } }] });
+  .meta({ description: 'Win/loss/tie counts per catalog model id on this prompt.', examples: [{ 'gpt-5-mini': { wins: 9, losses: 1, ties: 0 } }] });
 
 /**
  * POST /v1/admin/references. Re-posting a prompt that is already stored replaces what is given and

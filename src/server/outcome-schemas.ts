@@ -130,7 +130,7 @@ export const DecisionResponseSchema = z
     outcomes: z.array(StoredOutcomeSchema).meta({ description: 'Outcomes reported for this decision so far.' }),
     explanation: z.string().nullable().meta({
       description: 'One sentence on why this model (null for decisions stored before explanations were kept).',
-      example: 'deepseek-chat: quality 0.62 vs claude-sonnet-4 0.73 at 1/14 of the price (costWeight 0.25)',
+      example: 'deepseek-chat: quality 0.62 vs claude-sonnet-4-5 0.73 at 1/14 of the price (costWeight 0.25)',
     }),
     rule: z.string().nullable().meta({ description: 'The first routing rule that matched.', example: 'contracts-to-the-best' }),
     rulesMatched: z.array(z.string()).nullable().meta({ description: 'Every rule that matched, in config order.', example: ['contracts-to-the-best', 'free-tier'] }),
@@ -138,7 +138,7 @@ export const DecisionResponseSchema = z
     excluded: z
       .array(
         z.object({
-          model: z.string().meta({ description: 'Catalog model id.', example: 'claude-sonnet-4' }),
+          model: z.string().meta({ description: 'Catalog model id.', example: 'claude-sonnet-4-5' }),
           why: z.string().meta({ description: 'Why it was not eligible.', example: 'excluded_by_rule' }),
         }),
       )

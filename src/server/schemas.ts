@@ -95,7 +95,7 @@ export const NeighborSchema = z
 export const IgnoredPinSchema = z
   .object({
     rule: z.string().meta({ description: 'The rule whose pin was not used.', example: 'contracts-to-the-best' }),
-    model: z.string().meta({ description: 'The pinned model.', example: 'claude-sonnet-4' }),
+    model: z.string().meta({ description: 'The pinned model.', example: 'claude-sonnet-4-5' }),
     reason: z.string().meta({ description: 'Why it could not be used.', example: "rule 'free-tier' excludes it" }),
   })
   .meta({ description: "A matching rule's pin that the decision could not use." });
@@ -146,7 +146,7 @@ export const RouteResponseSchema = z
     neighbors: z.array(NeighborSchema).optional().meta({ description: 'The neighbours read (only with `explain: true`).' }),
     explanation: z.string().optional().meta({
       description: 'One sentence on why this model (only with `explain: true`).',
-      example: 'deepseek-chat: quality 0.62 vs claude-sonnet-4 0.73 at 1/14 of the price (costWeight 0.25)',
+      example: 'deepseek-chat: quality 0.62 vs claude-sonnet-4-5 0.73 at 1/14 of the price (costWeight 0.25)',
     }),
     ruleIgnored: IgnoredPinSchema.nullable().meta({ description: 'A matching rule pinned a model this request may not use, and why; null when no pin was ignored.' }),
     routedOn: RoutedOnSchema,

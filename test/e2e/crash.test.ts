@@ -39,7 +39,7 @@ describe('crash safety', () => {
         for (let i = 0; !stop; i++) {
           const key = `run${run}-w${w}-${i}`;
           try {
-            const res = await post(`${url}/v1/outcomes`, { decisionId, model: 'gpt-4o-mini', outcome: { success: i % 2 === 0 }, idempotencyKey: key });
+            const res = await post(`${url}/v1/outcomes`, { decisionId, model: 'gpt-5-mini', outcome: { success: i % 2 === 0 }, idempotencyKey: key });
             if (res.status === 201) acknowledged.add(key);
           } catch {
             return; // the connection died with the process

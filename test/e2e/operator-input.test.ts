@@ -13,7 +13,7 @@ function setup() {
   const t = tempDir('semroute-cli-');
   cleanups.push(t.cleanup);
   const file = path.join(t.dir, 'typo.jsonl');
-  writeFileSync(file, '{"prompt": "Summarise this lease clause", "records": {"gpt-4o": {"wins": 2}, "gpt4o-mini": {"wins": 3}}}\n');
+  writeFileSync(file, '{"prompt": "Summarise this lease clause", "records": {"gpt-5": {"wins": 2}, "gpt4o-mini": {"wins": 3}}}\n');
   const env = { ROUTER_DATA_DIR: path.join(t.dir, 'data'), ROUTER_EMBEDDING__BACKEND: 'lexical', ROUTER_LOG__LEVEL: 'silent' };
   return { file, env };
 }

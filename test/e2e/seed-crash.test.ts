@@ -28,7 +28,7 @@ const RUNS: readonly Run[] = [
   { reset: false, trigger: { on: 'summary' } },
 ];
 const PROMPTS_PER_RUN = 900;
-const MODELS = ['gpt-4o', 'claude-sonnet-4', 'deepseek-chat', 'gpt-4o-mini'];
+const MODELS = ['gpt-5', 'claude-sonnet-4-5', 'deepseek-chat', 'gpt-5-mini'];
 const WORDS = 'parse sort merge invoice contract summary translate riddle query schema tenant refund latency cache shard poem'.split(' ');
 
 const running: CliProcess[] = [];

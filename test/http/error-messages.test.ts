@@ -38,7 +38,7 @@ describe('validation errors read like sentences', () => {
   it('in config files', () => {
     let error: unknown;
     try {
-      loadConfig({ env: { PORT: 'seventy' }, file: path.join(PROJECT_ROOT, 'router.config.yaml'), overrides: { routing: { k: 0, defaultModel: 'gpt-4o' }, rules: [{ name: 'r', when: {}, then: { pin: 'gpt-4o' } }] } });
+      loadConfig({ env: { PORT: 'seventy' }, file: path.join(PROJECT_ROOT, 'router.config.yaml'), overrides: { routing: { k: 0, defaultModel: 'gpt-5' }, rules: [{ name: 'r', when: {}, then: { pin: 'gpt-5' } }] } });
     } catch (e) {
       error = e;
     }

@@ -33,7 +33,7 @@ async function problem(res: Response, status: number) {
   return ProblemSchema.parse(await res.json());
 }
 
-const PRICEY = new Set(['gpt-4o', 'claude-sonnet-4']);
+const PRICEY = new Set(['gpt-5', 'claude-sonnet-4-5']);
 
 describe('POST /v1/route', () => {
   it('routes a code-generation prompt as covered, to a catalog model', async () => {
@@ -64,8 +64,8 @@ describe('POST /v1/route', () => {
       const byPrice = await route({ prompt, maxPricePer1M: 1 });
       expect(PRICEY.has(byPrice.model)).toBe(false);
       expect(byPrice.fallbacks.some((m) => PRICEY.has(m))).toBe(false);
-      const byList = await route({ prompt, models: ['gpt-4o-mini', 'llama-3.1-8b-instant'] });
-      expect(['gpt-4o-mini', 'llama-3.1-8b-instant']).toContain(byList.model);
+      const byList = await route({ prompt, models: ['gpt-5-mini', 'llama-3.1-8b-instant'] });
+      expect(['gpt-5-mini', 'llama-3.1-8b-instant']).toContain(byList.model);
     }
   });
 
@@ -123,7 +123,7 @@ describe('POST /v1/route errors', () => {
   });
 
   it('rejects unknown models in the allow-list', async () => {
-    const p = await problem(await post('/v1/route', { prompt: 'x', models: ['gpt-4o', 'gpt-17'] }), 400);
+    const p = await problem(await post('/v1/route', { prompt: 'x', models: ['gpt-5', 'gpt-17'] }), 400);
     expect(p.errors).toEqual([{ path: 'models.1', message: "unknown model 'gpt-17'" }]);
   });
 

@@ -4,10 +4,19 @@ import { AppError } from '../shared/errors.js';
 
 /** `router` lets us choose; `router:<strategy>` sets how much price matters; a catalog id is used as-is. */
 export const STRATEGIES: Readonly<Record<string, { readonly costWeight: number | undefined; readonly description: string }>> = {
-  balanced: { costWeight: undefined, description: 'quality against price with the configured routing.costWeight (same as `router`)' },
+  balanced: { costWeight: undefined, description: 'quality against price with the configured routing.costWeight' },
   quality: { costWeight: 0, description: 'the model expected to answer best, whatever it costs' },
   cheap: { costWeight: 1.5, description: 'price weighs heavily: the cheapest model that is expected to do' },
 };
+
+/** What a strategy id does, for GET /v1/models: `router` and `router:balanced` name each other as equivalent. */
+export function strategyDescription(id: string): { description: string; costWeight: number | null } {
+  const name = id === 'router' ? 'balanced' : id.slice('router:'.length);
+  const strategy = STRATEGIES[name];
+  if (strategy === undefined) return { description: '', costWeight: null };
+  const alias = id === 'router' ? ' (same as `router:balanced`)' : name === 'balanced' ? ' (same as `router`)' : '';
+  return { description: `${strategy.description}${alias}`, costWeight: strategy.costWeight ?? null };
+}
 
 /** The model ids that let semroute choose: `router` and `router:<strategy>`. */
 export function routerModelIds(): string[] {

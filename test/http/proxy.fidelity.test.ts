@@ -82,5 +82,10 @@ describe('GET /v1/models', () => {
     const big = parsed.data.find((m) => m.id === 'big');
     expect(Object.keys(big ?? {}).sort()).toEqual(['created', 'id', 'object', 'owned_by', 'semroute']);
     expect(big?.semroute).toMatchObject({ kind: 'catalog', contextWindow: 100_000, callable: true });
+    // Each strategy alias names the other one, never itself.
+    const described = (id: string) => JSON.stringify(parsed.data.find((m) => m.id === id)?.semroute);
+    expect(described('router')).toContain('same as `router:balanced`');
+    expect(described('router:balanced')).toContain('same as `router`)');
+    expect(described('router:quality')).not.toContain('same as');
   });
 });

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { routerModelIds, STRATEGIES } from '../../proxy/plan.js';
+import { routerModelIds, strategyDescription } from '../../proxy/plan.js';
 import type { AppDeps } from '../app.js';
 import { ModelsResponseSchema, type ModelsResponse } from '../chat-schemas.js';
 import type { AppEnv } from '../env.js';
@@ -17,8 +17,7 @@ export const modelRoutes = (deps: AppDeps) => {
     const stats = new Map(deps.outcomes.modelStats().map((s) => [s.model, s]));
     const upstream = new Map(deps.proxy.attemptStats().map((s) => [s.model, s]));
     const strategies = routerModelIds().map((id): Entry => {
-      const strategy = STRATEGIES[id === 'router' ? 'balanced' : id.slice('router:'.length)];
-      return { id, object: 'model', created, owned_by: 'semroute', semroute: { kind: 'strategy', description: strategy?.description ?? '', costWeight: strategy?.costWeight ?? null } };
+      return { id, object: 'model', created, owned_by: 'semroute', semroute: { kind: 'strategy', ...strategyDescription(id) } };
     });
     const catalog = deps.catalog.map((m): Entry => {
       const s = stats.get(m.id);

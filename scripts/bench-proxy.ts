@@ -105,7 +105,7 @@ async function startService(root: string, configFile: string): Promise<{ url: st
   return { url, child, dataDir };
 }
 
-const upstream = spawn('node_modules/.bin/tsx', ['scripts/fake-upstream-server.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const upstream = spawn(process.execPath, ['--import', 'tsx', 'scripts/fake-upstream-server.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const upstreamBase = await new Promise<string>((resolve) => upstream.stdout.once('data', (d: Buffer) => resolve(String(d).trim())));
 const base = loadConfig({ env: {}, file: 'router.config.yaml', overrides: { log: { level: 'silent' } } });
 const configDir = mkdtempSync(path.join(os.tmpdir(), 'semroute-proxy-bench-config-'));

@@ -136,7 +136,7 @@ describe('every command line', () => {
     ['serve', ['--import', 'tsx', 'src/cli/main.ts', 'serve']],
     ['seed', ['--import', 'tsx', 'src/cli/main.ts', 'seed']],
     ['coverage', ['--import', 'tsx', 'src/cli/main.ts', 'coverage']],
-    ...['bench', 'eval', 'soak', 'compare-embedders', 'bench-proxy', 'generate-illustrative-records', 'coverage-experiment', 'make-tiny-model', 'make-bench-model', 'build', 'compare-budgets', 'pool-overhead', 'coverage-probes', 'language-check'].map(
+    ...['bench', 'eval', 'soak', 'compare-embedders', 'bench-proxy', 'generate-illustrative-records', 'coverage-experiment', 'make-tiny-model', 'make-bench-model', 'build', 'compare-budgets', 'pool-overhead', 'coverage-probes', 'language-check', 'fake-upstream-server'].map(
       (s): [string, string[]] => [s, ['--import', 'tsx', `scripts/${s}.ts`]],
     ),
   ];
@@ -145,6 +145,19 @@ describe('every command line', () => {
     const proc = spawnCommand(process.execPath, [...args, '--no-such-option'], {});
     expect((await proc.exited).code).toBe(2);
     expect(proc.stderr()).toBe("error: unknown option '--no-such-option'; see --help\n");
+  }, 60_000);
+
+  it('the fake upstream answers --help, and SIGTERM or SIGINT stop it with exit code 0', async () => {
+    const script = ['--import', 'tsx', 'scripts/fake-upstream-server.ts'];
+    const help = spawnCommand(process.execPath, [...script, '--help'], {});
+    expect((await help.exited).code).toBe(0);
+    expect(help.stdout()).toMatch(/^Usage: node --import tsx scripts\/fake-upstream-server\.ts/);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const proc = spawnCommand(process.execPath, script, {});
+      await proc.waitFor(/http:\/\/127\.0\.0\.1:\d+\/fake/, 'stdout');
+      proc.child.kill(signal);
+      expect(await proc.exited).toEqual({ code: 0, signal: null });
+    }
   }, 60_000);
 });
 

@@ -71,6 +71,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const started = await startRelay(reply.body, {
     clientWantsUsage: clientWantsUsage(input.request.relayed),
     gapMs: upstream.timeoutMs,
+    model: input.model,
     ...(input.signal ? { signal: input.signal } : {}),
     onEnd: (end) => {
       input.streamEnded?.(end.verdict);

@@ -36,3 +36,14 @@ describe('SseSplitter', () => {
     expect(events[3]?.usage).toEqual({ promptTokens: 3, completionTokens: 4 });
   });
 });
+
+describe('withCatalogModel', () => {
+  it('renames only the model key, not a "model" inside generated text, and keeps every other byte', async () => {
+    const { withCatalogModel } = await import('./stream-relay.js');
+    const chunk = { id: 'c1', model: 'gpt-4o-2024-08-06', choices: [{ index: 0, delta: { content: '{"model": "x"} costs $1' } }] };
+    const raw = `data: ${JSON.stringify(chunk)}\n\n`;
+    const out = withCatalogModel(raw, 'gpt-$&-4o');
+    expect(JSON.parse(out.slice('data: '.length))).toEqual({ ...chunk, model: 'gpt-$&-4o' });
+    expect(withCatalogModel('data: [DONE]\n\n', 'big')).toBe('data: [DONE]\n\n');
+  });
+});

@@ -21,6 +21,17 @@ export interface RelayOptions {
   readonly gapMs: number;
   readonly signal?: AbortSignal;
   readonly onEnd: (end: StreamEnd) => void;
+  /** The catalog id to name in each chunk's `model`, as non-streamed answers do; absent = relayed as sent. */
+  readonly model?: string;
+}
+
+/** The first `"model": "…"` pair of a data event. Inside a JSON string its quotes are escaped, so only a key matches. */
+const MODEL_FIELD = /"model"\s*:\s*"(?:[^"\\]|\\.)*"/;
+
+/** The event with its `model` naming the catalog model; every other byte is as the upstream sent it. */
+export function withCatalogModel(raw: string, model: string): string {
+  const field = `"model":${JSON.stringify(model)}`;
+  return raw.replace(MODEL_FIELD, () => field);
 }
 
 /** Events held while waiting for the first content; an upstream that sends more without content is relayed as it is. */
@@ -76,7 +87,7 @@ function clientStream(events: UpstreamEvents, held: readonly SseEvent[], options
     usage = event.usage ?? usage;
     generatedChars += event.generatedChars;
     if (event.usageOnly && !options.clientWantsUsage) return false;
-    controller.enqueue(encoder.encode(event.raw));
+    controller.enqueue(encoder.encode(options.model === undefined || event.error ? event.raw : withCatalogModel(event.raw, options.model)));
     return true;
   };
   return new ReadableStream<Uint8Array>({

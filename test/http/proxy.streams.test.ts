@@ -2,7 +2,7 @@ import { APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { CODE, startProxy, user } from '../helpers/proxy-setup.js';
 
-type Chunk = { choices: { delta?: { content?: string | null } }[]; usage?: unknown };
+type Chunk = { model?: string; choices: { delta?: { content?: string | null } }[]; usage?: unknown };
 
 async function collect(stream: AsyncIterable<Chunk>): Promise<{ text: string; chunks: Chunk[] }> {
   const chunks: Chunk[] = [];
@@ -15,6 +15,8 @@ describe('streams through the OpenAI client', () => {
     const s = await startProxy({ big: {}, small: {} });
     const plain = await collect(await s.client.chat.completions.create({ model: 'router', messages: user(CODE), stream: true }));
     expect(plain.text).toBe('one two three');
+    // Every chunk names the catalog model, as a non-streamed answer does (the upstream says `upstream-big`).
+    expect(new Set(plain.chunks.map((c) => c.model))).toEqual(new Set(['big']));
     expect(plain.chunks.some((c) => c.choices.length === 0)).toBe(false);
     // semroute asked the upstream for usage all the same, for its own spend.
     expect(s.up.lastBody('big')?.['stream_options']).toEqual({ include_usage: true });

@@ -1,9 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURE_MODELS, TINY_MODEL_ID } from '../../test/helpers/test-deps.js';
 import { AppError } from '../shared/errors.js';
-import { silentLogger } from '../shared/logger.js';
+import { createLogger, silentLogger } from '../shared/logger.js';
 import type { EmbedderPool } from './embedder.js';
 import { BoundedEmbedderPool } from './pool.js';
 import { WorkerPool } from './worker-pool.js';
@@ -115,5 +116,17 @@ describe('embedding pool on worker threads (tiny model, real onnxruntime)', () =
     controller.abort(new Error('client went away'));
     await expect(aborted).rejects.toThrow('client went away');
     await busy;
+  });
+});
+
+describe('WorkerPool.close while workers are still loading', () => {
+  it('logs no load failure for the workers it terminates (a short CLI command closes the pool early)', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(String(chunk)), done()) });
+    const workers = await WorkerPool.start({ spec: tinySpec(), size: 2, maxBatch: 8, maxWaitMs: 2, maxHeapMb: 256, logger: createLogger('error', sink) });
+    // The second worker is loading now (start waits for the first only).
+    await workers.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(lines.join('')).not.toContain('failed to load');
   });
 });

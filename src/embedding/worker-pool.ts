@@ -121,6 +121,9 @@ export class WorkerPool {
       } catch (error) {
         const at = this.slots.indexOf(slot);
         if (at >= 0) this.slots.splice(at, 1);
+        // close() terminates a worker still loading (exit code 1): a short command such as coverage
+        // closes the pool before the extra workers are up. That is a shutdown, not a load failure.
+        if (this.closed) return;
         this.options.logger.error({ err: error }, 'an embedding worker failed to load; running with fewer workers');
         return;
       }

@@ -184,8 +184,20 @@ function suggestNames(items: readonly TrafficItem[], groups: readonly (readonly 
   const scored = distinctiveTerms([...texts.map((t) => ({ texts: t })), ...[...known.values()].map((t) => ({ texts: t }))]);
   return texts.map((t, gi) => {
     const terms = t.length === 0 ? [] : (scored[gi] ?? []).map((s) => ({ term: s.term, score: Math.round(s.score * 1e4) / 1e4 }));
-    return { name: nameFromTerms(terms), terms };
+    return { name: nameFromTerms(terms) ?? nameFromText(t[0]), terms };
   });
+}
+
+/**
+ * A name from the first member text when no term stands out (stop words only, too few members, a
+ * script the term splitter does not cut): its first three words, or its first 12 characters when
+ * the text has no spaces between words. null only when no member text was kept.
+ */
+export function nameFromText(text: string | undefined): string | null {
+  const words = (text ?? '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return null;
+  const name = words.length === 1 ? [...(words[0] ?? '')].slice(0, 12).join('') : words.slice(0, 3).join('_');
+  return name === '' ? null : name;
 }
 
 function clampSim(x: number): number {

@@ -23,3 +23,13 @@ describe('distinctive terms', () => {
     expect(nameFromTerms([])).toBeNull();
   });
 });
+
+describe('nameFromText (a candidate whose terms name nothing)', () => {
+  it('names it from its first member text, in any script; null only without text', async () => {
+    const { nameFromText } = await import('./candidates.js');
+    expect(nameFromText('How do I  repot an orchid?')).toBe('how_do_i');
+    expect(nameFromText('東京で一番おいしいラーメン屋はどこですか')).toBe('東京で一番おいしいラーメ');
+    expect(nameFromText('')).toBeNull();
+    expect(nameFromText(undefined)).toBeNull();
+  });
+});

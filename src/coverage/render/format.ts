@@ -86,3 +86,14 @@ export function modelsOf(r: CoverageReport): string[] {
 export function cellLegend(r: CoverageReport): string {
   return `cells: trials / win rate per model; basis "traffic": similarity-weighted trials per covered request; basis "refs": no covered traffic, total trials on the intent's references; * = sparse (fewer than ${r.sparseTrials} trials)`;
 }
+
+/** The drift points with traffic: a table of 30 days lists only the days that had decisions. */
+export function withTraffic(r: CoverageReport): CoverageReport['drift']['points'] {
+  return r.drift.points.filter((p) => p.decisions > 0);
+}
+
+/** " (3 days without decisions left out)", or '' when every bucket had traffic. */
+export function quietNote(r: CoverageReport): string {
+  const quiet = r.drift.points.length - withTraffic(r).length;
+  return quiet === 0 ? '' : ` (${quiet} ${r.drift.bucket}${quiet === 1 ? '' : 's'} without decisions left out)`;
+}

@@ -1,5 +1,5 @@
 import type { CoverageReport } from '../report-schema.js';
-import { basisText, candidateName, cellLegend, cellText, int, intentFlags, modelsOf, nearestText, pct, representativeText, scatteredHeading, scatteredNearest, settingsLine, sim, totalsLine, windowLine } from './format.js';
+import { basisText, candidateName, cellLegend, cellText, int, intentFlags, modelsOf, nearestText, pct, representativeText, scatteredHeading, quietNote, scatteredNearest, settingsLine, sim, totalsLine, windowLine, withTraffic } from './format.js';
 
 /** A table cell: pipes and line breaks would end the cell or the row. */
 function cell(text: string): string {
@@ -49,8 +49,8 @@ export function renderMarkdown(r: CoverageReport): string {
     const header = ['intent', 'refs', 'traffic', 'share', 'covered', 'top sim', 'basis', ...models.map((m) => `\`${m}\``), 'flags'];
     out.push(...table(header, rows, new Set([1, 2, 3, 4, 5, ...models.map((_, k) => 7 + k)])), '', `_${cellLegend(r)}_`);
   }
-  out.push('', `## Covered rate per ${r.drift.bucket}`, '');
+  out.push('', `## Covered rate per ${r.drift.bucket}${quietNote(r)}`, '');
   if (r.drift.points.length === 0) out.push('No decisions.');
-  else out.push(...table([r.drift.bucket === 'day' ? 'day' : 'week of', 'decisions', 'covered'], r.drift.points.map((p) => [p.start, int(p.decisions), pct(p.coveredRate)]), new Set([1, 2])));
+  else out.push(...table([r.drift.bucket === 'day' ? 'day' : 'week of', 'decisions', 'covered'], withTraffic(r).map((p) => [p.start, int(p.decisions), pct(p.coveredRate)]), new Set([1, 2])));
   return `${out.join('\n')}\n`;
 }

@@ -70,6 +70,15 @@ describe('renderReport', () => {
     expect(out).toMatch(/^\| code \| 3 \| 8 \|/m);
   });
 
+  it('table and md list only the days with decisions, and say how many quiet days they left out', async () => {
+    for (const format of ['table', 'md'] as const) {
+      const out = await renderReport(REPORT, format);
+      expect(out).toContain('Covered rate per day (1 day without decisions left out)');
+      expect(out).toMatch(/2025-03-13/);
+      expect(out).not.toMatch(/2025-03-14 *\|? *0/);
+    }
+  });
+
   it('json: parses with the exported schema and round-trips', async () => {
     const parsed = CoverageReportSchema.parse(JSON.parse(await renderReport(REPORT, 'json')));
     expect(parsed).toEqual(REPORT);

@@ -1,5 +1,5 @@
 import type { CoverageReport } from '../report-schema.js';
-import { basisText, candidateName, cellLegend, cellText, int, intentFlags, modelsOf, nearestText, pct, representativeText, scatteredHeading, scatteredNearest, settingsLine, sim, totalsLine, windowLine } from './format.js';
+import { basisText, candidateName, cellLegend, cellText, int, intentFlags, modelsOf, nearestText, pct, representativeText, scatteredHeading, quietNote, scatteredNearest, settingsLine, sim, totalsLine, windowLine, withTraffic } from './format.js';
 
 /** Columns padded to their widest cell; the first column left-aligned, numbers right-aligned. */
 export function alignColumns(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number> = new Set()): string[] {
@@ -57,6 +57,6 @@ function intentSection(r: CoverageReport): string[] {
 function driftSection(r: CoverageReport): string[] {
   if (r.drift.points.length === 0) return ['Covered rate over time: no decisions'];
   const rows = [[r.drift.bucket === 'day' ? 'day' : 'week of', 'decisions', 'covered', '']];
-  for (const p of r.drift.points) rows.push([p.start, int(p.decisions), pct(p.coveredRate), p.coveredRate === null ? '' : '█'.repeat(Math.round(p.coveredRate * 20))]);
-  return [`Covered rate per ${r.drift.bucket}`, ...alignColumns(rows, new Set([1, 2])).map((l) => `  ${l}`)];
+  for (const p of withTraffic(r)) rows.push([p.start, int(p.decisions), pct(p.coveredRate), p.coveredRate === null ? '' : '█'.repeat(Math.round(p.coveredRate * 20))]);
+  return [`Covered rate per ${r.drift.bucket}${quietNote(r)}`, ...alignColumns(rows, new Set([1, 2])).map((l) => `  ${l}`)];
 }

@@ -170,6 +170,12 @@ const RoutingSchema = z.strictObject({
    * gain over the global ranking's choice for which the neighbours' choice is taken.
    */
   gapThreshold: num.pipe(z.number().min(0)).default(0),
+  /**
+   * Who answers an uncovered prompt (far from every reference, empty, or in a language the embedder
+   * does not read): `default` is `defaultModel`; `global_ranking` is the model that is best over all
+   * references at the cost weight in force (the zero router's pick; the eval measures this setting).
+   */
+  uncoveredModel: z.enum(['default', 'global_ranking']).default('default'),
   tune: TuneSchema.prefault({}),
   /** An operator target, calibrated by leave-one-out into the cost weight that meets it (overrides costWeight). */
   target: TargetSchema.optional(),

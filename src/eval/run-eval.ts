@@ -144,7 +144,7 @@ async function embedAll(embedder: CachingEmbedder, rows: readonly EvalRow[], at:
 function foldConfig(o: { dataDir: string; defaultModel: string; catalog: Config['catalog']; k: number | undefined; routing: Readonly<Record<string, number>> }): Config {
   // Settings given by hand are used as given: the leave-one-out fit would replace them.
   const fixed = o.k !== undefined || FITTED.some((key) => key in o.routing);
-  const routing = { ...o.routing, defaultModel: o.defaultModel, ...(o.k !== undefined ? { k: o.k } : {}), ...(fixed ? { tune: { enabled: false } } : {}) };
+  const routing = { ...o.routing, defaultModel: o.defaultModel, uncoveredModel: 'global_ranking', ...(o.k !== undefined ? { k: o.k } : {}), ...(fixed ? { tune: { enabled: false } } : {}) };
   return parseConfig({ dataDir: o.dataDir, seedOnEmpty: false, log: { level: 'silent' }, routing, catalog: o.catalog }, 'eval');
 }
 

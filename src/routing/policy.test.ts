@@ -161,11 +161,19 @@ describe('normalCdf', () => {
       expect(routed(run({ evidence, modelTotals: totals, params: { gapThreshold: Infinity } })).model).toBe('premium');
     });
 
-    it('sends uncovered prompts to the global ranking’s model at the request’s cost weight', () => {
+    it('sends uncovered prompts to the default model unless told to use the global ranking', () => {
       const far = [ev(1, 0.3, { premium: rec(0, 1), budget: rec(1, 0) })];
-      expect(routed(run({ evidence: far, modelTotals: totals }))).toMatchObject({ model: 'premium', basis: 'global_ranking', reason: 'uncovered', gain: null });
+      expect(routed(run({ evidence: far, modelTotals: totals }))).toMatchObject({ model: 'mid', basis: 'default_model', reason: 'uncovered', gain: null });
+      const global = { uncoveredModel: 'global_ranking' as const };
+      expect(routed(run({ evidence: far, modelTotals: totals, params: global }))).toMatchObject({ model: 'premium', basis: 'global_ranking', reason: 'uncovered', gain: null });
       // costWeight 1: premium .8 − 1 = −.2, mid .7 − .267 = .433, budget .6 − .005 = .595.
-      expect(routed(run({ evidence: far, modelTotals: totals, constraints: { costWeight: 1 } })).model).toBe('budget');
+      expect(routed(run({ evidence: far, modelTotals: totals, params: global, constraints: { costWeight: 1 } })).model).toBe('budget');
+    });
+
+    it('falls back to the global ranking when the default model is not eligible', () => {
+      const far = [ev(1, 0.3, { premium: rec(0, 1), budget: rec(1, 0) })];
+      const d = routed(run({ evidence: far, modelTotals: totals, constraints: { models: ['premium', 'budget'] } }));
+      expect(d).toMatchObject({ model: 'premium', basis: 'global_ranking', reason: 'default_not_eligible' });
     });
   });
 });

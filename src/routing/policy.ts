@@ -171,8 +171,11 @@ function rank(scores: ModelScore[]): ModelScore[] {
 function fallbackChoice(scores: readonly ModelScore[], input: PolicyInput): Choice {
   const hasRecords = [...input.modelTotals.values()].some((t) => trials(t) > 0);
   const reason = input.evidence.length === 0 ? 'empty_index' : 'uncovered';
-  if (hasRecords) return { model: globalChoice(scores, input), reason, basis: 'global_ranking', gain: null };
-  if (scores.some((s) => s.model === input.params.defaultModel)) return { model: input.params.defaultModel, reason, basis: 'default_model', gain: null };
+  const defaultEligible = scores.some((s) => s.model === input.params.defaultModel);
+  // The operator's default answers what no reference covers, unless they chose the global ranking
+  // (the eval does) or the default is not eligible for this request.
+  if (defaultEligible && (input.params.uncoveredModel !== 'global_ranking' || !hasRecords)) return { model: input.params.defaultModel, reason, basis: 'default_model', gain: null };
+  if (hasRecords) return { model: globalChoice(scores, input), reason: defaultEligible ? reason : 'default_not_eligible', basis: 'global_ranking', gain: null };
   return { model: firstOf(scores).model, reason: 'default_not_eligible', basis: 'default_model', gain: null };
 }
 

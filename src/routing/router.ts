@@ -356,6 +356,7 @@ export class Router {
       minSupport: r.minSupport,
       expectedOutputTokens: r.expectedOutputTokens,
       gapThreshold: fit ? gapThresholdOf(fit) : r.gapThreshold,
+      uncoveredModel: r.uncoveredModel,
     };
   }
 

@@ -40,6 +40,8 @@ export interface PolicyParams {
    * follows the neighbours, Infinity never does (the zero router's choice at this cost weight).
    */
   readonly gapThreshold: number;
+  /** Who answers uncovered prompts: `defaultModel` (the default) or the global ranking's pick. */
+  readonly uncoveredModel?: 'default' | 'global_ranking';
 }
 
 export interface PolicyInput {

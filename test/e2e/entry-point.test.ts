@@ -84,6 +84,8 @@ describe('npm start runs the compiled service', () => {
     running.push(proc);
     const { url, pid } = await listening(proc);
     expect(pid).toBe(proc.child.pid);
+    // README: the `listening` line carries the pid too (it comes before start-up is done).
+    expect(proc.stderr()).toMatch(new RegExp(`"listen":"[^"]+","pid":${pid},"msg":"listening`));
     const before = proc.stderr().length;
     proc.child.kill('SIGHUP');
     await proc.waitFor(/config reloaded/, 'stderr', before);

@@ -91,8 +91,9 @@ export function listenWhileStarting(config: Config, logger: Logger, start: (onPr
     server.once('listening', () => {
       const address = server.address();
       const url = `http://${config.server.host}:${typeof address === 'object' && address !== null ? address.port : config.server.port}`;
-      // `url` is logged with 'ready' (scripts wait for it); here only the address, as `listen`.
-      logger.info({ listen: url }, 'listening; answering 503 with progress on /readyz until start-up is done');
+      // `url` is logged with 'ready' (scripts wait for it); here only the address, as `listen`, and
+      // the pid, so an operator can signal the server before start-up is done.
+      logger.info({ listen: url, pid: process.pid }, 'listening; answering 503 with progress on /readyz until start-up is done');
       resolve(url);
     });
   });

@@ -52,7 +52,7 @@ export const RouteRequestSchema = z
     tags: z.array(z.string().min(1).max(100)).max(50).optional().meta({ description: 'Request tags that routing rules can match on.', example: ['support', 'eu'] }),
     session: z.string().min(1).max(256).optional().meta({ description: 'Session for affinity (follow-ups stay on the same model); the x-semroute-session header takes precedence.', example: 'sess-4f2a' }),
     user: z.string().min(1).max(256).optional().meta({ description: 'The end user (OpenAI’s field): a session for follow-ups, i.e. messages that already hold an assistant turn.', example: 'user-1234' }),
-    explain: z.boolean().default(false).meta({ description: 'Include the neighbours with their records and a one-sentence explanation in the response.', example: true }),
+    explain: z.boolean().default(false).meta({ description: 'Include `neighbors` (the nearest references with their records) and `explanation` (one sentence) in the response.', example: true }),
   })
   .refine((r) => (r.prompt === undefined) !== (r.messages === undefined), {
     message: 'give exactly one of prompt or messages',

@@ -28,6 +28,25 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.routing)).toBe(true);
   });
 
+  it('blames the environment variable that set a bad value, and the file only for its own', () => {
+    const { dir, cleanup } = tempDir('semroute-envblame-');
+    try {
+      const file = path.join(dir, 'router.json');
+      writeFileSync(file, JSON.stringify({ routing: { defaultModel: 'a' } }));
+      const both = configError(() => loadConfig({ env: { ROUTER_EMBEDDING__KEEP: 'middle', PORT: 'eighty' }, file }));
+      expect(both.message).toMatch(new RegExp(`^invalid configuration \\(${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} and environment\\)`));
+      expect(both.message).toMatch(/embedding\.keep: .*\(set by environment variable ROUTER_EMBEDDING__KEEP\)/);
+      expect(both.message).toMatch(/server\.port: .*\(set by environment variable PORT\)/);
+      // The missing catalog is the file's problem: its line names no variable.
+      expect(both.message).toMatch(/\n  catalog: is required$/);
+      // A flag that overrides the env var carries the blame itself.
+      const flag = configError(() => loadConfig({ env: { PORT: '8080' }, file: undefined, overrides: { server: { port: 'x' } } }));
+      expect(flag.message).not.toContain('PORT');
+    } finally {
+      cleanup();
+    }
+  });
+
   it('lets env override the file, and PORT / ROUTER_DATA_DIR / ROUTER_REFERENCE_DIR the usual way', () => {
     const env = { PORT: '9999', ROUTER_DATA_DIR: '/tmp/x', ROUTER_REFERENCE_DIR: '/tmp/refs', ROUTER_ROUTING__COST_WEIGHT: '0.7', ROUTER_EMBEDDING__ALLOW_REMOTE: 'false' };
     const config = loadConfig({ env, file: SHIPPED });

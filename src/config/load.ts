@@ -24,8 +24,11 @@ const DEFAULT_FILE = 'router.config.yaml';
 export function loadConfig(options: LoadConfigOptions): Config {
   const file = options.file ?? configFilePath(options.env);
   const fromFile = file === undefined ? {} : readConfigFile(file);
-  const merged = deepMerge(deepMerge(fromFile, envOverrides(options.env)), options.overrides ?? {});
-  return parseConfig(merged, file ?? '(no config file)');
+  const overrides = options.overrides ?? {};
+  const merged = deepMerge(deepMerge(fromFile, envOverrides(options.env)), overrides);
+  // A value a flag overrode did not come from the environment, so the env var is not blamed for it.
+  const fromEnv = envSettings(options.env).filter((s) => getPath(overrides, s.keys) === undefined);
+  return parseConfig(merged, file ?? '(no config file)', new Map(fromEnv.map((s) => [s.keys.join('.'), s.name])));
 }
 
 /** The config file in use: ROUTER_CONFIG, else ./router.config.yaml when it exists. */
@@ -33,10 +36,13 @@ export function configFilePath(env: Env): string | undefined {
   return env['ROUTER_CONFIG'] ?? (existsSync(DEFAULT_FILE) ? DEFAULT_FILE : undefined);
 }
 
-/** Validates a raw config tree; every issue is reported with its path. */
-export function parseConfig(raw: unknown, source: string): Config {
+/**
+ * Validates a raw config tree; every issue is reported with its path, and with the environment
+ * variable that set it when `envNames` (dotted config path → variable name) says one did.
+ */
+export function parseConfig(raw: unknown, source: string, envNames: ReadonlyMap<string, string> = new Map()): Config {
   const result = ConfigSchema.safeParse(raw, { error: issueSentence });
-  if (!result.success) throw configError(source, result.error.issues);
+  if (!result.success) throw configError(source, result.error.issues, envNames);
   return deepFreeze(result.data);
 }
 
@@ -78,27 +84,72 @@ function fileError(file: string, problem: string, cause?: unknown): AppError {
 /** PORT, ROUTER_DATA_DIR, ROUTER_REFERENCE_DIR, ROUTER_BACKGROUND_DIR and ROUTER_ADMIN_TOKEN, plus ROUTER_<SECTION>__<KEY> (snake case) for any key. */
 export function envOverrides(env: Env): Tree {
   const tree: Tree = {};
-  if (env['PORT']) setPath(tree, ['server', 'port'], env['PORT']);
-  if (env['ROUTER_DATA_DIR']) tree['dataDir'] = env['ROUTER_DATA_DIR'];
-  if (env['ROUTER_REFERENCE_DIR']) tree['referenceDir'] = env['ROUTER_REFERENCE_DIR'];
-  if (env['ROUTER_BACKGROUND_DIR']) tree['backgroundDir'] = env['ROUTER_BACKGROUND_DIR'];
-  if (env['ROUTER_ADMIN_TOKEN']) setPath(tree, ['admin', 'token'], env['ROUTER_ADMIN_TOKEN']);
-  for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith(ENV_PREFIX) || !name.includes('__') || value === undefined) continue;
-    const keys = name.slice(ENV_PREFIX.length).split('__').map(snakeToCamel);
-    setPath(tree, keys, value);
-  }
+  for (const { keys, value } of envSettings(env)) setPath(tree, keys, value);
   return tree;
 }
 
-function configError(source: string, issues: readonly z.core.$ZodIssue[]): AppError {
-  const details = issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+interface EnvSetting {
+  readonly name: string;
+  readonly keys: readonly string[];
+  readonly value: string;
+}
+
+/** Every config value the environment sets, in precedence order (a later one wins). */
+function envSettings(env: Env): EnvSetting[] {
+  const named: [string, string[]][] = [
+    ['PORT', ['server', 'port']],
+    ['ROUTER_DATA_DIR', ['dataDir']],
+    ['ROUTER_REFERENCE_DIR', ['referenceDir']],
+    ['ROUTER_BACKGROUND_DIR', ['backgroundDir']],
+    ['ROUTER_ADMIN_TOKEN', ['admin', 'token']],
+  ];
+  const settings: EnvSetting[] = [];
+  for (const [name, keys] of named) {
+    const value = env[name];
+    if (value) settings.push({ name, keys, value });
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith(ENV_PREFIX) || !name.includes('__') || value === undefined) continue;
+    settings.push({ name, keys: name.slice(ENV_PREFIX.length).split('__').map(snakeToCamel), value });
+  }
+  return settings;
+}
+
+/**
+ * One line per issue. An issue on a value an environment variable set names that variable (not its
+ * value: it may be a secret), and the header names the environment when no issue is the file's.
+ */
+function configError(source: string, issues: readonly z.core.$ZodIssue[], envNames: ReadonlyMap<string, string>): AppError {
+  const details = issues.map((i) => {
+    const path = i.path.map(String).join('.') || '(root)';
+    const envName = envNameFor(i, envNames);
+    return { path, message: envName === undefined ? i.message : `${i.message} (set by environment variable ${envName})`, fromEnv: envName !== undefined };
+  });
   const lines = details.map((d) => `  ${d.path}: ${d.message}`).join('\n');
-  return new AppError('CONFIG_INVALID', `invalid configuration (${source}):\n${lines}`, details);
+  const header = details.every((d) => d.fromEnv) ? 'environment' : details.some((d) => d.fromEnv) ? `${source} and environment` : source;
+  return new AppError('CONFIG_INVALID', `invalid configuration (${header}):\n${lines}`, details.map(({ path, message }) => ({ path, message })));
+}
+
+/** The variable that set the issue's value, or one of its parents, or (for unknown keys) the key. */
+function envNameFor(issue: z.core.$ZodIssue, envNames: ReadonlyMap<string, string>): string | undefined {
+  const keys = issue.path.map(String);
+  for (let n = keys.length; n > 0; n--) {
+    const name = envNames.get(keys.slice(0, n).join('.'));
+    if (name !== undefined) return name;
+  }
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const names = issue.keys.map((k) => envNames.get([...keys, k].join('.'))).filter((n) => n !== undefined);
+  return names.length > 0 ? names.join(', ') : undefined;
 }
 
 function snakeToCamel(word: string): string {
   return word.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+function getPath(tree: Tree, keys: readonly string[]): unknown {
+  let node: unknown = tree;
+  for (const key of keys) node = isTree(node) ? node[key] : undefined;
+  return node;
 }
 
 function setPath(tree: Tree, keys: readonly string[], value: unknown): void {

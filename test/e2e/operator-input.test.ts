@@ -38,4 +38,12 @@ describe('the seed CLI and model ids that are not in the catalog', () => {
     expect(res.output).toMatch(/routing\.defaultModel: 'gpt4o' is not a model in the catalog \(catalog: \S/);
     expect(res.output).not.toMatch(/\n\s+at /);
   }, 120_000);
+
+  it('names the environment variable, not the config file, for a bad value the environment set', async () => {
+    const { env } = setup();
+    const res = await runCli(['serve'], { ...env, ROUTER_EMBEDDING__KEEP: 'middle' });
+    expect(res.code).toBe(1);
+    expect(res.output).toMatch(/invalid configuration \(environment\):\n\s+embedding\.keep: .*\(set by environment variable ROUTER_EMBEDDING__KEEP\)/);
+    expect(res.output).not.toContain('router.config.yaml');
+  }, 120_000);
 });

@@ -142,3 +142,17 @@ describe('analyzeCoverage', () => {
     expect(analyzeCoverage(input(traffic(true)), { generatedAt: GENERATED }).map).toBeUndefined();
   });
 });
+
+describe('decisions with no text or in another language', () => {
+  it('are counted apart, never clustered into a candidate or listed as scattered prompts', () => {
+    const GEN = '2025-03-14T00:00:00.000Z';
+    const empty = [0, 1, 2].map(() => item({ covered: false, vector: new Float32Array(DIMS), text: '', reason: 'empty', neighborIds: [] }));
+    const german = ['Übersetze diesen Satz ins Englische', 'Wie spät ist es in Tokio', 'Schreib mir ein Gedicht über den Herbst'];
+    const foreign = german.map((t, i) => item({ covered: false, vector: vec(3, 5, 0.05 * i), text: t, reason: 'language' }));
+    const report = CoverageReportSchema.parse(analyzeCoverage(input([...traffic(true), ...empty, ...foreign]), { generatedAt: GEN, clusterCutoff: 0.5 }));
+    expect(report.totals).toMatchObject({ noText: 3, otherLanguage: 3, uncoveredWithoutVector: 0 });
+    const members = [...report.candidates.flatMap((c) => c.representatives.map((r) => r.text)), ...report.scattered.map((s) => s.text)];
+    for (const t of ['', ...german]) expect(members).not.toContain(t);
+    expect(report.candidates).toHaveLength(2);
+  });
+});

@@ -26,7 +26,11 @@ export function analyzeCoverageWithMembers(
   const options: CoverageOptions = { ...DEFAULT_COVERAGE_OPTIONS, ...overrides };
   const decisions = input.decisions;
   const uncovered = decisions.filter((d) => !d.covered);
-  const clusterable = uncovered.filter((d): d is TrafficItem & { vector: Float32Array } => d.vector !== null);
+  // No text (image-only, system-only) or a language the embedder does not read: their vectors say
+  // nothing about an intent, so they are counted apart instead of forming a candidate.
+  const noText = uncovered.filter((d) => d.reason === 'empty').length;
+  const otherLanguage = uncovered.filter((d) => d.reason === 'language').length;
+  const clusterable = uncovered.filter((d): d is TrafficItem & { vector: Float32Array } => d.vector !== null && d.reason !== 'empty' && d.reason !== 'language');
   const cutoff = resolveClusterCutoff(input, options);
   const grouped = groupUncovered(
     clusterable.map((d) => d.vector),
@@ -51,7 +55,9 @@ export function analyzeCoverageWithMembers(
       covered,
       uncovered: uncovered.length,
       coveredRate: decisions.length === 0 ? null : covered / decisions.length,
-      uncoveredWithoutVector: uncovered.length - clusterable.length,
+      uncoveredWithoutVector: uncovered.length - clusterable.length - noText - otherLanguage,
+      noText,
+      otherLanguage,
       clustered,
       scattered: clusterable.length - clustered,
       clusteredSample: grouped.sampled,

@@ -42,6 +42,7 @@ export function collectCoverageInput(sources: CoverageSources, params: CollectPa
       neighborIds: d.neighborIds,
       neighborSimilarities: d.neighborSimilarities,
       vector: d.vector,
+      reason: d.reason,
     }));
   return {
     decisions,

@@ -150,6 +150,8 @@ export const CoverageReportSchema = z
         scattered: count('Uncovered decisions in clusters smaller than minCluster.', 110),
         /** How many uncovered prompts the clustering itself saw; the rest were assigned to the nearest cluster. */
         clusteredSample: count('Uncovered prompts the clustering itself saw; the rest were assigned to the nearest cluster.', 290),
+        noText: count('Decisions with no text to route on (image-only, system-only; reason `empty`): not clustered.', 2).optional(),
+        otherLanguage: count("Decisions in a language outside the embedder's (reason `language`): their own group, not clustered.", 5).optional(),
       })
       .meta({ description: 'Counts over the window.' }),
     candidates: z.array(CandidateIntentSchema).meta({ description: 'Candidate intents, largest first.' }),

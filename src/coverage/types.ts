@@ -14,6 +14,8 @@ export interface TrafficItem {
   readonly neighborIds: readonly number[];
   readonly neighborSimilarities: readonly number[];
   readonly vector: Float32Array | null;
+  /** The decision's reason; `empty` (no text to route on) and `language` are kept out of the clustering. */
+  readonly reason?: string;
 }
 
 export interface ReferenceItem {

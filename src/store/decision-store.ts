@@ -40,6 +40,8 @@ export interface ListedDecision {
   readonly neighborIds: readonly number[];
   readonly neighborSimilarities: readonly number[];
   readonly vector: Float32Array | null;
+  /** Why the model was chosen (`covered`, `uncovered`, `empty`, `language`, …). */
+  readonly reason: string;
 }
 
 export interface DecisionLearningContext {
@@ -51,7 +53,7 @@ export interface DecisionLearningContext {
   readonly hasVector: boolean;
 }
 
-type ListedRow = Pick<DecisionRow, 'id' | 'created_at' | 'prompt_hash' | 'prompt_text' | 'kept_text' | 'covered' | 'top_similarity' | 'intent' | 'neighbor_ids' | 'neighbor_sims'> & {
+type ListedRow = Pick<DecisionRow, 'id' | 'created_at' | 'prompt_hash' | 'prompt_text' | 'kept_text' | 'covered' | 'top_similarity' | 'intent' | 'neighbor_ids' | 'neighbor_sims' | 'reason'> & {
   vector: Buffer | null;
 };
 
@@ -100,7 +102,7 @@ export class SqliteDecisionStore {
     this.vectorStmt = db.prepare<[string], { vector: Buffer | null }>('SELECT vector FROM decisions WHERE id = ?');
     // The newest `limit` rows in the window, so a report over a long window stays bounded.
     this.listStmt = db.prepare<[string, string, number], ListedRow>(
-      `SELECT id, created_at, prompt_hash, prompt_text, kept_text, covered, top_similarity, intent, neighbor_ids, neighbor_sims, vector
+      `SELECT id, created_at, prompt_hash, prompt_text, kept_text, covered, top_similarity, intent, neighbor_ids, neighbor_sims, vector, reason
        FROM decisions WHERE created_at >= ? AND created_at <= ? ORDER BY created_at DESC LIMIT ?`,
     );
     // Through the partial index decisions_text_held: only rows that still hold text are visited.
@@ -134,6 +136,7 @@ export class SqliteDecisionStore {
       neighborIds: JSON.parse(r.neighbor_ids) as number[],
       neighborSimilarities: JSON.parse(r.neighbor_sims) as number[],
       vector: r.vector ? blobToVector(r.vector) : null,
+      reason: r.reason,
     }));
   }
 

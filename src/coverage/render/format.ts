@@ -31,6 +31,8 @@ export function totalsLine(r: CoverageReport): string {
     `covered ${int(t.covered)} (${pct(t.coveredRate)})`,
     `uncovered ${int(t.uncovered)}: ${int(t.clustered)} in ${r.candidates.length} candidate intent${r.candidates.length === 1 ? '' : 's'}, ${int(t.scattered)} scattered`,
   ];
+  if ((t.noText ?? 0) > 0) parts.push(`${int(t.noText ?? 0)} with no text to route on (not clustered)`);
+  if ((t.otherLanguage ?? 0) > 0) parts.push(`${int(t.otherLanguage ?? 0)} outside the embedder's languages (not clustered)`);
   if (t.uncoveredWithoutVector > 0) parts.push(`${int(t.uncoveredWithoutVector)} without a vector`);
   if (t.clusteredSample < t.clustered + t.scattered) parts.push(`clustered on a sample of ${int(t.clusteredSample)}`);
   return parts.join(' · ');

@@ -16,6 +16,7 @@ import { UseLiteEmbedder } from '../src/embedding/use-lite-embedder.js';
 import { BruteForceIndex } from '../src/index/brute-force-index.js';
 import { machineLine } from './bench-lib.js';
 import { parseScriptArgs } from '../src/shared/command-line.js';
+import { ConfigSchema } from '../src/config/schema.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BATCH = 32;
@@ -202,7 +203,8 @@ function candidates(): Candidate[] {
         }),
     },
     { name: 'use-lite', create: () => UseLiteEmbedder.create({ batchSize: BATCH }) },
-    { name: 'lexical', create: async () => new LexicalEmbedder() },
+    // The service's own lexical settings (embedding.lexicalDims), so the table describes what serves.
+    { name: 'lexical', create: async () => new LexicalEmbedder({ dims: ConfigSchema.shape.embedding.parse({}).lexicalDims }) },
   ];
 }
 

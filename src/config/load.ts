@@ -120,14 +120,12 @@ function envSettings(env: Env): EnvSetting[] {
  * value: it may be a secret), and the header names the environment when no issue is the file's.
  */
 function configError(source: string, issues: readonly z.core.$ZodIssue[], envNames: ReadonlyMap<string, string>): AppError {
-  const details = issues.map((i) => {
-    const path = i.path.map(String).join('.') || '(root)';
-    const envName = envNameFor(i, envNames);
-    return { path, message: envName === undefined ? i.message : `${i.message} (set by environment variable ${envName})`, fromEnv: envName !== undefined };
-  });
-  const lines = details.map((d) => `  ${d.path}: ${d.message}`).join('\n');
-  const header = details.every((d) => d.fromEnv) ? 'environment' : details.some((d) => d.fromEnv) ? `${source} and environment` : source;
-  return new AppError('CONFIG_INVALID', `invalid configuration (${header}):\n${lines}`, details.map(({ path, message }) => ({ path, message })));
+  const details = issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+  const envNamesByIssue = issues.map((i) => envNameFor(i, envNames));
+  const lines = details.map((d, n) => `  ${d.path}: ${d.message}${envNamesByIssue[n] === undefined ? '' : ` (set by environment variable ${envNamesByIssue[n]})`}`).join('\n');
+  const fromEnv = envNamesByIssue.filter((e) => e !== undefined).length;
+  const header = fromEnv === issues.length ? 'environment' : fromEnv > 0 ? `${source} and environment` : source;
+  return new AppError('CONFIG_INVALID', `invalid configuration (${header}):\n${lines}`, details);
 }
 
 /** The variable that set the issue's value, or one of its parents, or (for unknown keys) the key. */

@@ -16,7 +16,7 @@ export const IntentSchema = z
 /** A reference id in a path or query: "abc" or "1.5" gets a sentence, not "expected number, received NaN". */
 export const ReferenceIdSchema = z
   .string()
-  .regex(/^[1-9][0-9]{0,15}$/, { error: (issue) => `a reference id is a positive whole number, such as 42; got '${String(issue.input)}'` })
+  .regex(/^[1-9][0-9]{0,15}$/, { error: (issue) => `must be a positive whole number, such as 42; got '${String(issue.input)}'` })
   .transform(Number)
   .meta({ description: 'A reference id (as returned by POST /v1/admin/references).', examples: ['42'] });
 

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { AppError } from '../shared/errors.js';
-import { issueSentence } from '../shared/issue-messages.js';
+import { issuePhrase, issueSentence } from '../shared/issue-messages.js';
 import type { AppEnv } from './env.js';
 
 /** Reads the JSON body and parses it with the schema; every issue comes back with its path. */
@@ -19,6 +19,10 @@ export async function parseJsonBody<S extends z.ZodType>(c: Context<AppEnv>, sch
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value, { error: issueSentence });
   if (result.success) return result.data;
-  const details = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
-  throw new AppError('VALIDATION_FAILED', `${what} is invalid: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+  const paths = result.error.issues.map((i) => i.path.map(String).join('.'));
+  const phrases = result.error.issues.map((i, n) => issuePhrase(what, paths[n] ?? '', i.message));
+  // Issues about the whole value already name it ("query has an unknown field: …"): no "is invalid:" before them.
+  const detail = paths.every((p) => p === '') ? phrases.join('; ') : `${what} is invalid: ${phrases.join('; ')}`;
+  const details = result.error.issues.map((i, n) => ({ path: paths[n] || '(root)', message: i.message }));
+  throw new AppError('VALIDATION_FAILED', detail, details);
 }

@@ -33,6 +33,15 @@ export function issueSentence(issue: z.core.$ZodRawIssue): string | undefined {
 
 const FORMATS: Record<string, string> = { url: 'URL', email: 'e-mail address', uuid: 'UUID', datetime: 'ISO 8601 date-time' };
 
+/**
+ * One issue as a phrase: "prompt: is required", or, for an issue about the value as a whole (empty
+ * path), the subject itself as the sentence's subject: "reference id must be a positive whole
+ * number", never "(root): …".
+ */
+export function issuePhrase(subject: string, path: string, message: string): string {
+  return path === '' ? `${subject} ${message}` : `${path}: ${message}`;
+}
+
 function article(type: string): string {
   if (type === 'int') return 'a whole number';
   if (type === 'array') return 'a list';

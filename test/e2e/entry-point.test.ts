@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -43,13 +43,15 @@ async function listening(proc: CliProcess): Promise<{ url: string; pid: number }
   return { url: match[1] ?? '', pid: Number(match[2]) };
 }
 
+/** True while the process runs: an exited one that an orphan's new parent has not reaped yet (a zombie, where PID 1 does not reap) counts as gone. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+  return !/^\d+ \(.*\) Z/.test(stat);
 }
 
 const route = (url: string) => fetch(`${url}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'Write a Python function that reverses a list' }) });
@@ -77,6 +79,22 @@ describe('npm start runs the compiled service', () => {
     expect(exit).toEqual({ code: 0, signal: null });
     expect(npm.stderr()).toMatch(/"drained":true,"msg":"stopped/);
     expect(alive(pid)).toBe(false);
+  }, 120_000);
+
+  it('stops the server, freeing its port, when SIGHUP ends npm start (npm does not forward it)', async () => {
+    const npm = spawnCommand('npm', ['start'], serviceEnv());
+    running.push(npm);
+    const { url, pid } = await listening(npm);
+    npm.child.kill('SIGHUP');
+    // 'close' waits for every holder of npm's output pipes, the server included.
+    await npm.exited;
+    expect(alive(pid)).toBe(false);
+    expect(npm.stderr()).toMatch(/the npm process that started the server has exited; stopping as on SIGTERM/);
+    expect(npm.stderr()).toMatch(/"drained":true,"msg":"stopped/);
+    const port = Number(new URL(url).port);
+    const probe = createServer();
+    await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, '127.0.0.1', resolve));
+    await new Promise((resolve) => probe.close(resolve));
   }, 120_000);
 
   it('reloads the config on SIGHUP to the node process and keeps serving', async () => {

@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { appDepsOf, type Deps } from '../bootstrap.js';
 import type { ConfigReloader } from '../config-reload.js';
+import { watchParent } from '../parent-watch.js';
 import { shutDown } from '../shutdown.js';
 import { formatRoutingLine } from '../routing-line.js';
 
@@ -24,7 +25,8 @@ Options:
 Signals: SIGTERM or SIGINT drain in-flight requests, commit writes, save the index and exit (0, or 1
 when the deadline cut requests short). SIGHUP reloads the config file (catalog, rules, routing).
 Under a process manager run node directly (see README, "Running in production") so that SIGHUP
-reaches the server; npm forwards SIGTERM and SIGINT only.
+reaches the server; npm forwards SIGTERM and SIGINT only, and when npm exits (as on SIGHUP) the
+server it started notices within a second and stops as on SIGTERM.
 `;
 
 const ServeArgsSchema = z.object({
@@ -125,11 +127,21 @@ export function listenWhileStarting(config: Config, logger: Logger, start: (onPr
 export function runServe(server: ServerType, deps: Deps, reloader?: ConfigReloader): void {
   const { logger } = deps;
   const stopWatching = reloader?.watch();
+  // Started by npm (which sets npm_lifecycle_event): when npm exits without forwarding a signal
+  // (SIGHUP), stop as on SIGTERM rather than live on orphaned, holding the port.
+  const stopWatchingParent =
+    process.env['npm_lifecycle_event'] === undefined
+      ? undefined
+      : watchParent((was, now) => {
+          logger.warn({ parentPid: was, ppid: now }, 'the npm process that started the server has exited; stopping as on SIGTERM');
+          stop('parent-exit');
+        });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     stopWatching?.();
+    stopWatchingParent?.();
     shutDown(server, deps, signal).then(
       (code) => process.exit(code),
       (error: unknown) => {

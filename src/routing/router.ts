@@ -307,7 +307,9 @@ export class Router {
     if (this.deps.references.externalVersion() !== this.totalsVersion) this.refreshTotals();
     // Every matching rule applies: the first pin and costWeight, and the exclusions of all of them.
     const rule = composeRules(this.matchedRules(request));
-    const coverage = assessCoverage(evidence, this.deps.coverage, { similarityPower: this.deps.routing.similarityPower, uncoveredBy });
+    // Coverage and the intent vote read the configured k nearest, as the calibration did: a tuned k
+    // (often 50) lets large intents outvote the nearest references.
+    const coverage = assessCoverage(evidence.slice(0, this.deps.routing.k), this.deps.coverage, { similarityPower: this.deps.routing.similarityPower, uncoveredBy });
     const decision = decide({
       evidence,
       coverage,

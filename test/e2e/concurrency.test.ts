@@ -106,7 +106,7 @@ describe('concurrency', () => {
           const added = await postJson(`${svc.url}/v1/admin/references`, { prompt: `How deep should tomato seedling number ${i} be planted?`, intent: 'gardening' }, adminHeaders);
           const id = (added.body as { id: number }).id;
           const removed = await postJson(`${svc.url}/v1/admin/references/${id}`, null, adminHeaders, 'DELETE');
-          if (added.status !== 201 || removed.status !== 204) problems.push(`add/remove ${i}: ${added.status}/${removed.status} ${JSON.stringify([added.body, removed.body])}`);
+          if (added.status !== 201 || removed.status !== 204) problems.push(`add/remove ${i}: ${added.status}/${removed.status} ${JSON.stringify([added.body, removed.body])}; service errors: ${svc.errorLog().slice(-2).join(' | ')}`);
         }
       })();
       const seedCli = (async () => {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
+import { pino } from 'pino';
 import { appDepsOf, bootstrap, type Deps } from '../../src/cli/bootstrap.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createApp } from '../../src/server/app.js';
@@ -19,6 +20,8 @@ export interface LiveService {
   readonly configFile: string;
   /** The environment a second process (the seed CLI) needs to open the same data with the same embedder. */
   readonly env: Readonly<Record<string, string>>;
+  /** The app's error-level log lines so far (a 500's cause), for a failing test to show. */
+  errorLog(): readonly string[];
   stop(): Promise<void>;
 }
 
@@ -29,7 +32,9 @@ export async function startLiveService(): Promise<LiveService> {
   const env = { ROUTER_DATA_DIR: path.join(dir, 'data'), ROUTER_CONFIG: configFile, ROUTER_EMBEDDING__BACKEND: 'lexical', ROUTER_LOG__LEVEL: 'warn' };
   const config = loadConfig({ env: { ...env, ROUTER_ADMIN_TOKEN: ADMIN_TOKEN }, file: configFile, overrides: { referenceDir: path.join(PROJECT_ROOT, 'reference-prompts') } });
   const deps = await bootstrap(config, silentLogger());
-  const server = serve({ fetch: createApp(appDepsOf(deps, silentLogger())).fetch, hostname: '127.0.0.1', port: 0 });
+  const errorLines: string[] = [];
+  const appLogger = pino({ level: 'error' }, { write: (line: string) => void errorLines.push(line) });
+  const server = serve({ fetch: createApp(appDepsOf(deps, appLogger)).fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((resolve) => server.once('listening', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -39,6 +44,7 @@ export async function startLiveService(): Promise<LiveService> {
     dir,
     configFile,
     env,
+    errorLog: () => errorLines,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       deps.close();

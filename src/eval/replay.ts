@@ -8,6 +8,7 @@ import type { Embedder } from '../embedding/embedder.js';
 import { fitKnnSuccess, type KnnSuccessFit } from '../routing/policies/fit-knn-success.js';
 import { createKnnSuccessPolicy, type Policy } from '../routing/policies/knn-success.js';
 import { POLICIES, type PolicyName } from '../routing/policies/registry.js';
+import type { CoverageVerdict } from '../routing/coverage.js';
 import type { Decision, PolicyInput, PolicyParams } from '../routing/types.js';
 import type { RoutingTarget } from '../routing/policies/target.js';
 import type { RoutingFit } from '../routing/tuning.js';
@@ -163,14 +164,16 @@ async function routeTestRows(options: ReplayOptions, state: FoldState & { polici
     // The router searches, loads the neighbours' records and decides once; the sweep re-decides on that evidence.
     const { decision } = deps.router.decideFor(vector, { prompt, constraints: { costWeight: options.costWeights[0] ?? 0 } });
     if (decision.kind !== 'routed') return;
+    // The router's own coverage verdict (calibrated top-N score, intent offsets) goes with the evidence.
+    const coverage = deps.router.coverageOf(decision.evidence);
     options.costWeights.forEach((costWeight, c) => {
-      const input = inputFor(decision, { ...context, prompt, costWeight });
+      const input = inputFor(decision, { ...context, prompt, costWeight, coverage });
       if (t < VERIFIED_ROWS) verifySameAsRouter(deps, { vector, prompt, costWeight, input });
       for (const run of state.runs) record(run, { c, rowIndex, decision: state.policies[run.policy](input), modelIndex });
     });
     targetWeights.forEach((costWeight, j) => {
       const run = state.targetRuns[j];
-      const d = costWeight === null ? null : POLICIES['knn-winrate'](inputFor(decision, { ...context, prompt, costWeight }));
+      const d = costWeight === null ? null : POLICIES['knn-winrate'](inputFor(decision, { ...context, prompt, costWeight, coverage }));
       if (run && d?.kind === 'routed') run.choice[rowIndex] = modelIndex.get(d.model) ?? -1;
     });
   });
@@ -206,10 +209,11 @@ function record(run: PolicyRun, at: { c: number; rowIndex: number; decision: Dec
 /** The same inputs the router gave its own policy: its evidence, totals, catalog and parameters. */
 function inputFor(
   decision: Extract<Decision, { kind: 'routed' }>,
-  ctx: { totals: PolicyInput['modelTotals']; params: PolicyParams; catalog: PolicyInput['catalog']; prompt: string; costWeight: number },
+  ctx: { totals: PolicyInput['modelTotals']; params: PolicyParams; catalog: PolicyInput['catalog']; prompt: string; costWeight: number; coverage: CoverageVerdict },
 ): PolicyInput {
   return {
     evidence: decision.evidence,
+    coverage: ctx.coverage,
     modelTotals: ctx.totals,
     catalog: ctx.catalog,
     constraints: { costWeight: ctx.costWeight },

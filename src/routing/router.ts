@@ -307,9 +307,7 @@ export class Router {
     if (this.deps.references.externalVersion() !== this.totalsVersion) this.refreshTotals();
     // Every matching rule applies: the first pin and costWeight, and the exclusions of all of them.
     const rule = composeRules(this.matchedRules(request));
-    // Coverage and the intent vote read the configured k nearest, as the calibration did: a tuned k
-    // (often 50) lets large intents outvote the nearest references.
-    const coverage = assessCoverage(evidence.slice(0, this.deps.routing.k), this.deps.coverage, { similarityPower: this.deps.routing.similarityPower, uncoveredBy });
+    const coverage = this.coverageOf(evidence, uncoveredBy);
     const decision = decide({
       evidence,
       coverage,
@@ -322,6 +320,15 @@ export class Router {
       ...(this.random ? { random: this.random } : {}),
     });
     return { decision: withCoverage(decision, coverage), searchMs };
+  }
+
+  /**
+   * The coverage verdict `decideFor` gives its policy for this evidence (the eval's replay passes it
+   * too). Coverage and the intent vote read the configured k nearest, as the calibration did: a tuned
+   * k (often 50) lets large intents outvote the nearest references.
+   */
+  coverageOf(evidence: readonly Evidence[], uncoveredBy: UncoveredBy | null = null): CoverageVerdict {
+    return assessCoverage(evidence.slice(0, this.deps.routing.k), this.deps.coverage, { similarityPower: this.deps.routing.similarityPower, uncoveredBy });
   }
 
   /** Empty text, or a language the embedder does not read: uncovered whatever the neighbours say. */

@@ -46,13 +46,29 @@ export function migrate(db: Db, migrations = loadMigrations()): number {
   }
   for (const m of migrations) {
     if (m.version <= version) continue;
-    db.transaction(() => {
+    writeTransaction(db, () => {
+      // Another process opening the same file may have applied it since we read the version.
+      if (Number(db.pragma('user_version', { simple: true })) >= m.version) return;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
     })();
     version = m.version;
   }
   return version;
+}
+
+/**
+ * Wraps `work` as a transaction that takes the write lock at its start (BEGIN IMMEDIATE); nested in
+ * another transaction it is a savepoint, like db.transaction's. Every write transaction uses it: a
+ * deferred one that reads before it writes cannot wait for another connection's write lock, and
+ * SQLite fails its first write with SQLITE_BUSY at once, whatever busy_timeout says
+ * (https://sqlite.org/lang_transaction.html, "Read transactions versus write transactions"). That is
+ * what an admin add hit while `npm run seed` committed from another process. Taken at BEGIN, the
+ * lock is waited for, up to busy_timeout.
+ */
+export function writeTransaction<A extends unknown[], R>(db: Db, work: (...args: A) => R): (...args: A) => R {
+  const transaction = db.transaction(work);
+  return (...args) => transaction.immediate(...args);
 }
 
 /** Float32 vectors are stored as little-endian BLOBs. */

@@ -1,5 +1,5 @@
 import { ByIdReads } from './by-id-reads.js';
-import { blobToVector, vectorToBlob, type Db } from './db.js';
+import { blobToVector, vectorToBlob, writeTransaction, type Db } from './db.js';
 import { createMetaStore, META_KEYS } from './meta-store.js';
 import { ReferenceListing } from './reference-listing.js';
 import { VERSION_CHECK_MS } from './row-cache.js';
@@ -86,7 +86,7 @@ export class SqliteReferenceStore {
     sets: readonly { name: string; source: string | null; items: readonly ReferenceInput[] }[],
     options: { reset?: boolean; embedder?: string } = {},
   ): SetWriteSummary {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const reuse = options.reset === true && options.embedder !== undefined && this.meta.get(META_KEYS.embedderFingerprint) === options.embedder;
       if (reuse) this.keepVectorsForReset();
       if (options.reset) this.reset();
@@ -116,7 +116,7 @@ export class SqliteReferenceStore {
 
   /** Writes one whole set in a single transaction: all of it lands, or none. */
   writeSet(name: string, source: string | null, items: readonly ReferenceInput[]): SetWriteSummary {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       // A set can move prompts between sets and change their intents and records.
       this.reads.forgetAll();
       const now = new Date().toISOString();
@@ -151,7 +151,7 @@ export class SqliteReferenceStore {
    * taught the reference is kept either way. A new reference joins `setName`; an existing one keeps its set.
    */
   putReference(input: { text: string; contentHash: string; intent?: string | null; records?: Readonly<Record<string, WinRecord>> }, setName: string): { id: number; created: boolean; changed: boolean } {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const existing = this.stmts.byHash.get(input.contentHash);
       const now = new Date().toISOString();
       if (!existing) {
@@ -194,7 +194,7 @@ export class SqliteReferenceStore {
 
   /** Re-derives every record from the source tables (seed records + learned deltas). */
   recomputeAllRecords(): void {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.reads.forgetAllRecords();
       this.db.prepare('DELETE FROM records').run();
       this.db
@@ -259,7 +259,7 @@ export class SqliteReferenceStore {
   }
 
   setVectors(items: readonly { id: number; vector: Float32Array }[]): void {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       for (const item of items) this.stmts.setVector.run(vectorToBlob(item.vector), item.id);
       this.bumpGeneration();
     })();
@@ -286,10 +286,13 @@ export class SqliteReferenceStore {
 
   /** Deletes one reference with its records; returns whether it existed. */
   remove(id: number): boolean {
-    const changed = this.db.prepare('DELETE FROM reference_prompts WHERE id = ?').run(id).changes > 0;
-    this.reads.forget(id);
-    if (changed) this.bumpGeneration();
-    return changed;
+    // One transaction: the generation bump reads then writes, and another process may bump it too.
+    return writeTransaction(this.db, () => {
+      const changed = this.db.prepare('DELETE FROM reference_prompts WHERE id = ?').run(id).changes > 0;
+      this.reads.forget(id);
+      if (changed) this.bumpGeneration();
+      return changed;
+    })();
   }
 
   /** Every reference with its current records, in id order: the seed file format's content. */
@@ -324,7 +327,7 @@ export class SqliteReferenceStore {
 
   /** Deletes every reference set, prompt and record (decisions are kept). */
   reset(): void {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.reads.forgetAll();
       this.db.prepare('DELETE FROM reference_sets').run();
       this.bumpGeneration();

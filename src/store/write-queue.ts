@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import { writeTransaction, type Db } from './db.js';
 
 interface Pending<T> {
   work: () => T;
@@ -41,7 +41,7 @@ export class WriteQueue {
   private synchronous: 'FULL' | 'NORMAL' | undefined;
   private readonly steps: Step[] = [];
   private readonly logDelayMs: number;
-  /** Built once: better-sqlite3 makes a transaction function per call of db.transaction(). */
+  /** Built once: each writeTransaction call makes a new better-sqlite3 transaction function. */
   private readonly inTransaction: (batch: readonly Pending<unknown>[], results: unknown[], failed: (unknown[] | undefined)[]) => void;
   /** Called inside the batch's transaction, so it runs as a savepoint. */
   private readonly inSavepoint: (work: () => unknown) => unknown;
@@ -51,8 +51,8 @@ export class WriteQueue {
     options: WriteQueueOptions = {},
   ) {
     this.logDelayMs = options.logDelayMs ?? 20;
-    this.inSavepoint = db.transaction((work: () => unknown) => work());
-    this.inTransaction = db.transaction((batch: readonly Pending<unknown>[], results: unknown[], failed: (unknown[] | undefined)[]) => this.runBatch(batch, results, failed));
+    this.inSavepoint = writeTransaction(db, (work: () => unknown) => work());
+    this.inTransaction = writeTransaction(db, (batch: readonly Pending<unknown>[], results: unknown[], failed: (unknown[] | undefined)[]) => this.runBatch(batch, results, failed));
   }
 
   run<T>(work: () => T, options: { durable: boolean } = { durable: true }): Promise<T> {

@@ -69,15 +69,19 @@ export class ReferenceIndex {
     this.save();
   }
 
-  /** Embeds references that have no vector yet (new rows), stores the vectors, and indexes them. */
+  /**
+   * Embeds references that have no vector yet (new rows), stores the vectors, and indexes them.
+   * Only the rows still there after the embedding awaited are indexed: a reference deleted meanwhile
+   * (DELETE, another process's reset) must not come back into the index as a neighbour SQLite lacks.
+   */
   async embedMissing(): Promise<number> {
     const missing = this.deps.store.textsWithoutVectors();
     if (missing.length === 0) return 0;
     const vectors = await embedInBatches(this.deps, missing.map((m) => m.text));
     const items = missing.map((m, i) => ({ id: m.id, vector: vectors[i] ?? new Float32Array(this.index.dims) }));
-    this.deps.store.setVectors(items);
-    for (const item of items) this.index.add(item.id, item.vector);
-    return items.length;
+    const stored = this.deps.store.setVectors(items);
+    for (const item of items) if (stored.has(item.id)) this.index.add(item.id, item.vector);
+    return stored.size;
   }
 
   /** Adds one vector already stored in SQLite (a learned reference); the file is saved later. */

@@ -258,10 +258,12 @@ export class SqliteReferenceStore {
     return this.db.prepare<[], { id: number; text: string; intent: string | null }>('SELECT id, text, intent FROM reference_prompts ORDER BY id').all();
   }
 
-  setVectors(items: readonly { id: number; vector: Float32Array }[]): void {
-    writeTransaction(this.db, () => {
-      for (const item of items) this.stmts.setVector.run(vectorToBlob(item.vector), item.id);
-      this.bumpGeneration();
+  /** Stores the vectors; returns the ids whose row still exists (a deleted one is skipped). */
+  setVectors(items: readonly { id: number; vector: Float32Array }[]): Set<number> {
+    return writeTransaction(this.db, () => {
+      const stored = new Set(items.filter((item) => this.stmts.setVector.run(vectorToBlob(item.vector), item.id).changes > 0).map((item) => item.id));
+      if (stored.size > 0) this.bumpGeneration();
+      return stored;
     })();
   }
 

@@ -1,4 +1,5 @@
-import { appDepsOf, type Deps } from '../../src/cli/bootstrap.js';
+import { appDepsOf, bootstrap, type Deps } from '../../src/cli/bootstrap.js';
+import type { Embedder } from '../../src/embedding/embedder.js';
 import { createApp } from '../../src/server/app.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { fixtureConfig, startLexical } from './lexical-deps.js';
@@ -7,9 +8,10 @@ import { tempDir } from './test-deps.js';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 /** A lexical-embedder service over the fixture sets with admin on, and a JSON caller for it. */
-export async function startAdminApp(overrides: Record<string, unknown> = {}) {
+export async function startAdminApp(overrides: Record<string, unknown> = {}, options: { embedder?: Embedder } = {}) {
   const { dir, cleanup } = tempDir();
-  const deps: Deps = await startLexical(fixtureConfig(dir, { admin: { token: ADMIN_TOKEN }, ...overrides }));
+  const config = fixtureConfig(dir, { admin: { token: ADMIN_TOKEN }, ...overrides });
+  const deps: Deps = options.embedder ? await bootstrap(config, silentLogger(), { embedder: options.embedder }) : await startLexical(config);
   const app = createApp(appDepsOf(deps, silentLogger()));
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     app.request(path, {

@@ -1,13 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AddReferenceResponseSchema, ReferenceListResponseSchema, StoredReferenceSchema } from '../../src/server/admin-schemas.js';
 import { ProblemSchema, RouteResponseSchema } from '../../src/server/schemas.js';
+import { contentHash } from '../../src/store/content-hash.js';
 import { liveRecords, sqliteRecords, startAdminApp } from '../helpers/admin-app.js';
+import { GatedEmbedder } from '../helpers/gated-embedder.js';
 
 const running: (() => void)[] = [];
 afterEach(() => running.splice(0).forEach((f) => f()));
 
-async function start(overrides: Record<string, unknown> = {}) {
-  const s = await startAdminApp(overrides);
+async function start(overrides: Record<string, unknown> = {}, options: Parameters<typeof startAdminApp>[1] = {}) {
+  const s = await startAdminApp(overrides, options);
   running.push(s.stop);
   return s;
 }
@@ -64,6 +66,25 @@ describe('POST /v1/admin/references re-posts', () => {
     const problem = ProblemSchema.parse(await refused.json());
     expect(problem.errors).toEqual([{ path: 'records.smal', message: "'smal' is not a model in the catalog" }]);
     expect(strict.deps.references.count()).toBe(10);
+  });
+});
+
+describe('a reference deleted while its vector is being made', () => {
+  it('stays out of the index when the embedding finishes', async () => {
+    const embedder = new GatedEmbedder();
+    const { call, deps } = await start({}, { embedder });
+    // Hold the add inside its embedding step (after its row is committed), delete the row, then let it finish.
+    embedder.close();
+    const waiting = embedder.nextWaiting();
+    const adding = call('POST', '/v1/admin/references', { prompt: PROMPT });
+    expect(await waiting).toContain(PROMPT);
+    const id = deps.references.idByHash(contentHash(PROMPT));
+    expect((await call('DELETE', `/v1/admin/references/${id}`)).status).toBe(204);
+    embedder.open();
+    expect((await adding).status).toBe(201);
+    expect(deps.index.size).toBe(deps.references.count());
+    const routed = RouteResponseSchema.parse(await (await call('POST', '/v1/route', { prompt: PROMPT, explain: true })).json());
+    expect(routed.neighbors?.map((n) => n.id)).not.toContain(id);
   });
 });
 

@@ -130,7 +130,7 @@ async function routeBackendsSection(o: BenchOptions): Promise<void> {
   log('\n== /v1/route by embedding backend, serve processes ==');
   const trees = [...(o.baseline !== undefined ? [{ label: 'before', dir: path.resolve(o.baseline) }] : []), { label: o.baseline !== undefined ? 'after' : 'this tree', dir: ROOT }];
   const result = await measureRouteBackends(
-    { trees, backends: o.routeBackends, rounds: o.routeRounds, seconds: o.routeSeconds, connections: o.routeConnections, shortRequests: o.routeShort, longRequests: o.routeLong, modelsDir: o.modelsDir, data: o.data, huge: { concurrency: o.routeHuge, timeoutSeconds: o.routeHugeTimeout } },
+    { trees, backends: o.routeBackends, dtypes: o.routeDtypes, rounds: o.routeRounds, seconds: o.routeSeconds, connections: o.routeConnections, shortRequests: o.routeShort, longRequests: o.routeLong, modelsDir: o.modelsDir, data: o.data, huge: { concurrency: o.routeHuge, timeoutSeconds: o.routeHugeTimeout } },
     log,
   );
   report.results['routeBackends'] = result;
@@ -140,7 +140,7 @@ async function routeBackendsSection(o: BenchOptions): Promise<void> {
 
 async function embedModelSection(o: BenchOptions): Promise<void> {
   log('\n== embedding throughput on the MiniLM-architecture model, by batching ==');
-  const result = await measureEmbedModel({ modelsDir: o.modelsDir, data: o.data, texts: o.embedModelTexts, batchSizes: o.embedModelBatches }, log);
+  const result = await measureEmbedModel({ modelsDir: o.modelsDir, data: o.data, texts: o.embedModelTexts, batchSizes: o.embedModelBatches, dtypes: o.embedModelDtypes }, log);
   report.results['embedModel'] = result;
   embedModelTables(report, result);
   const pool = await measurePoolMemory({ modelsDir: o.modelsDir, sizes: [1, 2] }, log);

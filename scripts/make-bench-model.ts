@@ -1,6 +1,8 @@
 /**
  * Writes a sentence embedder with all-MiniLM-L6-v2's architecture and shapes (BERT, 6 layers,
  * hidden 384, 12 heads, FFN 1536, 512 positions, vocabulary 30,522) and random weights from a seed,
+ * in fp32 (onnx/model.onnx) and quantised to int8 as onnxruntime's dynamic quantisation does
+ * (onnx/model_quantized.onnx, the file transformers.js loads for dtype q8; see bert-encoder.ts),
  * plus a WordPiece tokenizer over real English words and the config files the real model ships
  * (config.json, tokenizer_config.json with model_max_length 512, sentence_bert_config.json with
  * max_seq_length 256). The compute per token is the real model's; the vectors mean nothing. Shapes
@@ -9,11 +11,11 @@
  *
  * Usage: npm run make-bench-model [-- --dir <folder> --id <name> …]; see --help.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bertEncoderOnnx, type BertShape } from './bert-encoder.js';
+import { bertEncoderOnnx, type BertShape, type BertWeights } from './bert-encoder.js';
 import { COMMON_WORDS } from './tiny-model-words.js';
 import { SPECIAL_TOKEN_CONFIG, SPECIAL_TOKENS, tokenizerJson } from './wordpiece-tokenizer.js';
 import { parseScriptArgs } from '../src/shared/command-line.js';
@@ -48,6 +50,12 @@ export const MINILM_L6: Omit<BenchModelOptions, 'dir' | 'id' | 'words'> = {
   std: 0.02,
 };
 
+/** The ONNX files written, by transformers.js's file name for each dtype (fp32: model.onnx, q8: model_quantized.onnx). */
+const MODEL_FILES = [
+  ['model.onnx', 'fp32'],
+  ['model_quantized.onnx', 'q8'],
+] as const satisfies readonly (readonly [string, BertWeights])[];
+
 const PUNCTUATION = [...'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'];
 const CHARS = [...'abcdefghijklmnopqrstuvwxyz0123456789'];
 const SUFFIXES = ['s', 'es', 'ed', 'd', 'ing', 'er', 'ers', 'est', 'ly', 'ness', 'ment', 'ments', 'tion', 'tions', 'able', 'ful', 'less', 'ity', 'al', 'ic', 'ize', 'ise'];
@@ -69,15 +77,22 @@ function readWords(source: string): string[] {
   return readFileSync(source, 'utf8').split('\n').map((w) => w.trim().toLowerCase());
 }
 
+/** Temp file then rename: a bench or server of another process reading the folder never sees half a file. */
+function writeFileAtomically(file: string, data: string | Uint8Array): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, data);
+  renameSync(temp, file);
+}
+
 /** Writes the model folder and returns it. Deterministic: the same options give the same bytes. */
 export function writeBenchModel(opts: BenchModelOptions): string {
   const vocab = vocabulary(readWords(opts.words), opts.vocabSize);
   const shape: BertShape = { ...opts.shape, vocabSize: vocab.length };
   const out = path.join(opts.dir, opts.id);
   mkdirSync(path.join(out, 'onnx'), { recursive: true });
-  writeFileSync(path.join(out, 'onnx', 'model.onnx'), bertEncoderOnnx(shape, { seed: opts.seed, std: opts.std }));
-  writeFileSync(path.join(out, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab)));
-  const json = (file: string, value: unknown) => writeFileSync(path.join(out, file), JSON.stringify(value, null, 2) + '\n');
+  for (const [file, weights] of MODEL_FILES) writeFileAtomically(path.join(out, 'onnx', file), bertEncoderOnnx(shape, { seed: opts.seed, std: opts.std, weights }));
+  writeFileAtomically(path.join(out, 'tokenizer.json'), JSON.stringify(tokenizerJson(vocab)));
+  const json = (file: string, value: unknown) => writeFileAtomically(path.join(out, file), JSON.stringify(value, null, 2) + '\n');
   json('tokenizer_config.json', { tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: opts.modelMaxLength, ...SPECIAL_TOKEN_CONFIG });
   json('config.json', {
     model_type: 'bert',
@@ -96,19 +111,20 @@ export function writeBenchModel(opts: BenchModelOptions): string {
   });
   if (opts.maxSeqLength !== undefined) json('sentence_bert_config.json', { max_seq_length: opts.maxSeqLength, do_lower_case: false });
   const s = shape;
-  writeFileSync(
+  writeFileAtomically(
     path.join(out, 'README.md'),
     `# ${opts.id} (generated)\n\nWritten by scripts/make-bench-model.ts: a BERT encoder (${s.layers} layers, hidden ${s.hidden}, ${s.heads} heads, ` +
       `FFN ${s.intermediate}, ${s.maxPositions} positions, vocabulary ${s.vocabSize}) with random weights (seed ${opts.seed}, std ${opts.std}). ` +
-      'Not a language model: its compute is a real BERT\'s, its vectors mean nothing.\n',
+      'Not a language model: its compute is a real BERT\'s, its vectors mean nothing. onnx/model.onnx holds fp32 weights; ' +
+      'onnx/model_quantized.onnx the same weights in int8 (dynamic quantisation, dtype q8).\n',
   );
   return out;
 }
 
 /** The MiniLM-architecture bench model's folder, generated first when it is not there yet. */
 export function ensureBenchModel(dir = DEFAULT_BENCH_MODELS_DIR, log: (line: string) => void = console.log): { dir: string; id: string } {
-  if (!existsSync(path.join(dir, BENCH_MODEL_ID, 'onnx', 'model.onnx'))) {
-    log(`  generating the MiniLM-architecture bench model into ${path.join(dir, BENCH_MODEL_ID)} (~90 MB, once)`);
+  if (MODEL_FILES.some(([file]) => !existsSync(path.join(dir, BENCH_MODEL_ID, 'onnx', file)))) {
+    log(`  generating the MiniLM-architecture bench model into ${path.join(dir, BENCH_MODEL_ID)} (~90 MB fp32 + ~23 MB q8, once)`);
     writeBenchModel({ ...MINILM_L6, dir, id: BENCH_MODEL_ID, words: DEFAULT_WORDS });
   }
   return { dir, id: BENCH_MODEL_ID };
@@ -116,7 +132,8 @@ export function ensureBenchModel(dir = DEFAULT_BENCH_MODELS_DIR, log: (line: str
 
 const HELP = `npm run make-bench-model -- [options]
 
-Writes <dir>/<id>/{config.json, tokenizer.json, tokenizer_config.json, sentence_bert_config.json, onnx/model.onnx}.
+Writes <dir>/<id>/{config.json, tokenizer.json, tokenizer_config.json, sentence_bert_config.json,
+onnx/model.onnx (fp32), onnx/model_quantized.onnx (the same weights in int8: dtype q8)}.
 Defaults are all-MiniLM-L6-v2's shapes; weights are random from --seed.
 
   --dir <folder>           default ${DEFAULT_BENCH_MODELS_DIR}

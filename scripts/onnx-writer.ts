@@ -5,6 +5,8 @@
  */
 
 export const ONNX_FLOAT = 1;
+export const ONNX_UINT8 = 2;
+export const ONNX_INT8 = 3;
 export const ONNX_INT64 = 7;
 
 function varint(value: number | bigint): number[] {
@@ -85,6 +87,13 @@ export function floatTensor(name: string, dims: readonly number[], data: Float32
   const t = new Message();
   for (const d of dims) t.int(1, d);
   return t.int(2, ONNX_FLOAT).string(8, name).bytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+}
+
+/** TensorProto holding int8 data as raw bytes (quantised weights and their zero points). */
+export function int8Tensor(name: string, dims: readonly number[], data: Int8Array): Message {
+  const t = new Message();
+  for (const d of dims) t.int(1, d);
+  return t.int(2, ONNX_INT8).string(8, name).bytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
 
 /** TensorProto holding int64 data as raw little-endian bytes (shapes, axes, slice bounds). */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_BENCH_MODELS_DIR } from '../make-bench-model.js';
 import { ROOT } from './fixtures.js';
+import { EMBED_DTYPES, type EmbedDtype } from './embed-model.js';
 import { ROUTE_BACKENDS, type RouteBackend } from './route-backends.js';
 import { parseScriptArgs } from '../../src/shared/command-line.js';
 
@@ -25,10 +26,11 @@ Sections (all by default; pick some with --only a,b):
              POST /v1/route per embedding backend (transformers on the generated MiniLM-architecture
              model, use-lite, lexical), each tree in a serve process of its own: sequential p50 for
              short and ~400-word prompts, req/s at --route-connections; with --baseline, that
-             checkout too, side by side, rounds alternating
+             checkout too, side by side, rounds alternating; transformers once per --route-dtypes
   embed-model
-             the MiniLM-architecture model in-process: texts/s for mixed-length texts, one at a time,
-             in batches in input order and grouped by length; RSS the loaded model adds
+             the MiniLM-architecture model in-process, fp32 and q8 (int8 weights): texts/s for
+             mixed-length texts, one at a time, in batches in input order and grouped by length;
+             RSS the loaded model adds
 
 Options:
   --only <list>            comma-separated sections
@@ -53,6 +55,7 @@ Options:
   --baseline <dir>         a checkout of an earlier commit to compare in route-backends
                            (e.g. git worktree add ../baseline b9bfc05 && (cd ../baseline && npm ci))
   --route-backends <list>  default ${ROUTE_BACKENDS.join(',')}
+  --route-dtypes <list>    transformers model files to serve side by side (default ${EMBED_DTYPES.join(',')})
   --route-connections <n>  concurrent clients for req/s (default 10)
   --route-seconds <s>      seconds per req/s run (default 8)
   --route-short <n>        sequential short prompts per round (default 40)
@@ -63,6 +66,7 @@ Options:
   --route-huge-timeout <s> per huge-prompt step (default 30)
   --embed-model-texts <n>  mixed-length texts in embed-model (default 120)
   --embed-model-batches <list> batch sizes in embed-model (default 8,16,32)
+  --embed-model-dtypes <list> model files in embed-model (default ${EMBED_DTYPES.join(',')})
   --models-dir <dir>       where the MiniLM-architecture bench model is generated on first use
                            (default ${DEFAULT_BENCH_MODELS_DIR}; npm run make-bench-model writes it)
   --json <file>            also write every table as JSON
@@ -89,6 +93,7 @@ export interface BenchOptions {
   readonly seconds: number;
   readonly baseline: string | undefined;
   readonly routeBackends: readonly RouteBackend[];
+  readonly routeDtypes: readonly EmbedDtype[];
   readonly routeConnections: number;
   readonly routeSeconds: number;
   readonly routeShort: number;
@@ -99,6 +104,7 @@ export interface BenchOptions {
   readonly modelsDir: string;
   readonly embedModelTexts: number;
   readonly embedModelBatches: readonly number[];
+  readonly embedModelDtypes: readonly EmbedDtype[];
   readonly json: string | undefined;
   readonly help: boolean;
 }
@@ -127,6 +133,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       seconds: { type: 'string', default: '20' },
       baseline: { type: 'string' },
       'route-backends': { type: 'string', default: ROUTE_BACKENDS.join(',') },
+      'route-dtypes': { type: 'string', default: EMBED_DTYPES.join(',') },
       'route-connections': { type: 'string', default: '10' },
       'route-seconds': { type: 'string', default: '8' },
       'route-short': { type: 'string', default: '40' },
@@ -137,6 +144,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'models-dir': { type: 'string', default: DEFAULT_BENCH_MODELS_DIR },
       'embed-model-texts': { type: 'string', default: '120' },
       'embed-model-batches': { type: 'string', default: '8,16,32' },
+      'embed-model-dtypes': { type: 'string', default: EMBED_DTYPES.join(',') },
       json: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -162,6 +170,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     seconds: positive(values.seconds, 'seconds'),
     baseline: values.baseline,
     routeBackends: routeBackends(values['route-backends']),
+    routeDtypes: dtypes(values['route-dtypes'], 'route-dtypes'),
     routeConnections: positive(values['route-connections'], 'route-connections'),
     routeSeconds: positive(values['route-seconds'], 'route-seconds'),
     routeShort: positive(values['route-short'], 'route-short'),
@@ -172,6 +181,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     modelsDir: values['models-dir'],
     embedModelTexts: positive(values['embed-model-texts'], 'embed-model-texts'),
     embedModelBatches: list(values['embed-model-batches'], 'embed-model-batches'),
+    embedModelDtypes: dtypes(values['embed-model-dtypes'], 'embed-model-dtypes'),
     json: values.json,
     help: values.help,
   };
@@ -190,6 +200,14 @@ function routeBackends(raw: string): RouteBackend[] {
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) throw new Error(`unknown backend(s): ${unknown.join(', ')}; known: ${ROUTE_BACKENDS.join(', ')}`);
   return ROUTE_BACKENDS.filter((b) => names.includes(b));
+}
+
+function dtypes(raw: string, name: string): EmbedDtype[] {
+  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const known: readonly string[] = EMBED_DTYPES;
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`--${name}: unknown dtype(s) '${unknown.join(', ')}'; known: ${EMBED_DTYPES.join(', ')}`);
+  return [...new Set(names)].filter((n): n is EmbedDtype => known.includes(n));
 }
 
 function isSection(name: string): name is Section {

@@ -43,33 +43,51 @@ export function routeBackendsTable(report: Report, r: RouteBackendsResult, conne
     ['backend', 'tree (commit)', 'short p50, sequential', `~${r.longWords}-word p50, sequential`, `req/s at c=${connections} (range)`, 'req/s ÷ first tree', `p50 / p99 at c=${connections}`, 'errors', 'RSS after', 'ready after'],
     rows,
     [
-      `transformers = the generated MiniLM-architecture model (${r.model}; random weights, fp32, onnxruntime CPU)`,
+      `transformers = the generated MiniLM-architecture model (${r.model}; random weights, onnxruntime CPU; fp32 = onnx/model.onnx, q8 = onnx/model_quantized.onnx, int8 weights)`,
       'every request carries a different prompt (a request number), so no cache by prompt answers; short = the bench prompts, long = CLINC150 utterances joined',
       'sequential p50: median over rounds of each round’s p50; req/s: mean over rounds (min–max); ready after: seeding the bundled reference sets included',
     ],
   );
 }
 
-/** texts/s by order and batch size, relative to one text at a time; then what one loaded model costs. */
+/** texts/s by order and batch size for each dtype, relative to one text at a time and to the first dtype; then what one loaded model costs. */
 export function embedModelTables(report: Report, r: EmbedModelResult): void {
-  const single = r.runs.find((x) => x.order === 'one at a time')?.textsPerSecond ?? NaN;
+  const [first, ...others] = r.dtypes;
+  const rate = (order: string, batchSize: number, dtype: string) => r.runs.find((x) => x.order === order && x.batchSize === batchSize && x.dtype === dtype)?.textsPerSecond ?? NaN;
+  const single = rate('one at a time', 1, first ?? '');
+  const configs = r.runs.filter((x) => x.dtype === first);
   report.table(
     'embed-model',
     `Embedding throughput on the MiniLM-architecture model, mixed lengths (${r.texts} texts, ${r.words.min}–${r.words.max} words, median ${r.words.median})`,
-    ['order', 'batch size', 'texts/s', '÷ one at a time', 'padding (est.)'],
-    r.runs.map((x) => [x.order, x.batchSize, formatNumber(x.textsPerSecond), ratio(x.textsPerSecond / single), ratio(x.paddingFactor)]),
+    ['order', 'batch size', ...r.dtypes.map((d) => `${d} texts/s`), `${first ?? ''} ÷ one at a time`, ...others.map((d) => `${d} ÷ ${first ?? ''}`), 'padding (est.)'],
+    configs.map((x) => [
+      x.order,
+      x.batchSize,
+      ...r.dtypes.map((d) => formatNumber(rate(x.order, x.batchSize, d))),
+      ratio(x.textsPerSecond / single),
+      ...others.map((d) => ratio(rate(x.order, x.batchSize, d) / x.textsPerSecond)),
+      ratio(x.paddingFactor),
+    ]),
     [
-      `model: ${r.model} (fp32, onnxruntime CPU, one process, one embed call per batch)`,
+      `model: ${r.model} (onnxruntime CPU, default intra-op threads, one process, one embed call per batch); fp32 = onnx/model.onnx, q8 = onnx/model_quantized.onnx (int8 weights, dynamic quantisation)`,
+      'each row runs the dtypes back to back, alternating which goes first',
       'texts: CLINC150 utterances, every 6th a paragraph of 8–40 of them; grouped by length = sorted by characters before batching',
       'padding (est.): tokens the batches hold ÷ real tokens, from word counts + 2 (capped at 256)',
     ],
   );
   report.table(
     'embed-model',
+    `Vectors by dtype (random weights: a sanity check of the quantised file, not of retrieval quality)`,
+    ['dtype', 'texts', `largest 1 − cos to ${first ?? ''}, alone`, 'largest 1 − cos, in a batch of 8 vs alone'],
+    r.agreement.map((a) => [a.dtype, a.texts, a.maxDistanceToFirst === null ? '–' : a.maxDistanceToFirst.toExponential(1), a.maxBatchDistance.toExponential(1)]),
+    ['the first texts of the mixed set; batches grouped by length, padded to their longest; q8 quantises activations per tensor over the whole batch'],
+  );
+  report.table(
+    'embed-model',
     'Memory of one loaded copy of the MiniLM-architecture model (a process of its own; each embedding worker holds one)',
-    ['RSS before load', 'after load + warm-up', 'after a 32-text batch', 'one copy adds'],
-    [[`${formatNumber(r.memory.before / MiB)} MiB`, `${formatNumber(r.memory.loaded / MiB)} MiB`, `${formatNumber(r.memory.afterBatch / MiB)} MiB`, `${formatNumber((r.memory.afterBatch - r.memory.before) / MiB)} MiB`]],
-    ['model.onnx is 85 MiB of fp32 weights; the rest is onnxruntime’s session and arena'],
+    ['dtype', 'RSS before load', 'after load + warm-up', 'after a 32-text batch', 'one copy adds'],
+    r.memory.map((m) => [m.dtype, `${formatNumber(m.before / MiB)} MiB`, `${formatNumber(m.loaded / MiB)} MiB`, `${formatNumber(m.afterBatch / MiB)} MiB`, `${formatNumber((m.afterBatch - m.before) / MiB)} MiB`]),
+    ['model.onnx is 85 MiB of fp32 weights, model_quantized.onnx 22 MiB of int8; the rest is onnxruntime’s session and arena'],
   );
 }
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import type { LatencySummary } from '../bench-lib.js';
 import { ensureBenchModel } from '../make-bench-model.js';
+import type { EmbedDtype } from './embed-model.js';
 import { PROMPTS } from './fixtures.js';
 import { measureHuge, type HugeResult } from './huge-prompt.js';
 import { concurrent, sequential, type ConcurrentResult, type PromptAt } from './route-load.js';
@@ -13,6 +14,8 @@ export type RouteBackend = (typeof ROUTE_BACKENDS)[number];
 export interface RouteBackendsOptions {
   readonly trees: readonly Tree[];
   readonly backends: readonly RouteBackend[];
+  /** transformers runs once per dtype (fp32 = onnx/model.onnx, q8 = onnx/model_quantized.onnx), side by side. */
+  readonly dtypes: readonly EmbedDtype[];
   readonly rounds: number;
   readonly seconds: number;
   readonly connections: number;
@@ -50,16 +53,22 @@ export interface RouteBackendsResult {
   readonly huge: { readonly backend: RouteBackend; readonly tree: string; readonly result: HugeResult }[];
 }
 
-/** ROUTER_* settings per backend; transformers runs the generated MiniLM-architecture model, fp32, offline. */
-function backendEnv(backend: RouteBackend, model: { dir: string; id: string }): Record<string, string> {
+/** ROUTER_* settings per backend; transformers runs the generated MiniLM-architecture model offline. */
+function backendEnv(backend: RouteBackend, model: { dir: string; id: string }, dtype: EmbedDtype): Record<string, string> {
   if (backend !== 'transformers') return { ROUTER_EMBEDDING__BACKEND: backend };
   return {
     ROUTER_EMBEDDING__BACKEND: 'transformers',
     ROUTER_EMBEDDING__MODEL_ID: model.id,
     ROUTER_EMBEDDING__LOCAL_MODEL_PATH: model.dir,
     ROUTER_EMBEDDING__ALLOW_REMOTE: 'false',
-    ROUTER_EMBEDDING__DTYPE: 'fp32',
+    ROUTER_EMBEDDING__DTYPE: dtype,
   };
+}
+
+/** The servers one backend gets: each tree, and for transformers each tree once per dtype. */
+function variants(backend: RouteBackend, opts: RouteBackendsOptions): { tree: Tree; dtype: EmbedDtype }[] {
+  const dtypes: readonly EmbedDtype[] = backend === 'transformers' ? opts.dtypes : ['fp32'];
+  return opts.trees.flatMap((t) => dtypes.map((dtype) => ({ tree: dtypes.length > 1 ? { ...t, label: `${t.label}, ${dtype}` } : t, dtype })));
 }
 
 /** A ~400-word prompt of real utterances (CLINC150), with the request number first so every prompt differs. */
@@ -89,9 +98,9 @@ export function commitOf(dir: string): string {
 }
 
 /**
- * /v1/route per embedding backend, for each tree (e.g. a baseline checkout and this one), each in a
- * `serve` process of its own. Both trees' servers run side by side and are measured in alternating
- * order round by round, so load on the machine hits both alike.
+ * /v1/route per embedding backend, for each tree (e.g. a baseline checkout and this one) and, for
+ * transformers, each dtype, each in a `serve` process of its own. One backend's servers run side by
+ * side and are measured in alternating order round by round, so load on the machine hits them alike.
  */
 export async function measureRouteBackends(opts: RouteBackendsOptions, log: (line: string) => void): Promise<RouteBackendsResult> {
   const model = ensureBenchModel(opts.modelsDir, log);
@@ -103,15 +112,16 @@ export async function measureRouteBackends(opts: RouteBackendsOptions, log: (lin
   for (const backend of opts.backends) {
     const started: { tree: Tree; server: ServerProcess }[] = [];
     try {
-      for (const tree of opts.trees) {
+      for (const { tree, dtype } of variants(backend, opts)) {
         log(`  ${backend}: starting ${tree.label} (${tree.dir}) and seeding the bundled reference sets`);
-        const server = await startServer(tree, backendEnv(backend, model));
+        const server = await startServer(tree, backendEnv(backend, model, dtype));
         log(`  ${backend}: ${tree.label} ready after ${server.startSeconds.toFixed(1)} s`);
         await sequential(server.url, shortPrompt, 10, (offset += RANGE));
         await sequential(server.url, long.promptAt, 3, (offset += RANGE));
         started.push({ tree, server });
       }
       for (let round = 1; round <= opts.rounds; round++) {
+        // Odd rounds in start order, even rounds reversed: no server is always measured first.
         const order = round % 2 === 1 ? started : [...started].reverse();
         for (const { tree, server } of order) {
           const short = await sequential(server.url, shortPrompt, opts.shortRequests, (offset += RANGE));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MINILM_L6, writeBenchModel } from '../../scripts/make-bench-model.js';
 import { FIXTURE_MODELS, tempDir } from '../helpers/test-deps.js';
 
-const FILES = ['onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json', 'config.json', 'README.md'];
+const FILES = ['onnx/model.onnx', 'onnx/model_quantized.onnx', 'tokenizer.json', 'tokenizer_config.json', 'config.json', 'README.md'];
 
 describe('make-bench-model', () => {
   it('regenerates the committed small MiniLM-architecture fixture byte for byte (the reference vectors are for this generator)', () => {

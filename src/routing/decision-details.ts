@@ -1,11 +1,13 @@
+import type { DetailsToStore } from '../store/decision-details-codec.js';
 import type { WinRecord } from '../store/types.js';
 import type { RouteRequest } from './router.js';
 import type { IgnoredPin } from './rules.js';
 import type { Decision, ExcludedModel, PolicyParams } from './types.js';
 
 /**
- * Everything needed to explain a decision later, stored with it (decisions.details, JSON): the
- * records are copied as they were at decision time, since outcomes and re-posts change them after.
+ * Everything needed to explain a decision later, as GET /v1/decisions/:id reads it back
+ * (decisions.details): the records are the ones the neighbours had at decision time, since
+ * outcomes and re-posts change them after.
  */
 export interface DecisionDetails {
   /** The first matching rule (the decision's `rule`), and every rule that matched, in config order. */
@@ -25,13 +27,19 @@ export interface DecisionDetails {
   readonly explanation: string;
 }
 
+/**
+ * The details to store: this decision's own fields inline, and what decisions share (the
+ * parameters, each neighbour's intent and record map) by reference, so the store writes those once
+ * (store/decision-details-codec.ts). Neighbour ids and similarities are the decision's own columns.
+ * Nothing is copied here: this runs on every route.
+ */
 export function decisionDetails(
   d: Extract<Decision, { kind: 'routed' }>,
   request: RouteRequest,
   ctx: { rulesMatched: readonly string[]; ruleIgnored: IgnoredPin | null; costWeight: number; k: number; params: PolicyParams; explanation: string },
-): DecisionDetails {
+): DetailsToStore {
   const c = request.constraints;
-  return {
+  const inline: Omit<DecisionDetails, 'params' | 'neighbours'> = {
     rule: d.rule,
     rulesMatched: ctx.rulesMatched,
     ruleIgnored: ctx.ruleIgnored,
@@ -42,8 +50,7 @@ export function decisionDetails(
     tier: request.tier ?? null,
     tags: request.tags ?? [],
     k: ctx.k,
-    params: ctx.params,
-    neighbours: d.evidence.map((e) => ({ id: e.id, similarity: e.similarity, intent: e.intent, records: Object.fromEntries(e.records) })),
     explanation: ctx.explanation,
   };
+  return { inline, params: ctx.params, neighbours: d.evidence };
 }

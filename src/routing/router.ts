@@ -13,7 +13,8 @@ import { assessCoverage, type CoverageModel, type CoverageVerdict, type Uncovere
 import { detectLanguage, readsLanguage, type LanguageSupport } from './language.js';
 import { decide } from './policy.js';
 import { composeRules, ignoredPin, matchingRules, type CompiledRule, type IgnoredPin } from './rules.js';
-import { decisionDetails, type DecisionDetails } from './decision-details.js';
+import { decisionDetails } from './decision-details.js';
+import type { DetailsToStore } from '../store/decision-details-codec.js';
 import { explainDecision } from './explain.js';
 import type { ReferenceIndex } from './reference-index.js';
 import { textToKeep } from '../privacy/redact.js';
@@ -378,7 +379,7 @@ export class Router {
     d: Extract<Decision, { kind: 'routed' }>,
     request: RouteRequest,
     byText?: Extract<Decision, { kind: 'routed' }>,
-  ): { ruleIgnored: IgnoredPin | null; explanation: string; details: DecisionDetails } {
+  ): { ruleIgnored: IgnoredPin | null; explanation: string; details: DetailsToStore } {
     const matched = this.matchedRules(request);
     const ruleIgnored = ignoredPin(matched, d.model, d.excluded);
     const costWeight = composeRules(matched)?.then.costWeight ?? request.constraints.costWeight ?? this.deps.routing.costWeight;
@@ -390,7 +391,7 @@ export class Router {
   }
 
   private store(
-    s: { id: string; hash: string; prompt: string; vector: Float32Array; routedOn: RoutedOn; cut: InputCut | undefined; details: DecisionDetails | undefined },
+    s: { id: string; hash: string; prompt: string; vector: Float32Array; routedOn: RoutedOn; cut: InputCut | undefined; details: DetailsToStore | undefined },
     d: Extract<Decision, { kind: 'routed' }>,
   ): void {
     const { id, hash, prompt, vector } = s;
@@ -424,7 +425,10 @@ export class Router {
       },
       vector,
     ), { durable: false });
-    write.catch((error: unknown) => this.deps.logger.error({ err: error, decisionId: id }, 'could not store a decision'));
+    write.then(
+      (parts) => parts.committed(),
+      (error: unknown) => this.deps.logger.error({ err: error, decisionId: id }, 'could not store a decision'),
+    );
   }
 }
 

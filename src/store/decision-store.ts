@@ -1,4 +1,6 @@
 import { blobToVector, vectorToBlob, type Db } from './db.js';
+import { DetailsCodec, type DetailsToStore } from './decision-details-codec.js';
+import type { PartsWritten } from './decision-parts.js';
 
 /** What is kept of every routing decision. The prompt text only when configured; the hash always. */
 export interface StoredDecision {
@@ -23,9 +25,18 @@ export interface StoredDecision {
   readonly neighborSimilarities: readonly number[];
   readonly fallbacks: readonly string[];
   readonly scores: unknown;
-  /** Everything needed to explain the decision later (routing/decision-details.ts); absent on decisions stored before it existed. */
+  /**
+   * Everything needed to explain the decision later (routing/decision-details.ts); absent on
+   * decisions stored before it existed. Read back in the shape of DecisionDetailsSchema
+   * (server/outcome-schemas.ts) whichever format the row holds (see DetailsCodec).
+   */
   readonly details?: unknown;
 }
+
+/** A decision to insert: its details as the router builds them (shared parts are stored once). */
+export type DecisionToStore = Omit<StoredDecision, 'details'> & { readonly details?: DetailsToStore };
+
+const NOTHING_WRITTEN: PartsWritten = { committed: () => undefined };
 
 /** A decision as the coverage report reads it: no scores or fallbacks, with the prompt's vector. */
 export interface ListedDecision {
@@ -86,8 +97,10 @@ export class SqliteDecisionStore {
   private readonly contextStmt;
   private readonly listStmt;
   private readonly forgetStmt;
+  private readonly codec: DetailsCodec;
 
   constructor(db: Db) {
+    this.codec = new DetailsCodec(db);
     this.insertStmt = db.prepare(
       `INSERT INTO decisions (id, created_at, prompt_hash, prompt_text, kept_text, routed_on, prompt_chars, embedded_chars, chosen_model, reason, covered,
          top_similarity, confidence, intent, neighbor_ids, neighbor_sims, fallbacks, scores, details, vector)
@@ -140,8 +153,13 @@ export class SqliteDecisionStore {
     }));
   }
 
-  /** The prompt's vector is kept so the coverage report can cluster uncovered traffic without the text. */
-  insert(d: StoredDecision, vector: Float32Array | null): void {
+  /**
+   * The prompt's vector is kept so the coverage report can cluster uncovered traffic without the
+   * text. Run it inside a transaction (the write queue's), and call `committed()` on the result once
+   * that transaction has committed: shared detail parts are then reused without a lookup.
+   */
+  insert(d: DecisionToStore, vector: Float32Array | null): PartsWritten {
+    const details = d.details === undefined ? undefined : this.codec.encode(d.details);
     this.insertStmt.run({
       id: d.id,
       created_at: d.createdAt,
@@ -161,9 +179,10 @@ export class SqliteDecisionStore {
       neighbor_sims: JSON.stringify(d.neighborSimilarities),
       fallbacks: JSON.stringify(d.fallbacks),
       scores: JSON.stringify(d.scores),
-      details: d.details === undefined ? null : JSON.stringify(d.details),
+      details: details?.json ?? null,
       vector: vector ? vectorToBlob(vector) : null,
     });
+    return details?.written ?? NOTHING_WRITTEN;
   }
 
   /**
@@ -190,7 +209,10 @@ export class SqliteDecisionStore {
 
   get(id: string): StoredDecision | undefined {
     const row = this.getStmt.get(id);
-    return row ? fromRow(row) : undefined;
+    if (!row) return undefined;
+    const decision = fromRow(row);
+    if (row.details === null) return decision;
+    return { ...decision, details: this.codec.decode(row.details, decision.neighborIds, decision.neighborSimilarities) };
   }
 }
 
@@ -214,6 +236,5 @@ function fromRow(r: DecisionRow): StoredDecision {
     neighborSimilarities: JSON.parse(r.neighbor_sims) as number[],
     fallbacks: JSON.parse(r.fallbacks) as string[],
     scores: JSON.parse(r.scores) as unknown,
-    ...(r.details === null ? {} : { details: JSON.parse(r.details) as unknown }),
   };
 }

@@ -23,7 +23,7 @@ for (const size of values.sizes.split(',').map(Number)) {
     for (let r = 0; r < Number(values.repeats); r++) {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const fit = fitRouting({ references: deps.references, index: deps.index, catalog: deps.config.catalog, routing: deps.config.routing, coverageThreshold: deps.router.coverageThreshold });
+      const fit = fitRouting({ references: deps.references, index: deps.index, catalog: deps.config.catalog, routing: deps.config.routing, coverage: deps.router.coverageTest });
       const cpu = process.cpuUsage(cpu0);
       runs.push({ wall: (performance.now() - t0) / 1000, cpu: (cpu.user + cpu.system) / 1e6, samples: fit?.samples ?? 0 });
     }

@@ -7,6 +7,7 @@ import { createEmbedderPool, inProcessPool } from '../embedding/create-pool.js';
 import { fingerprintKey, reportsCuts, type Embedder, type EmbedderPool } from '../embedding/embedder.js';
 import { embedderLanguages } from '../embedding/languages.js';
 import { ReferenceIndex } from '../routing/reference-index.js';
+import { coverageTestOf } from '../routing/coverage.js';
 import { resolveRoutingFit } from '../routing/tuning.js';
 import { Router } from '../routing/router.js';
 import { compileRules } from '../routing/rules.js';
@@ -152,7 +153,7 @@ export function buildRouter(
     index: deps.index,
     catalog: deps.config.catalog,
     routing: deps.config.routing,
-    coverageThreshold: coverage.threshold,
+    coverage: coverageTestOf(coverage, deps.config.routing),
     meta: deps.meta,
     embedderKey: fingerprintKey(deps.embedder.fingerprint),
     ...(options.refit ? { force: true } : {}),

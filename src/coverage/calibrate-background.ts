@@ -1,5 +1,5 @@
 import type { Neighbor } from '../index/vector-index.js';
-import { coverageScore, nearestIntentOf, type CoverageModel } from '../routing/coverage.js';
+import { assessCoverage, coverageScore, nearestIntentOf, type CoverageModel } from '../routing/coverage.js';
 import { percentile, type CalibrationSample } from './calibrate.js';
 
 export interface BackgroundCalibrationOptions {
@@ -77,8 +77,7 @@ export function referencesCoveredShare(
   const intentOf = new Map(references.map((r) => [r.id, r.intent]));
   const covered = references.filter((r) => {
     const evidence = search(r.vector, options.k + 1).filter((n) => n.label !== r.id).slice(0, options.k).map((n) => ({ similarity: n.similarity, intent: intentOf.get(n.label) ?? null }));
-    const intent = nearestIntentOf(evidence, options.similarityPower).intent;
-    return (coverageScore(evidence, model.topN) ?? -1) >= model.threshold + (intent !== null ? (model.intentOffsets.get(intent) ?? 0) : 0);
+    return assessCoverage(evidence, model, { similarityPower: options.similarityPower }).covered;
   });
   return references.length === 0 ? 0 : covered.length / references.length;
 }

@@ -1,3 +1,4 @@
+import type { RoutingConfig } from '../config/schema.js';
 import type { Evidence, PolicyInput } from './types.js';
 
 /**
@@ -36,6 +37,31 @@ export interface CoverageVerdict {
   readonly nearestSimilarity: number | null;
 }
 
+/**
+ * The coverage test as the router applies it to a prompt's neighbours, and as the leave-one-out fit
+ * (routing/tuning.ts) applies it to each held-out reference: one definition for both.
+ */
+export interface CoverageTest {
+  readonly model: CoverageModel;
+  /** Neighbours read (routing.k, as calibrated), nearest first; a tuned k (often 50) would let large intents outvote the nearest. */
+  readonly k: number;
+  /** Power of the intent vote (routing.similarityPower). */
+  readonly similarityPower: number;
+}
+
+export function coverageTestOf(model: CoverageModel, routing: Pick<RoutingConfig, 'k' | 'similarityPower'>): CoverageTest {
+  return { model, k: routing.k, similarityPower: routing.similarityPower };
+}
+
+/** `assessCoverage` over the test's k nearest of `evidence` (nearest first). */
+export function assessNeighbours(
+  evidence: readonly Pick<Evidence, 'similarity' | 'intent'>[],
+  test: CoverageTest,
+  uncoveredBy: UncoveredBy | null = null,
+): CoverageVerdict {
+  return assessCoverage(evidence.slice(0, test.k), test.model, { similarityPower: test.similarityPower, uncoveredBy });
+}
+
 /** The test a configured number stands for: top-1 similarity against it. */
 export function fixedCoverageModel(threshold: number): CoverageModel {
   return { threshold, intentOffsets: new Map(), topN: 1, source: 'configured' };
@@ -47,7 +73,7 @@ export function fixedCoverageModel(threshold: number): CoverageModel {
  * policies weight neighbours. Pure; the eval and the calibration call it too.
  */
 export function assessCoverage(
-  evidence: readonly Evidence[],
+  evidence: readonly Pick<Evidence, 'similarity' | 'intent'>[],
   model: CoverageModel,
   options: { similarityPower: number; uncoveredBy?: UncoveredBy | null },
 ): CoverageVerdict {

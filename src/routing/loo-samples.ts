@@ -8,7 +8,7 @@ export type IdentifiedSample = LooSample & { readonly id: number };
 
 /**
  * Up to `max` references that carry records, evenly spread over their ids, each with its k nearest
- * *other* references as evidence and its own per-model rates as targets: held-out data drawn from
+ * *other* references (with their intents) as evidence and its own per-model rates as targets: held-out data drawn from
  * the reference set itself, for fitting the policy. Cost: `max` index searches and record reads.
  */
 export function leaveOneOutSamples(deps: { references: SqliteReferenceStore; index: Pick<ReferenceIndex, 'search'> }, options: { k: number; max: number }): IdentifiedSample[] {
@@ -29,7 +29,9 @@ export function leaveOneOutSamples(deps: { references: SqliteReferenceStore; ind
     if (!own) continue;
     const targets = new Map([...own].flatMap(([model, r]) => (trials(r) > 0 ? [[model, (r.wins + r.ties / 2) / trials(r)] as const] : [])));
     if (targets.size === 0) continue;
-    const evidence = neighbours.map((n) => ({ id: n.label, similarity: n.similarity, intent: null, records: records.get(n.label) ?? new Map() }));
+    // Intents too: the coverage test reads the neighbours' intent vote (per-intent thresholds).
+    const refs = deps.references.references(neighbours.map((n) => n.label));
+    const evidence = neighbours.map((n) => ({ id: n.label, similarity: n.similarity, intent: refs.get(n.label)?.intent ?? null, records: records.get(n.label) ?? new Map() }));
     samples.push({ id: ref.id, evidence, targets });
   }
   return samples;

@@ -9,7 +9,7 @@ import type { SqliteReferenceStore } from '../store/reference-store.js';
 import type { WriteQueue } from '../store/write-queue.js';
 import type { WinRecord } from '../store/types.js';
 import { seededRandom } from '../shared/random.js';
-import { assessCoverage, type CoverageModel, type CoverageVerdict, type UncoveredBy } from './coverage.js';
+import { assessNeighbours, coverageTestOf, type CoverageModel, type CoverageTest, type CoverageVerdict, type UncoveredBy } from './coverage.js';
 import { detectLanguage, readsLanguage, type LanguageSupport } from './language.js';
 import { decide } from './policy.js';
 import { composeRules, ignoredPin, matchingRules, type CompiledRule, type IgnoredPin } from './rules.js';
@@ -136,6 +136,11 @@ export class Router {
 
   get coverage(): CoverageModel {
     return this.deps.coverage;
+  }
+
+  /** The coverage model as applied to neighbours (the tuning's leave-one-out fit applies the same). */
+  get coverageTest(): CoverageTest {
+    return coverageTestOf(this.deps.coverage, this.deps.routing);
   }
 
   get similarityPower(): number {
@@ -329,7 +334,7 @@ export class Router {
    * k (often 50) lets large intents outvote the nearest references.
    */
   coverageOf(evidence: readonly Evidence[], uncoveredBy: UncoveredBy | null = null): CoverageVerdict {
-    return assessCoverage(evidence.slice(0, this.deps.routing.k), this.deps.coverage, { similarityPower: this.deps.routing.similarityPower, uncoveredBy });
+    return assessNeighbours(evidence, this.coverageTest, uncoveredBy);
   }
 
   /** Empty text, or a language the embedder does not read: uncovered whatever the neighbours say. */

@@ -15,6 +15,7 @@ import {
 } from './policies/fit-policy.js';
 import { leaveOneOutSamples } from './loo-samples.js';
 import type { ReferenceIndex } from './reference-index.js';
+import type { CoverageTest } from './coverage.js';
 
 /** Fewer samples than this cannot tell settings apart: the configured values stay in force. */
 export const MIN_FIT_SAMPLES = 30;
@@ -44,7 +45,8 @@ export interface TuningDeps {
   readonly index: Pick<ReferenceIndex, 'search'>;
   readonly catalog: readonly CatalogModel[];
   readonly routing: RoutingConfig;
-  readonly coverageThreshold: number;
+  /** The router's coverage test; the fit judges each held-out reference's coverage by it. */
+  readonly coverage: CoverageTest;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface TuningDeps {
  */
 export function fitRouting(deps: TuningDeps): RoutingFit | null {
   const started = performance.now();
-  const kMax = Math.max(...K_GRID);
+  const kMax = Math.max(...K_GRID, deps.coverage.k);
   const samples = leaveOneOutSamples(deps, { k: kMax, max: deps.routing.tune.maxSamples });
   if (samples.length < MIN_FIT_SAMPLES) return null;
   const ctx = fitContext(deps, medianTokens(deps.references, samples.map((s) => s.id)));
@@ -88,6 +90,7 @@ export function resolveRoutingFit(deps: TuningDeps & { meta: MetaStore; embedder
     totals,
     embedder: deps.embedderKey,
     minSupport: deps.routing.minSupport,
+    coverage: coverageKey(deps.coverage),
     maxSamples: deps.routing.tune.maxSamples,
     outputTokens: deps.routing.expectedOutputTokens,
     catalog: deps.catalog.map((m) => [m.id, m.inputPricePer1M, m.outputPricePer1M]),
@@ -97,6 +100,12 @@ export function resolveRoutingFit(deps: TuningDeps & { meta: MetaStore; embedder
   const fit = fitRouting(deps);
   deps.meta.set(META_KEY, JSON.stringify({ key, fit }));
   return fit;
+}
+
+/** The coverage test as the cache key sees it: a recalibration refits, since it moves which samples are covered. */
+function coverageKey(test: CoverageTest): unknown {
+  const offsets = [...test.model.intentOffsets].sort(([a], [b]) => a.localeCompare(b));
+  return [test.model.threshold, test.model.topN, offsets, test.k, test.similarityPower];
 }
 
 function readCached(raw: string | undefined, key: string): RoutingFit | null | undefined {
@@ -127,7 +136,7 @@ function fitContext(deps: TuningDeps, promptTokens: number): FitContext {
     models: deps.catalog.map((m) => m.id),
     normalizedPrice: new Map(deps.catalog.map((m, i) => [m.id, dearest > 0 ? (prices[i] ?? 0) / dearest : 0])),
     modelTotals: deps.references.modelTotals(),
-    coverageThreshold: deps.coverageThreshold,
+    coverage: deps.coverage,
     minSupport: deps.routing.minSupport,
   };
 }

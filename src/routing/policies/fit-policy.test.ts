@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TEST_CATALOG } from '../../../test/helpers/catalog.js';
 import { seededRandom } from '../../shared/random.js';
 import type { WinRecord } from '../../store/types.js';
+import { assessNeighbours, fixedCoverageModel, type CoverageTest } from '../coverage.js';
 import { decide } from '../policy.js';
 import type { Evidence, PolicyParams } from '../types.js';
 import {
@@ -28,7 +29,7 @@ const PRICES = new Map([
 ]);
 
 function context(totals: Record<string, WinRecord>): FitContext {
-  return { models: ['premium', 'mid', 'budget'], normalizedPrice: PRICES, modelTotals: new Map(Object.entries(totals)), coverageThreshold: 0.5, minSupport: 1 };
+  return { models: ['premium', 'mid', 'budget'], normalizedPrice: PRICES, modelTotals: new Map(Object.entries(totals)), coverage: { model: fixedCoverageModel(0.5), k: 50, similarityPower: 4 }, minSupport: 1 };
 }
 
 /** A reference whose success per model is given; `outcome` maps a model to right (true) or wrong. */
@@ -121,6 +122,35 @@ describe('looChoice', () => {
       const params: PolicyParams = { costWeight, defaultModel: 'mid', priorStrength: 2, similarityPower: 2, coverageThreshold: 0.5, minSupport: 1, expectedOutputTokens: 500, gapThreshold };
       const d = decide({ evidence, modelTotals: new Map(Object.entries(totals)), catalog: TEST_CATALOG, constraints: {}, promptTokens: 20, params });
       expect(d.kind === 'routed' ? d.model : null).toBe(ctx.models[loo.index]);
+    }
+  });
+});
+
+describe('predict: coverage', () => {
+  // A calibrated test: mean of the top 3 against 0.6, shifted +0.1 for the tight intent, −0.1 for the loose one.
+  const test: CoverageTest = { model: { threshold: 0.6, topN: 3, intentOffsets: new Map([['tight', 0.1], ['loose', -0.1]]), source: 'background' }, k: 10, similarityPower: 4 };
+  const ctx: FitContext = { ...context(TOTALS), coverage: test };
+  const fit = { k: 10, similarityPower: 2, priorStrength: 2 };
+  const withIntent = (intent: string, sims: readonly number[]): Evidence[] => sims.map((s, j) => ({ ...reference(j, s, { premium: true, mid: false, budget: true }), intent }));
+
+  it('judges a held-out reference as the router does: the top-3 mean and its intent’s threshold, not top-1 alone', () => {
+    const oneCloseTwoFar = withIntent('unshifted', [0.9, 0.35, 0.35]);
+    const tightAtSeventy = withIntent('tight', [0.7, 0.7, 0.7]);
+    const looseAtFiftyFive = withIntent('loose', [0.55, 0.55, 0.55]);
+    const covered = predict([oneCloseTwoFar, tightAtSeventy, looseAtFiftyFive].map((evidence) => ({ evidence, targets: new Map() })), ctx, fit).covered;
+    // Top-1 against 0.6 would say covered, uncovered, uncovered.
+    expect(covered).toEqual([false, false, true]);
+  });
+
+  it('agrees with the router’s verdict on random neighbourhoods', () => {
+    const random = seededRandom(11);
+    for (let trial = 0; trial < 300; trial++) {
+      const evidence = Array.from({ length: 12 }, (_, j) => ({ ...reference(j, 0.9 - 0.5 * random(), { premium: random() < 0.7, mid: random() < 0.5, budget: random() < 0.4 }), intent: random() < 0.5 ? 'tight' : 'loose' }));
+      evidence.sort((a, b) => b.similarity - a.similarity);
+      const predicted = predict([{ evidence, targets: new Map() }], ctx, fit).covered[0];
+      const params: PolicyParams = { costWeight: 0, defaultModel: 'mid', priorStrength: 2, similarityPower: 2, coverageThreshold: 0.6, minSupport: 1, expectedOutputTokens: 500, gapThreshold: 0 };
+      const d = decide({ evidence: evidence.slice(0, fit.k), coverage: assessNeighbours(evidence, test), modelTotals: new Map(Object.entries(TOTALS)), catalog: TEST_CATALOG, constraints: {}, promptTokens: 20, params });
+      expect(d.kind === 'routed' && d.covered).toBe(predicted);
     }
   });
 });

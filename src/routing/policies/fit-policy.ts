@@ -1,4 +1,5 @@
 import { trials, type WinRecord } from '../../store/types.js';
+import { assessNeighbours, type CoverageTest } from '../coverage.js';
 import type { Evidence } from '../types.js';
 import { aiq, type CostQuality } from './frontier.js';
 
@@ -30,7 +31,8 @@ export interface FitContext {
   /** Price ÷ the dearest model's price, per model (as `decide` normalises it). */
   readonly normalizedPrice: ReadonlyMap<string, number>;
   readonly modelTotals: ReadonlyMap<string, WinRecord>;
-  readonly coverageThreshold: number;
+  /** The router's coverage test: a sample is covered as the router would judge it (routing/coverage.ts). */
+  readonly coverage: CoverageTest;
   readonly minSupport: number;
 }
 
@@ -126,8 +128,7 @@ export function predict(samples: readonly LooSample[], ctx: FitContext, fit: Omi
   for (const s of samples) {
     const sum = weightedSums(s, ctx.models, { k: fit.k, power: fit.similarityPower });
     quality.push(Float64Array.from(ctx.models, (_, j) => ((sum.wins[j] ?? 0) + fit.priorStrength * (priors[j] ?? 0.5)) / ((sum.trials[j] ?? 0) + fit.priorStrength)));
-    const top = s.evidence[0]?.similarity;
-    covered.push(top !== undefined && top >= ctx.coverageThreshold && sum.support >= ctx.minSupport);
+    covered.push(assessNeighbours(s.evidence, ctx.coverage).covered && sum.support >= ctx.minSupport);
   }
   return { quality, covered };
 }

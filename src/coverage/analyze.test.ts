@@ -155,4 +155,23 @@ describe('decisions with no text or in another language', () => {
     for (const t of ['', ...german]) expect(members).not.toContain(t);
     expect(report.candidates).toHaveLength(2);
   });
+
+  it('lists the prompts in other languages as their own group: distinct, most repeated first, with the language the router detected', () => {
+    const GEN = '2025-03-14T00:00:00.000Z';
+    const language = (text: string, code: string | null, promptHash: string) => item({ covered: false, vector: vec(3), text, promptHash, reason: 'language', language: code });
+    const decisions = [
+      language('Wie spät ist es in Tokio', 'de', 'h-de'),
+      language('Combien coûte un billet pour Lyon ?', 'fr', 'h-fr'),
+      language('Combien coûte un billet pour Lyon ?', 'fr', 'h-fr'),
+      language('Ciao, come stai oggi?', null, 'h-old'),
+      item({ covered: false, vector: vec(3), text: 'no text kept', reason: 'uncovered' }),
+    ];
+    const report = CoverageReportSchema.parse(analyzeCoverage(input([...traffic(true), ...decisions]), { generatedAt: GEN, clusterCutoff: 0.5 }));
+    expect(report.totals.otherLanguage).toBe(4);
+    expect(report.otherLanguage?.map((p) => [p.text, p.language, p.count])).toEqual([
+      ['Combien coûte un billet pour Lyon ?', 'fr', 2],
+      ['Wie spät ist es in Tokio', 'de', 1],
+      ['Ciao, come stai oggi?', null, 1],
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { describeCandidates, groupUncovered, resolveClusterCutoff, scatteredPrompts } from './candidates.js';
+import { describeCandidates, groupUncovered, otherLanguagePrompts, resolveClusterCutoff, scatteredPrompts } from './candidates.js';
 import { coverageDrift } from './drift.js';
 import { intentStats } from './intents.js';
 import { projectTo2d } from './projection.js';
@@ -29,7 +29,8 @@ export function analyzeCoverageWithMembers(
   // No text (image-only, system-only) or a language the embedder does not read: their vectors say
   // nothing about an intent, so they are counted apart instead of forming a candidate.
   const noText = uncovered.filter((d) => d.reason === 'empty').length;
-  const otherLanguage = uncovered.filter((d) => d.reason === 'language').length;
+  const inOtherLanguages = uncovered.filter((d) => d.reason === 'language');
+  const otherLanguage = inOtherLanguages.length;
   const clusterable = uncovered.filter((d): d is TrafficItem & { vector: Float32Array } => d.vector !== null && d.reason !== 'empty' && d.reason !== 'language');
   const cutoff = resolveClusterCutoff(input, options);
   const grouped = groupUncovered(
@@ -67,6 +68,7 @@ export function analyzeCoverageWithMembers(
       clusterable.filter((_, i) => (grouped.assignment[i] ?? -1) < 0),
       new Map(input.references.map((r) => [r.id, r.intent])),
     ),
+    otherLanguage: otherLanguagePrompts(inOtherLanguages),
     intents: intentStats(input, options),
     drift: coverageDrift(decisions, input.window, options.bucket),
     ...(options.map ? { map: coverageMap(input, clusterable, grouped.assignment) } : {}),

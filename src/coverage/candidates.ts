@@ -1,6 +1,6 @@
 import { percentile } from './calibrate.js';
 import { clusterVectors } from './cluster.js';
-import type { CandidateIntent, Representative, ScatteredPrompt } from './report-schema.js';
+import type { CandidateIntent, OtherLanguagePrompt, Representative, ScatteredPrompt } from './report-schema.js';
 import { distinctiveTerms, nameFromTerms } from './terms.js';
 import type { CoverageInput, CoverageOptions, ReferenceItem, TrafficItem } from './types.js';
 import { centroid, dot, mean, shuffledIndices } from './vectors.js';
@@ -129,20 +129,30 @@ function representatives(members: readonly TrafficItem[], sims: readonly number[
 
 /** Scattered prompts (in no candidate), distinct, the most repeated first, then the newest. */
 export function scatteredPrompts(items: readonly TrafficItem[], intentOf: ReadonlyMap<number, string | null>, limit = 50): ScatteredPrompt[] {
+  return distinctPrompts(items, limit).map(({ item: m, count }) => ({
+    decisionId: m.id,
+    promptHash: m.promptHash,
+    text: m.text,
+    count,
+    topSimilarity: m.topSimilarity === null ? null : clampSim(m.topSimilarity),
+    nearestIntent: m.neighborIds[0] === undefined ? null : (intentOf.get(m.neighborIds[0]) ?? null),
+  }));
+}
+
+/** Prompts in a language the embedder does not read (reason `language`), distinct, the most repeated first, with their language. */
+export function otherLanguagePrompts(items: readonly TrafficItem[], limit = 50): OtherLanguagePrompt[] {
+  return distinctPrompts(items, limit).map(({ item: m, count }) => ({ decisionId: m.id, promptHash: m.promptHash, text: m.text, count, language: m.language ?? null }));
+}
+
+/** One item per prompt hash (the newest), with how often it came, the most repeated first, then the newest. */
+function distinctPrompts(items: readonly TrafficItem[], limit: number): { item: TrafficItem; count: number }[] {
   const repeats = countBy(items, (m) => m.promptHash);
   const newest = new Map<string, TrafficItem>();
   for (const m of items) if ((newest.get(m.promptHash)?.createdAt ?? '') <= m.createdAt) newest.set(m.promptHash, m);
   return [...newest.values()]
-    .sort((a, b) => (repeats.get(b.promptHash) ?? 0) - (repeats.get(a.promptHash) ?? 0) || b.createdAt.localeCompare(a.createdAt))
-    .slice(0, limit)
-    .map((m) => ({
-      decisionId: m.id,
-      promptHash: m.promptHash,
-      text: m.text,
-      count: repeats.get(m.promptHash) ?? 1,
-      topSimilarity: m.topSimilarity === null ? null : clampSim(m.topSimilarity),
-      nearestIntent: m.neighborIds[0] === undefined ? null : (intentOf.get(m.neighborIds[0]) ?? null),
-    }));
+    .map((item) => ({ item, count: repeats.get(item.promptHash) ?? 1 }))
+    .sort((a, b) => b.count - a.count || b.item.createdAt.localeCompare(a.item.createdAt))
+    .slice(0, limit);
 }
 
 function countBy<T>(items: readonly T[], key: (t: T) => string): Map<string, number> {

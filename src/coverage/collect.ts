@@ -43,6 +43,7 @@ export function collectCoverageInput(sources: CoverageSources, params: CollectPa
       neighborSimilarities: d.neighborSimilarities,
       vector: d.vector,
       reason: d.reason,
+      language: d.language,
     }));
   return {
     decisions,

@@ -35,6 +35,18 @@ export const ScatteredPromptSchema = z
   })
   .meta({ description: 'An uncovered prompt in no candidate intent (its group is smaller than minCluster).' });
 
+/** A prompt in a language the embedder does not read (reason `language`): listed as its own group, never clustered. */
+export const OtherLanguagePromptSchema = z
+  .object({
+    decisionId: z.string().meta({ description: 'The latest decision with this prompt.', example: 'd_01JD8Z6Q4V3K9N2M7T5R8X1Y0B' }),
+    promptHash: z.string().meta({ description: 'SHA-256 prefix of the prompt.', example: '9f2c1a7b3e4d5f60' }),
+    text: z.string().nullable().meta({ description: 'The prompt (PII redacted), or null when its text was not kept.', example: 'Comment réinitialiser mon mot de passe ?' }),
+    count: z.number().int().positive().meta({ description: 'Decisions with this same prompt.', example: 2 }),
+    /** As the router detected it when routing (ISO 639-1, `und` undetermined); null for decisions stored before it was recorded. */
+    language: z.string().nullable().meta({ description: 'The language the router detected (ISO 639-1, `und` when undetermined); null for decisions stored before it was recorded.', example: 'fr' }),
+  })
+  .meta({ description: "An uncovered prompt in a language outside the embedder's (reason `language`)." });
+
 export const CandidateIntentSchema = z
   .object({
     id: z.string().meta({ description: 'Candidate id, stable within one report.', example: 'c1' }),
@@ -157,6 +169,11 @@ export const CoverageReportSchema = z
     candidates: z.array(CandidateIntentSchema).meta({ description: 'Candidate intents, largest first.' }),
     /** Scattered uncovered prompts, distinct, most repeated first, at most 50. */
     scattered: z.array(ScatteredPromptSchema).meta({ description: 'Scattered uncovered prompts, distinct, most repeated first, at most 50.' }),
+    /** Prompts in a language outside the embedder's, distinct, most repeated first, at most 50; absent in reports from before it existed. */
+    otherLanguage: z
+      .array(OtherLanguagePromptSchema)
+      .optional()
+      .meta({ description: "Prompts in a language outside the embedder's (reason `language`), distinct, most repeated first, at most 50." }),
     intents: z.array(IntentStatsSchema).meta({ description: 'Per-intent coverage and evidence.' }),
     drift: z
       .object({
@@ -183,3 +200,4 @@ export type DriftPoint = z.infer<typeof DriftPointSchema>;
 export type MapPoint = z.infer<typeof MapPointSchema>;
 export type Representative = z.infer<typeof RepresentativeSchema>;
 export type ScatteredPrompt = z.infer<typeof ScatteredPromptSchema>;
+export type OtherLanguagePrompt = z.infer<typeof OtherLanguagePromptSchema>;

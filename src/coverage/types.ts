@@ -16,6 +16,8 @@ export interface TrafficItem {
   readonly vector: Float32Array | null;
   /** The decision's reason; `empty` (no text to route on) and `language` are kept out of the clustering. */
   readonly reason?: string;
+  /** With reason `language`: the language the router detected (null: not recorded). */
+  readonly language?: string | null;
 }
 
 export interface ReferenceItem {

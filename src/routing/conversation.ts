@@ -25,6 +25,8 @@ export interface RoutedOn {
   readonly affinity?: 'kept' | 'same_model' | 'new_session' | 'rule' | 'not_eligible';
   /** With affinity `kept`: the model the text alone would have chosen (the first fallback). */
   readonly textModel?: string;
+  /** With reason `language`: the language the text was detected in (ISO 639-1, or `und`). */
+  readonly language?: string;
 }
 
 export interface ConversationOptions {

@@ -227,7 +227,9 @@ export class Router {
     const hash = promptHash(attempt.on.text);
     const source = affinity === 'kept' ? 'session' : attempt.on.source;
     const textModel = affinity === 'kept' && attempt.decision.kind === 'routed' ? attempt.decision : undefined;
-    const routedOn: RoutedOn = { source, chars: attempt.on.text.length, hash, turns: attempt.on.turns, ...(affinity ? { affinity } : {}), ...(textModel ? { textModel: textModel.model } : {}) };
+    // Named for the coverage report's group of prompts in other languages (detection reads ≤ 1,000 characters).
+    const language = decision.kind === 'routed' && decision.reason === 'language' ? detectLanguage(attempt.on.text) : undefined;
+    const routedOn: RoutedOn = { source, chars: attempt.on.text.length, hash, turns: attempt.on.turns, ...(affinity ? { affinity } : {}), ...(textModel ? { textModel: textModel.model } : {}), ...(language ? { language } : {}) };
     const cut = attempt.cut;
     const why = decision.kind === 'routed' ? this.explained(decision, request, textModel) : null;
     if (decision.kind === 'routed') this.store({ id: decisionId, hash, prompt: attempt.on.text, vector: attempt.vector, routedOn, cut, details: why?.details }, decision);

@@ -109,6 +109,7 @@ export const RoutedOnSchema = z
     turns: z.number().int().min(0).meta({ description: 'User turns in that text.', example: 1 }),
     affinity: z.enum(['kept', 'same_model', 'new_session', 'rule', 'not_eligible']).optional().meta({ description: 'What session affinity did, when a session was given.', example: 'new_session' }),
     textModel: z.string().optional().meta({ description: 'With affinity `kept`: the model the text alone would have chosen (also the first fallback).', example: 'gpt-5-mini' }),
+    language: z.string().optional().meta({ description: 'With reason `language`: the language the text was detected in (ISO 639-1, `und` when undetermined).', example: 'fr' }),
   })
   .meta({ description: 'Which text the decision was routed on (never the text itself).' });
 

@@ -53,6 +53,8 @@ export interface ListedDecision {
   readonly vector: Float32Array | null;
   /** Why the model was chosen (`covered`, `uncovered`, `empty`, `language`, …). */
   readonly reason: string;
+  /** With reason `language`: the language detected (routedOn.language); null otherwise or when not recorded. */
+  readonly language: string | null;
 }
 
 export interface DecisionLearningContext {
@@ -66,6 +68,7 @@ export interface DecisionLearningContext {
 
 type ListedRow = Pick<DecisionRow, 'id' | 'created_at' | 'prompt_hash' | 'prompt_text' | 'kept_text' | 'covered' | 'top_similarity' | 'intent' | 'neighbor_ids' | 'neighbor_sims' | 'reason'> & {
   vector: Buffer | null;
+  language: string | null;
 };
 
 interface DecisionRow {
@@ -115,7 +118,8 @@ export class SqliteDecisionStore {
     this.vectorStmt = db.prepare<[string], { vector: Buffer | null }>('SELECT vector FROM decisions WHERE id = ?');
     // The newest `limit` rows in the window, so a report over a long window stays bounded.
     this.listStmt = db.prepare<[string, string, number], ListedRow>(
-      `SELECT id, created_at, prompt_hash, prompt_text, kept_text, covered, top_similarity, intent, neighbor_ids, neighbor_sims, vector, reason
+      `SELECT id, created_at, prompt_hash, prompt_text, kept_text, covered, top_similarity, intent, neighbor_ids, neighbor_sims, vector, reason,
+         CASE WHEN reason = 'language' THEN json_extract(routed_on, '$.language') END AS language
        FROM decisions WHERE created_at >= ? AND created_at <= ? ORDER BY created_at DESC LIMIT ?`,
     );
     // Through the partial index decisions_text_held: only rows that still hold text are visited.
@@ -150,6 +154,7 @@ export class SqliteDecisionStore {
       neighborSimilarities: JSON.parse(r.neighbor_sims) as number[],
       vector: r.vector ? blobToVector(r.vector) : null,
       reason: r.reason,
+      language: typeof r.language === 'string' ? r.language : null,
     }));
   }
 

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CoverageReportSchema } from '../../src/coverage/report-schema.js';
+import { renderReport } from '../../src/coverage/render/render.js';
 import { DecisionResponseSchema } from '../../src/server/outcome-schemas.js';
 import { ProblemSchema, RouteResponseSchema } from '../../src/server/schemas.js';
 import { appFor, makeTestDeps } from '../helpers/test-deps.js';
@@ -66,6 +68,31 @@ describe('POST /v1/route: no intent without evidence', () => {
       const r = await route({ prompt });
       expect(r).toMatchObject({ covered: false, reason: 'language', intent: null, confidence: 0 });
     }
+  });
+
+  it('lists prompts in other languages in the coverage report as their own group, with the detected language and redacted text', async () => {
+    const french = 'Bonjour, pouvez-vous écrire à marie.dupont@example.fr pour confirmer la réservation de la salle de réunion ?';
+    const japanese = '明日の会議の議事録を三行で要約してください';
+    const fr = await route({ prompt: french });
+    expect(fr).toMatchObject({ reason: 'language', routedOn: { language: 'fr' } });
+    for (let i = 0; i < 2; i++) expect((await route({ prompt: japanese })).routedOn.language).toBe('ja');
+    deps.queue.flush();
+    const raw = await (await app.request('/v1/coverage')).text();
+    const report = CoverageReportSchema.parse(JSON.parse(raw));
+    const frRow = report.otherLanguage?.find((p) => p.decisionId === fr.decisionId);
+    expect(frRow).toMatchObject({ language: 'fr', count: 1 });
+    expect(frRow?.text).toContain('[EMAIL]');
+    expect(report.otherLanguage?.find((p) => p.text === japanese)).toMatchObject({ language: 'ja', count: 2 });
+    expect(report.totals.otherLanguage).toBeGreaterThanOrEqual(3);
+    for (const format of ['table', 'md', 'html'] as const) {
+      const page = await renderReport(report, format);
+      expect(page).toContain('Prompts in other languages');
+      expect(page).toContain('French (fr)');
+      expect(page).toContain('Japanese (ja)');
+      expect(page).toContain(japanese);
+      expect(page).not.toContain('marie.dupont@example.fr');
+    }
+    expect(raw).not.toContain('marie.dupont@example.fr');
   });
 
   it('leaves English with a quoted foreign passage alone', async () => {

@@ -1,4 +1,4 @@
-import type { CandidateIntent, CoverageReport, IntentStats, ModelCell, Representative, ScatteredPrompt } from '../report-schema.js';
+import type { CandidateIntent, CoverageReport, IntentStats, ModelCell, OtherLanguagePrompt, Representative, ScatteredPrompt } from '../report-schema.js';
 
 /** Shared wording and number formats, so the table, Markdown and HTML say the same thing. */
 
@@ -57,6 +57,32 @@ export function scatteredNearest(s: ScatteredPrompt): string {
 export function scatteredHeading(r: CoverageReport): string {
   const shown = r.scattered.length;
   return `Scattered uncovered prompts (in no candidate intent; ${shown} distinct${r.totals.scattered > shown ? ` of ${int(r.totals.scattered)} decisions` : ''})`;
+}
+
+/** Listed when any decision in the window was in a language outside the embedder's. */
+export function otherLanguageShown(r: CoverageReport): boolean {
+  return (r.totals.otherLanguage ?? 0) > 0 || (r.otherLanguage?.length ?? 0) > 0;
+}
+
+export function otherLanguageHeading(r: CoverageReport): string {
+  const shown = r.otherLanguage?.length ?? 0;
+  const total = r.totals.otherLanguage ?? 0;
+  return `Prompts in other languages (outside the embedder's; not clustered; ${shown} distinct${total > shown ? ` of ${int(total)} decisions` : ''})`;
+}
+
+const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/** "French (fr)"; "undetermined" for `und`; "not recorded" for decisions stored before the language was kept. */
+export function languageText(p: Pick<OtherLanguagePrompt, 'language'>): string {
+  if (p.language === null) return 'not recorded';
+  if (p.language === 'und') return 'undetermined';
+  let name: string | undefined;
+  try {
+    name = LANGUAGE_NAMES.of(p.language);
+  } catch {
+    name = undefined; // not a well-formed code: show it as stored
+  }
+  return name && name !== p.language ? `${name} (${p.language})` : p.language;
 }
 
 export function nearestText(c: CandidateIntent): string {

@@ -1,5 +1,5 @@
 import type { CoverageReport } from '../report-schema.js';
-import { basisText, candidateName, cellLegend, int, intentFlags, modelsOf, nearestText, pct, representativeText, scatteredHeading, scatteredNearest, settingsLine, sim, totalsLine, windowLine } from './format.js';
+import { basisText, candidateName, cellLegend, int, intentFlags, languageText, modelsOf, nearestText, otherLanguageHeading, otherLanguageShown, pct, representativeText, scatteredHeading, scatteredNearest, settingsLine, sim, totalsLine, windowLine } from './format.js';
 import { colourOf, driftChart, escapeHtml as esc, scatterMap } from './svg.js';
 
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d1d1f;max-width:1180px;margin:24px auto;padding:0 20px}
@@ -32,7 +32,7 @@ export async function renderHtml(r: CoverageReport): Promise<string> {
 <p class="legend">Line (right axis): share of decisions that were covered. Bars (left axis): number of decisions.</p></div>${map}</div>
 <h2>Candidate intents</h2><div class="wide">${candidatesTable(r)}</div>
 <h2>${esc(scatteredHeading(r))}</h2><div class="wide">${scatteredTable(r)}</div>
-<h2>Known intents</h2><div class="wide">${intentsTable(r)}</div>
+${otherLanguageShown(r) ? `<h2>${esc(otherLanguageHeading(r))}</h2><div class="wide">${otherLanguageTable(r)}</div>\n` : ''}<h2>Known intents</h2><div class="wide">${intentsTable(r)}</div>
 </body></html>
 `;
 }
@@ -51,6 +51,11 @@ function scatteredTable(r: CoverageReport): string {
   if (r.scattered.length === 0) return '<p>None.</p>';
   const rows = r.scattered.map((s) => `<tr><td class="t">${s.text === null ? `<span class="hash">${esc(representativeText(s))}</span>` : esc(representativeText(s, 200))}</td><td>${esc(scatteredNearest(s))}</td></tr>`);
   return `<table><thead><tr><th>prompt</th><th>nearest known intent</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+function otherLanguageTable(r: CoverageReport): string {
+  const rows = (r.otherLanguage ?? []).map((p) => `<tr><td class="id">${esc(languageText(p))}</td><td class="t">${p.text === null ? `<span class="hash">${esc(representativeText(p))}</span>` : esc(representativeText(p, 200))}</td></tr>`);
+  return `<table><thead><tr><th>language</th><th>prompt</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
 function intentsTable(r: CoverageReport): string {

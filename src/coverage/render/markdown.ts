@@ -1,5 +1,5 @@
 import type { CoverageReport } from '../report-schema.js';
-import { basisText, candidateName, cellLegend, cellText, int, intentFlags, modelsOf, nearestText, pct, representativeText, scatteredHeading, quietNote, scatteredNearest, settingsLine, sim, totalsLine, windowLine, withTraffic } from './format.js';
+import { basisText, candidateName, cellLegend, cellText, int, intentFlags, languageText, modelsOf, nearestText, otherLanguageHeading, otherLanguageShown, pct, representativeText, scatteredHeading, quietNote, scatteredNearest, settingsLine, sim, totalsLine, windowLine, withTraffic } from './format.js';
 
 /** A table cell: pipes and line breaks would end the cell or the row. */
 function cell(text: string): string {
@@ -41,6 +41,7 @@ export function renderMarkdown(r: CoverageReport): string {
   out.push('', `## ${scatteredHeading(r)}`, '');
   if (r.scattered.length === 0) out.push('None.');
   else out.push(...table(['prompt', 'nearest known intent'], r.scattered.map((s) => [representativeText(s, 120), scatteredNearest(s)])));
+  if (otherLanguageShown(r)) out.push('', `## ${otherLanguageHeading(r)}`, '', ...table(['language', 'prompt'], (r.otherLanguage ?? []).map((p) => [languageText(p), representativeText(p, 120)])));
   out.push('', '## Known intents', '');
   if (r.intents.length === 0) out.push('None: no labelled references.');
   else {

@@ -1,5 +1,5 @@
 import type { CoverageReport } from '../report-schema.js';
-import { basisText, candidateName, cellLegend, cellText, int, intentFlags, modelsOf, nearestText, pct, representativeText, scatteredHeading, quietNote, scatteredNearest, settingsLine, sim, totalsLine, windowLine, withTraffic } from './format.js';
+import { basisText, candidateName, cellLegend, cellText, int, intentFlags, languageText, modelsOf, nearestText, otherLanguageHeading, otherLanguageShown, pct, representativeText, scatteredHeading, quietNote, scatteredNearest, settingsLine, sim, totalsLine, windowLine, withTraffic } from './format.js';
 
 /** Columns padded to their widest cell; the first column left-aligned, numbers right-aligned. */
 export function alignColumns(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number> = new Set()): string[] {
@@ -19,7 +19,7 @@ export function alignColumns(rows: readonly (readonly string[])[], rightAligned:
 /** The report for a terminal: plain text, aligned columns, no colour codes (safe to pipe). */
 export function renderTable(r: CoverageReport): string {
   const out: string[] = [`Coverage report  ${windowLine(r)}  embedder ${r.embedder ?? 'unknown'}`, settingsLine(r), totalsLine(r), ''];
-  out.push(...candidateSection(r), '', ...scatteredSection(r), '', ...intentSection(r), '', ...driftSection(r));
+  out.push(...candidateSection(r), '', ...scatteredSection(r), '', ...otherLanguageSection(r), ...intentSection(r), '', ...driftSection(r));
   return `${out.join('\n')}\n`;
 }
 
@@ -41,6 +41,13 @@ function candidateSection(r: CoverageReport): string[] {
 function scatteredSection(r: CoverageReport): string[] {
   if (r.scattered.length === 0) return ['Scattered uncovered prompts: none'];
   return [scatteredHeading(r), ...r.scattered.map((s) => `  · ${representativeText(s)}  nearest: ${scatteredNearest(s)}`)];
+}
+
+/** Empty (no lines at all) when no decision was in another language. */
+function otherLanguageSection(r: CoverageReport): string[] {
+  if (!otherLanguageShown(r)) return [];
+  const rows = (r.otherLanguage ?? []).map((p) => [languageText(p), representativeText(p)]);
+  return [otherLanguageHeading(r), ...alignColumns(rows).map((l) => `  ${l}`), ''];
 }
 
 function intentSection(r: CoverageReport): string[] {

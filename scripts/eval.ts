@@ -2,7 +2,9 @@
  * Replays a routing dataset through the real router and reports the cost–quality trade-off.
  * Usage: npm run eval -- --dataset routerbench|routellm|routerdc | --file <path.jsonl> [options]
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { envOverrides, parseConfig } from '../src/config/load.js';
 import { createEmbedder } from '../src/embedding/create-embedder.js';
@@ -193,6 +195,21 @@ async function withinBudget(embedder: Embedder, prompts: readonly string[], cach
   return new LexicalEmbedder({ dims: parseConfig({ catalog: PLACEHOLDER_CATALOG, routing: { defaultModel: 'placeholder' } }, 'defaults').embedding.lexicalDims });
 }
 
+/** The checkout's commit, with '+dirty' when files differ from it; null outside a git checkout. */
+function gitCommit(): string | null {
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') === '' ? '' : '+dirty'}`;
+  } catch {
+    return null;
+  }
+}
+
+/** The command as a user would type it (npm run eval -- …), for the table that quotes it. */
+function commandLine(): string {
+  return ['npm run eval --', ...process.argv.slice(2)].join(' ');
+}
+
 function write(file: string, text: string): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   writeFileSync(file, text);
@@ -206,11 +223,18 @@ function foldLine(f: FoldSummary): string {
   const tuned = r
     ? `, fitted k ${r.k} power ${r.similarityPower} prior ${r.priorStrength} gap ${r.gapThreshold ?? '∞'} (LOO Brier ${r.brier.toFixed(4)}, AIQ ${fmt(r.looAiq)} vs zero router ${fmt(r.zeroRouterLooAiq)}, ${r.samples} refs, ${r.seconds.toFixed(1)} s)`
     : '';
-  return `fold ${f.fold + 1}: ${f.references} references, ${f.routed} routed, coverage threshold ${f.coverageThreshold.toFixed(3)}, default ${f.defaultModel}${tuned}${fit}, ${f.seconds.toFixed(1)} s`;
+  const phases = Object.entries(f.phases).map(([phase, s]) => `${phase} ${s.toFixed(1)}`).join(', ');
+  return `fold ${f.fold + 1}: ${f.references} references, ${f.routed} routed, coverage threshold ${f.coverageThreshold.toFixed(3)}, default ${f.defaultModel}${tuned}${fit}, ${f.seconds.toFixed(1)} s (${phases})`;
 }
 
 function fmt(x: number | null): string {
   return x === null ? '–' : x.toFixed(3);
+}
+
+/** CPU seconds of this process (all threads): unlike wall time, it hardly depends on the machine's load. */
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 function header(report: EvalReport, totalSeconds: number): string {
@@ -223,7 +247,7 @@ function header(report: EvalReport, totalSeconds: number): string {
     `costs: ${report.costNote}`,
     ...report.notes.map((n) => `note: ${n}`),
     ...report.folds.map((f) => foldLine(f)),
-    `seconds: embedding ${report.seconds.embed.toFixed(1)}, replay ${report.seconds.replay.toFixed(1)}, total ${totalSeconds.toFixed(1)}`,
+    `seconds: embedding ${report.seconds.embed.toFixed(1)}, replay ${report.seconds.replay.toFixed(1)}, figures ${report.seconds.report.toFixed(1)}, total ${totalSeconds.toFixed(1)} (CPU ${cpuSeconds().toFixed(1)}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`,
   ];
   return lines.join('\n');
 }
@@ -247,7 +271,7 @@ async function main(): Promise<void> {
   console.log(header(report, seconds));
   for (const g of report.groups) console.log(`\n${renderGroup(g, { curves: values.curves || g.group === 'all' })}`);
   console.log(`\nsummary (cost@parity = router cost to match the best single model, as a share of its cost)\n${renderSummary(report.groups)}`);
-  if (values.json !== undefined) write(values.json, JSON.stringify({ machine: machineLine(), totalSeconds: seconds, ...report }, null, 2));
+  if (values.json !== undefined) write(values.json, JSON.stringify({ machine: machineLine(), commit: gitCommit(), command: commandLine(), totalSeconds: seconds, cpuSeconds: cpuSeconds(), loadAverage: loadavg(), ...report }, null, 2));
   if (values.plot !== undefined) {
     const title = `${report.dataset} (${report.embedder.split(':')[0]} embedder)`;
     write(values.plot, values.plot.endsWith('.html') ? await renderHtml(title, report.groups) : await renderSvg(title, report.groups));

@@ -92,7 +92,11 @@ function intentOffsets(
   for (const r of references) {
     if (r.intent === null) continue;
     const hit = search(r.vector, options.k + 1).find((n) => n.label !== r.id && options.intentOf.get(n.label) === r.intent);
-    if (hit) nearestSame.set(r.intent, [...(nearestSame.get(r.intent) ?? []), hit.similarity]);
+    if (!hit) continue;
+    // Appended in place: copying the list per reference was quadratic (24M copies at 12k references).
+    const sims = nearestSame.get(r.intent);
+    if (sims) sims.push(hit.similarity);
+    else nearestSame.set(r.intent, [hit.similarity]);
   }
   const minRefs = options.minIntentReferences ?? 3;
   const tightness = new Map([...nearestSame].filter(([, sims]) => sims.length >= minRefs).map(([intent, sims]) => [intent, mean(sims)]));

@@ -36,7 +36,17 @@ export interface ReplayOptions {
   readonly defaultModel?: string;
   readonly logger: Logger;
   readonly onFold?: (summary: FoldSummary) => void;
+  /** Called as each phase of a fold ends (wall seconds), so a long run shows it is moving. */
+  readonly onPhase?: (fold: number, phase: FoldPhase, seconds: number) => void;
 }
+
+/**
+ * A fold's phases in order: open a fresh data dir, write the training rows as references, embed
+ * them and build the HNSW index, calibrate the coverage test, fit the policy by leave-one-out (the
+ * router's own fit, then knn-success's), route the test rows with every sweep point and target.
+ */
+export const FOLD_PHASES = ['bootstrap', 'seed', 'index', 'coverage', 'fit', 'knnSuccessFit', 'route'] as const;
+export type FoldPhase = (typeof FOLD_PHASES)[number];
 
 /** What each policy chose: `choice[c][row]` is a model index for cost weight c, −1 when not routed. */
 export interface PolicyRun {
@@ -59,6 +69,8 @@ export interface FoldSummary {
   /** The router's own leave-one-out fit on this fold's references (routing/tuning.ts); null when off. */
   readonly routingFit: RoutingFit | null;
   readonly seconds: number;
+  /** Wall seconds per phase (see FOLD_PHASES); they add up to `seconds` but for the temp dir's removal. */
+  readonly phases: Readonly<Record<FoldPhase, number>>;
 }
 
 /** What the router chose with each fold's calibration of one target: `choice[row]`, −1 when not routed. */
@@ -108,27 +120,71 @@ interface FoldState {
 }
 
 async function runFold(options: ReplayOptions, state: FoldState): Promise<FoldSummary> {
-  const started = performance.now();
+  const clock = new PhaseClock((phase, seconds) => options.onPhase?.(state.index, phase, seconds));
   const train = state.fold.train.flatMap((i) => options.rows[i] ?? []);
   const defaultModel = options.defaultModel ?? bestOnAverage(options.models, train);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'semroute-eval-'));
   try {
     const deps = await bootstrap(options.configFor(dataDir, defaultModel), options.logger, { embedder: options.embedder });
+    clock.lap('bootstrap');
     try {
       const items = referenceItems(train, options.scheme);
       deps.references.writeSet('eval-train', 'eval', items);
+      clock.lap('seed');
       await deps.index.embedMissing();
+      clock.lap('index');
       deps.router = buildRouter(deps);
+      // buildRouter calibrates the coverage test, then fits the policy (the fit times itself).
+      clock.split('coverage', 'fit', deps.router.fit?.seconds ?? 0);
       const { policies, fit } = foldPolicies(options.policies, deps);
+      clock.lap('knnSuccessFit');
       const routed = await routeTestRows(options, { ...state, policies }, deps);
-      const seconds = (performance.now() - started) / 1000;
+      clock.lap('route');
       const threshold = deps.router.coverageThreshold;
-      return { fold: state.index, references: items.length, routed, coverageThreshold: threshold, defaultModel, knnSuccessFit: fit, routingFit: deps.router.fit, seconds };
+      const summary = { fold: state.index, references: items.length, routed, coverageThreshold: threshold, defaultModel, knnSuccessFit: fit, routingFit: deps.router.fit };
+      return { ...summary, seconds: clock.total(), phases: clock.phases() };
     } finally {
       deps.close();
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Wall time per phase of a fold, reported as each phase ends. */
+class PhaseClock {
+  private readonly seconds = new Map<FoldPhase, number>();
+  private readonly started = performance.now();
+  private last = this.started;
+
+  constructor(private readonly report: (phase: FoldPhase, seconds: number) => void) {}
+
+  lap(phase: FoldPhase): void {
+    const now = performance.now();
+    this.record(phase, (now - this.last) / 1000);
+    this.last = now;
+  }
+
+  /** One lap made of two phases, the second of which took `secondSeconds` (measured inside it). */
+  split(first: FoldPhase, second: FoldPhase, secondSeconds: number): void {
+    const now = performance.now();
+    const lap = (now - this.last) / 1000;
+    this.record(first, Math.max(0, lap - secondSeconds));
+    this.record(second, Math.min(lap, secondSeconds));
+    this.last = now;
+  }
+
+  total(): number {
+    return (performance.now() - this.started) / 1000;
+  }
+
+  phases(): Record<FoldPhase, number> {
+    return Object.fromEntries(FOLD_PHASES.map((p) => [p, this.seconds.get(p) ?? 0])) as Record<FoldPhase, number>;
+  }
+
+  private record(phase: FoldPhase, seconds: number): void {
+    this.seconds.set(phase, seconds);
+    this.report(phase, seconds);
   }
 }
 

@@ -3,6 +3,7 @@ import { LexicalEmbedder } from '../embedding/lexical-embedder.js';
 import { silentLogger } from '../shared/logger.js';
 import { renderHtml, renderSvg } from './plot.js';
 import { renderGroup, renderSummary } from './render-table.js';
+import { FOLD_PHASES } from './replay.js';
 import { runEval } from './run-eval.js';
 import type { EvalDataset, EvalRow } from './types.js';
 
@@ -31,13 +32,24 @@ function toyDataset(): EvalDataset {
 
 describe('runEval (real SQLite, HNSW and router, lexical embedder)', () => {
   it('replays a dataset with cross-validation and reports baselines, curves and metrics', async () => {
+    const progress: string[] = [];
     const report = await runEval(
       toyDataset(),
       { folds: 2, seed: 1, costWeights: [0, 0.2, 0.5, 2], policies: ['knn-winrate', 'knn-success'], scheme: 'success', routing: { minSupport: 0 } },
-      { embedder: new LexicalEmbedder({ dims: 256 }), logger: silentLogger() },
+      { embedder: new LexicalEmbedder({ dims: 256 }), logger: silentLogger(), onProgress: (m) => progress.push(m) },
     );
     expect(report.sizes).toEqual({ rows: 24, test: 24, routed: 24, unscored: 0 });
     expect(report.folds).toHaveLength(2);
+    // Each fold reports every phase as it ends, then its summary; the phases account for its time.
+    const foldLines = progress.filter((m) => m.startsWith('fold 1/2'));
+    expect(foldLines).toHaveLength(FOLD_PHASES.length + 1);
+    expect(foldLines.at(-1)).toMatch(/^fold 1\/2 done: 12 references, 12 routed/);
+    for (const fold of report.folds) {
+      expect(Object.keys(fold.phases)).toEqual([...FOLD_PHASES]);
+      const sum = Object.values(fold.phases).reduce((a, b) => a + b, 0);
+      expect(sum).toBeGreaterThan(0);
+      expect(sum).toBeLessThanOrEqual(fold.seconds + 1e-9);
+    }
     expect(report.groups.map((g) => g.group)).toEqual(['all', 'chat', 'math']);
     const all = report.groups[0];
     if (!all) throw new Error('no report for all');

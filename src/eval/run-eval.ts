@@ -9,7 +9,7 @@ import { CachingEmbedder } from './caching-embedder.js';
 import { catalogFor, costOf, meanCosts } from './costs.js';
 import { planFolds, type FoldPlan } from './folds.js';
 import type { RecordScheme } from './records.js';
-import { replay, type FoldSummary, type ReplayOptions, type ReplayResult } from './replay.js';
+import { replay, type FoldPhase, type FoldSummary, type ReplayOptions, type ReplayResult } from './replay.js';
 import { groupReport, type GroupReport } from './report.js';
 import type { EvalDataset, EvalRow } from './types.js';
 import { cacheFile, loadVectors, saveVectors } from './vector-cache.js';
@@ -47,7 +47,8 @@ export interface EvalReport {
   readonly sizes: { readonly rows: number; readonly test: number; readonly routed: number; readonly unscored: number };
   readonly folds: readonly FoldSummary[];
   readonly groups: readonly GroupReport[];
-  readonly seconds: { readonly embed: number; readonly replay: number };
+  /** Wall seconds: embedding every prompt, replaying the folds, computing the figures. */
+  readonly seconds: { readonly embed: number; readonly replay: number; readonly report: number };
 }
 
 export interface EvalDeps {
@@ -71,6 +72,8 @@ export async function runEval(dataset: EvalDataset, settings: EvalSettings, deps
   const t1 = performance.now();
   const result = await replay(replayOptions({ dataset, rows, plan, settings, embedder, configFor, deps }));
   const t2 = performance.now();
+  const groups = groupReports({ dataset, rows, result, costWeights: settings.costWeights });
+  const t3 = performance.now();
   return {
     dataset: dataset.name,
     costNote: dataset.costNote,
@@ -84,8 +87,8 @@ export async function runEval(dataset: EvalDataset, settings: EvalSettings, deps
     evaluation: plan.mode === 'split' ? 'the dataset’s train/test split' : `${plan.k}-fold cross-validation (seed ${settings.seed}, stratified by group)`,
     sizes: sizes(result, rows.length, new Set(plan.folds.flatMap((f) => f.test))),
     folds: result.folds,
-    groups: groupReports({ dataset, rows, result, costWeights: settings.costWeights }),
-    seconds: { embed: (t1 - t0) / 1000, replay: (t2 - t1) / 1000 },
+    groups,
+    seconds: { embed: (t1 - t0) / 1000, replay: (t2 - t1) / 1000, report: (t3 - t2) / 1000 },
   };
 }
 
@@ -112,9 +115,21 @@ function replayOptions(o: {
     scheme: settings.scheme,
     ...(settings.defaultModel !== undefined ? { defaultModel: settings.defaultModel } : {}),
     logger: deps.logger,
-    onFold: (f) => deps.onProgress?.(`fold ${f.fold + 1}/${plan.folds.length}: ${f.references} references, ${f.routed} routed, ${f.seconds.toFixed(1)} s`),
+    onPhase: (fold, phase, seconds) => deps.onProgress?.(`fold ${fold + 1}/${plan.folds.length}: ${PHASE_DONE[phase]} (${seconds.toFixed(1)} s)`),
+    onFold: (f) => deps.onProgress?.(`fold ${f.fold + 1}/${plan.folds.length} done: ${f.references} references, ${f.routed} routed, ${f.seconds.toFixed(1)} s`),
   };
 }
+
+/** Progress wording for each fold phase as it ends. */
+const PHASE_DONE: Readonly<Record<FoldPhase, string>> = {
+  bootstrap: 'opened a fresh data dir',
+  seed: 'training rows written as references',
+  index: 'references embedded and indexed',
+  coverage: 'coverage test calibrated',
+  fit: 'policy fitted by leave-one-out',
+  knnSuccessFit: 'knn-success fitted',
+  route: 'test rows routed over the sweep and the targets',
+};
 
 /** Prompts embedded between two writes of the on-disk cache, so an interrupted run keeps its progress. */
 const SAVE_EVERY = 1024;

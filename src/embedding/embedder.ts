@@ -16,6 +16,11 @@ export interface EmbedderFingerprint {
   readonly modelId: string;
   readonly dims: number;
   readonly pooling: string;
+  /**
+   * What the input budget lets through (`inputKey`), set by the pool: a new budget changes the
+   * vectors of long texts, so it re-embeds the stored references like a new model does.
+   */
+  readonly input?: string;
 }
 
 /** Characters of a prompt before and after the input budget cut it (after = what reached the model). */
@@ -75,7 +80,19 @@ export function hasBudget(embedder: Embedder): embedder is Embedder & { readonly
 }
 
 export function fingerprintKey(fp: EmbedderFingerprint): string {
-  return `${fp.backend}:${fp.modelId}:${fp.dims}:${fp.pooling}`;
+  const model = `${fp.backend}:${fp.modelId}:${fp.dims}:${fp.pooling}`;
+  return fp.input === undefined ? model : `${model}:${fp.input}`;
+}
+
+/**
+ * The settings of an effective budget that change vectors, and only those: the characters and (for
+ * transformers) tokens that reach the model, and which part is kept. E.g. `chars=2000,keep=head` or
+ * `chars=2048,tokens=256,keep=head`. Settings that do not change what the model sees (batch size,
+ * cache, pool size, a maxTokens above the model's own limit) leave it as it is.
+ */
+export function inputKey(budget: InputBudget): string {
+  const chars = budget.maxChars >= Number.MAX_SAFE_INTEGER ? 'unbounded' : String(budget.maxChars);
+  return [`chars=${chars}`, ...(budget.maxTokens !== undefined ? [`tokens=${budget.maxTokens}`] : []), `keep=${budget.keep}`].join(',');
 }
 
 /** Scales a vector to unit length in place; a zero vector stays zero. */

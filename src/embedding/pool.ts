@@ -1,4 +1,4 @@
-import type { Embedder, EmbedderFingerprint, EmbedderPool, EmbedOptions, EmbedResult, InputBudget, InputCut, PoolStats } from './embedder.js';
+import { inputKey, type Embedder, type EmbedderFingerprint, type EmbedderPool, type EmbedOptions, type EmbedResult, type InputBudget, type InputCut, type PoolStats } from './embedder.js';
 import { combineCuts, cutToChars } from './input-budget.js';
 import { VectorCache, type VectorCacheOptions } from './vector-cache.js';
 import type { Job, WorkerPool } from './worker-pool.js';
@@ -32,13 +32,16 @@ interface Runner {
  */
 export class BoundedEmbedderPool implements EmbedderPool {
   private readonly cache: VectorCache | undefined;
+  /** The model's fingerprint plus this pool's budget: both decide the vectors. */
+  readonly fingerprint: EmbedderFingerprint;
 
   private constructor(
     private readonly runner: Runner,
-    readonly fingerprint: EmbedderFingerprint,
+    model: EmbedderFingerprint,
     readonly budget: InputBudget,
     cache: VectorCacheOptions | undefined,
   ) {
+    this.fingerprint = { ...model, input: inputKey(budget) };
     this.cache = cache ? new VectorCache(cache) : undefined;
   }
 

@@ -202,6 +202,7 @@ export const ReadyResponseSchema = z
         modelId: z.string().meta({ description: 'Embedding model id.', example: 'Xenova/bge-small-en-v1.5' }),
         dims: z.number().meta({ description: 'Vector dimensions.', example: 384 }),
         pooling: z.string().meta({ description: 'Pooling used to turn token vectors into one vector.', example: 'cls' }),
+        input: z.string().optional().meta({ description: 'The input budget: characters and tokens that reach the model, and which part of a longer text is kept.', example: 'chars=2048,tokens=256,keep=head' }),
       })
       .meta({ description: 'The active embedder.' }),
     index: z

@@ -28,7 +28,9 @@ export function decide(input: PolicyInput): Decision {
 
   const { evidence, params } = input;
   const weights = relativeWeights(evidence, params.similarityPower);
-  const scores = rank(eligible.map((m) => scoreModel(m, weights, input)));
+  const sums = neighbourSums(evidence, weights);
+  const dearest = dearestPrice(input.catalog, input.promptTokens, params.expectedOutputTokens);
+  const scores = rank(eligible.map((m) => scoreModel(m, { sums, dearest }, input)));
   const topSimilarity = evidence[0]?.similarity ?? null;
   const covered = isCovered(input, weights);
   const choice = choose({ scores, covered, input });
@@ -65,9 +67,14 @@ export function isCovered(input: PolicyInput, weights: readonly number[]): boole
   if (!similarityCovers(input)) return false;
   let support = 0;
   input.evidence.forEach((e, i) => {
-    if ([...e.records.values()].some((r) => trials(r) > 0)) support += weights[i] ?? 0;
+    if (hasTrials(e.records)) support += weights[i] ?? 0;
   });
   return support >= input.params.minSupport;
+}
+
+function hasTrials(records: Evidence['records']): boolean {
+  for (const r of records.values()) if (trials(r) > 0) return true;
+  return false;
 }
 
 /** Similarity-power weight, absolute: max(0, similarity)^power (learning uses it). */
@@ -82,24 +89,39 @@ export function relativeWeights(evidence: readonly Evidence[], power: number): n
   return evidence.map((e) => (Math.max(0, e.similarity) / top) ** power);
 }
 
-function scoreModel(model: CatalogModel, weights: readonly number[], input: PolicyInput): ModelScore {
-  const { evidence, params, modelTotals, catalog, promptTokens } = input;
-  let weightedWins = 0;
-  let support = 0;
+/**
+ * Each model's similarity-weighted wins (a tie counts half) and trials over the neighbours, in one
+ * pass over their records (k × models entries, on every route). Per model the terms are added in
+ * neighbour order, as a loop per model would add them.
+ */
+function neighbourSums(evidence: readonly Evidence[], weights: readonly number[]): Map<string, { weightedWins: number; support: number }> {
+  const sums = new Map<string, { weightedWins: number; support: number }>();
   evidence.forEach((e, i) => {
-    const r = e.records.get(model.id);
     const w = weights[i] ?? 0;
-    if (!r || w === 0) return;
-    weightedWins += w * (r.wins + r.ties / 2);
-    support += w * trials(r);
+    if (w === 0) return;
+    for (const [model, r] of e.records) {
+      const sum = sums.get(model);
+      if (sum) {
+        sum.weightedWins += w * (r.wins + r.ties / 2);
+        sum.support += w * trials(r);
+      } else {
+        sums.set(model, { weightedWins: w * (r.wins + r.ties / 2), support: w * trials(r) });
+      }
+    }
   });
+  return sums;
+}
+
+function scoreModel(model: CatalogModel, at: { sums: ReadonlyMap<string, { weightedWins: number; support: number }>; dearest: number }, input: PolicyInput): ModelScore {
+  const { params, modelTotals, promptTokens } = input;
+  const { weightedWins, support } = at.sums.get(model.id) ?? { weightedWins: 0, support: 0 };
   const prior = globalWinRate(modelTotals.get(model.id));
   // Beta posterior: the prior contributes priorStrength pseudo-trials at the model's global rate.
   const alpha = weightedWins + params.priorStrength * prior;
   const beta = support - weightedWins + params.priorStrength * (1 - prior);
   const quality = alpha / (alpha + beta);
   const pricePer1M = blendedPricePer1M(model, promptTokens, params.expectedOutputTokens);
-  const normalizedPrice = normalizePrice(pricePer1M, catalog, promptTokens, params.expectedOutputTokens);
+  const normalizedPrice = at.dearest > 0 ? pricePer1M / at.dearest : 0;
   const costWeight = effectiveCostWeight(input);
   const score = { model: model.id, quality, pricePer1M, normalizedPrice, utility: quality - costWeight * normalizedPrice, support, prior };
   if (!input.random) return score;
@@ -151,10 +173,9 @@ function globalWinRate(total: WinRecord | undefined): number {
   return (total.wins + total.ties / 2) / trials(total);
 }
 
-/** Price ÷ the catalog's dearest price for this request shape: 0 = free, 1 = dearest. */
-function normalizePrice(price: number, catalog: readonly CatalogModel[], inTokens: number, outTokens: number): number {
-  const dearest = Math.max(0, ...catalog.map((m) => blendedPricePer1M(m, inTokens, outTokens)));
-  return dearest > 0 ? price / dearest : 0;
+/** The catalog's dearest price for this request shape: a score's price ÷ this is 0 = free, 1 = dearest. */
+function dearestPrice(catalog: readonly CatalogModel[], inTokens: number, outTokens: number): number {
+  return Math.max(0, ...catalog.map((m) => blendedPricePer1M(m, inTokens, outTokens)));
 }
 
 /** Best utility first; ties go to higher quality, then the cheaper model, then the id, so order is total. */

@@ -23,7 +23,7 @@ describe('loadConfig', () => {
     expect(config.catalog.length).toBeGreaterThanOrEqual(4);
     const tiers = new Set(config.catalog.flatMap((m) => m.tags.filter((t) => ['premium', 'mid', 'budget'].includes(t))));
     expect(tiers.size).toBe(3);
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8787, maxBodyBytes: 256_000, rateLimitPerMinute: 0, corsOrigins: [], shutdownDeadlineMs: 10_000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8787, maxBodyBytes: 256_000, rateLimitPerMinute: 0, corsOrigins: [], shutdownDeadlineMs: 10_000, keepAliveTimeoutMs: 5_000 });
     expect(config.catalog.map((m) => m.id)).toContain(config.routing.defaultModel);
     expect(Object.isFrozen(config.routing)).toBe(true);
   });

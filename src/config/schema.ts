@@ -37,6 +37,12 @@ const ServerSchema = z.strictObject({
   corsOrigins: z.array(z.string().min(1)).default([]),
   /** On SIGTERM/SIGINT, how long in-flight requests may run before their connections are cut. */
   shutdownDeadlineMs: num.pipe(z.number().int().positive()).default(10_000),
+  /**
+   * How long an idle keep-alive connection stays open for its next request, in ms (Node's default,
+   * 5 000). Behind a load balancer, set it above the balancer's idle timeout (AWS ALB: 60 s), or the
+   * balancer may reuse a connection the server is closing. Shutdown closes idle connections at once.
+   */
+  keepAliveTimeoutMs: num.pipe(z.number().int().positive()).default(5_000),
 });
 
 const EmbeddingSchema = z.strictObject({

@@ -11,6 +11,8 @@ export interface Script {
   readonly headers?: Readonly<Record<string, string>>;
   /** Wait before the headers. */
   readonly delayMs?: number;
+  /** Wait for this too before the headers (after delayMs): a test holds answers until it releases them. */
+  readonly until?: Promise<unknown>;
   /** The answer's text; streamed as `chunks` pieces when streaming. */
   readonly content?: string;
   readonly toolCalls?: readonly unknown[];
@@ -87,6 +89,7 @@ async function streamAnswer(name: string, script: Script, res: ServerResponse): 
 
 async function answer(name: string, script: Script, call: Call, res: ServerResponse): Promise<void> {
   if (script.delayMs) await sleep(script.delayMs);
+  if (script.until) await script.until;
   if (res.destroyed) return;
   if (script.hangUp) return void res.socket?.destroy();
   const send = (status: number, body: unknown) => void res.writeHead(status, { 'content-type': 'application/json', ...script.headers }).end(JSON.stringify(body));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { pino } from 'pino';
 import { appDepsOf, bootstrap, type Deps } from '../../src/cli/bootstrap.js';
+import { useKeepAlive } from '../../src/cli/commands/serve.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createApp } from '../../src/server/app.js';
 import { silentLogger } from '../../src/shared/logger.js';
@@ -29,12 +30,17 @@ export async function startLiveService(): Promise<LiveService> {
   const { dir, cleanup } = tempDir('semroute-concurrency-');
   const configFile = path.join(dir, 'router.yaml');
   writeFileSync(configFile, readFileSync(path.join(PROJECT_ROOT, 'router.config.yaml'), 'utf8'));
-  const env = { ROUTER_DATA_DIR: path.join(dir, 'data'), ROUTER_CONFIG: configFile, ROUTER_EMBEDDING__BACKEND: 'lexical', ROUTER_LOG__LEVEL: 'warn' };
+  // The tests' client shares this process's event loop with the service. A refit on a config reload
+  // or a rebuild holds that loop for seconds on a loaded machine; with Node's 5 s keep-alive the
+  // server's idle timer then fires before it reads a request the client already sent on a reused
+  // connection (ECONNRESET), a race that says nothing about what these tests check.
+  const env = { ROUTER_DATA_DIR: path.join(dir, 'data'), ROUTER_CONFIG: configFile, ROUTER_EMBEDDING__BACKEND: 'lexical', ROUTER_LOG__LEVEL: 'warn', ROUTER_SERVER__KEEP_ALIVE_TIMEOUT_MS: '600000' };
   const config = loadConfig({ env: { ...env, ROUTER_ADMIN_TOKEN: ADMIN_TOKEN }, file: configFile, overrides: { referenceDir: path.join(PROJECT_ROOT, 'reference-prompts') } });
   const deps = await bootstrap(config, silentLogger());
   const errorLines: string[] = [];
   const appLogger = pino({ level: 'error' }, { write: (line: string) => void errorLines.push(line) });
   const server = serve({ fetch: createApp(appDepsOf(deps, appLogger)).fetch, hostname: '127.0.0.1', port: 0 });
+  useKeepAlive(server, config.server.keepAliveTimeoutMs);
   await new Promise((resolve) => server.once('listening', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

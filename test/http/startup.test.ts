@@ -1,3 +1,4 @@
+import { Agent, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -70,5 +71,31 @@ describe('start-up: the server listens at once', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const routed = await fetch(`${base}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'write a python function' }) });
     expect(routed.status).toBe(200);
+  });
+});
+
+describe('server.keepAliveTimeoutMs', () => {
+  it('tells clients how long an idle connection stays open, and keeps the header timeout above it', async () => {
+    const { dir, cleanup: removeDir } = tempDir();
+    const config = testConfig(dir, { server: { host: '127.0.0.1', port: 0, keepAliveTimeoutMs: 61_000 } });
+    // Start-up never finishes here: /healthz answers from the starting app.
+    const started = listenWhileStarting(config, silentLogger(), () => new Promise<Deps>(() => {}));
+    cleanup = () => {
+      started.releaseStartupSignals();
+      started.server.close();
+      removeDir();
+    };
+    await new Promise((resolve) => started.server.once('listening', resolve));
+    const port = (started.server.address() as AddressInfo).port;
+    const agent = new Agent({ keepAlive: true });
+    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+      get(`http://127.0.0.1:${port}/healthz`, { agent }, (res) => {
+        res.resume();
+        resolve(String(res.headers['keep-alive']));
+      }).on('error', reject);
+    });
+    agent.destroy();
+    expect(keepAlive).toBe('timeout=61');
+    expect((started.server as Server).headersTimeout).toBeGreaterThan(61_000);
   });
 });

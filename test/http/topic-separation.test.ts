@@ -39,6 +39,13 @@ async function candidateTopics(embedder: Embedder): Promise<{ topics: string[][]
   return { topics: [...byCandidate.values()], uncovered: report.totals.uncovered };
 }
 
+/**
+ * A hang guard, not a speed bound: use-lite embeds every bundled reference and background prompt
+ * (~750 texts) on this thread, ~60 s at load 19 on 2 cores and past 120 s in a loaded full run.
+ * Those sets are the point (the topics must be uncovered by the real references), so they stay whole.
+ */
+const HANG_GUARD_MS = 600_000;
+
 describe('unrelated topics do not merge into one candidate intent', () => {
   for (const [name, make] of [
     ['lexical', async () => new LexicalEmbedder({ dims: 1024 })],
@@ -49,6 +56,6 @@ describe('unrelated topics do not merge into one candidate intent', () => {
       expect(uncovered).toBeGreaterThanOrEqual(9);
       expect(topics.length).toBeGreaterThanOrEqual(2);
       for (const members of topics) expect(new Set(members).size, members.join(', ')).toBe(1);
-    }, 120_000);
+    }, HANG_GUARD_MS);
   }
 });

@@ -1,3 +1,4 @@
+import { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
@@ -83,6 +84,7 @@ export function listenWhileStarting(config: Config, logger: Logger, start: (onPr
   process.on('SIGTERM', startupStop);
   process.on('SIGINT', startupStop);
   const server = serve({ fetch: (request, env) => handler(request, env), hostname: config.server.host, port: config.server.port });
+  useKeepAlive(server, config.server.keepAliveTimeoutMs);
   server.once('error', (error: NodeJS.ErrnoException) => {
     const message = error.code === 'EADDRINUSE' ? `port ${config.server.port} is in use; set PORT (or --port)` : `cannot listen on ${config.server.host}:${config.server.port}: ${error.message}`;
     logger.error({ code: error.code }, message);
@@ -154,4 +156,11 @@ export function runServe(server: ServerType, deps: Deps, reloader?: ConfigReload
   if (reloader === undefined) process.on('SIGHUP', () => logger.warn('SIGHUP: no config file in use (ROUTER_CONFIG or ./router.config.yaml), nothing to reload'));
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Sets the idle keep-alive timeout, and keeps the header timeout above it so a reused connection's next request is not cut by the header timer first. */
+export function useKeepAlive(server: ServerType, keepAliveTimeoutMs: number): void {
+  if (!(server instanceof HttpServer)) return;
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  server.headersTimeout = Math.max(server.headersTimeout, keepAliveTimeoutMs + 1_000);
 }

@@ -1,6 +1,7 @@
 import type { Neighbor } from '../index/vector-index.js';
 import { assessCoverage, coverageScore, nearestIntentOf, type CoverageModel } from '../routing/coverage.js';
 import { percentile, type CalibrationSample } from './calibrate.js';
+import { intentCentroids } from './intent-centroids.js';
 
 export interface BackgroundCalibrationOptions {
   /** Share of background prompts allowed to count as covered, in [0,1] (the target false-covered rate). */
@@ -53,15 +54,17 @@ export function calibrateAgainstBackground(
   const evidenceOf = (neighbours: readonly Neighbor[]) => neighbours.map((n) => ({ similarity: n.similarity, intent: intentOf.get(n.label) ?? null }));
   const offsets = intentOffsets(references, search, { ...options, intentOf });
   if (!offsets) return null;
-  const scoreOf = (neighbours: readonly Neighbor[]) => {
-    const evidence = evidenceOf(neighbours);
-    const intent = nearestIntentOf(evidence, options.similarityPower).intent;
+  // The background is scored as the router will score traffic: the intent (whose offset applies) by centroid and nearest reference.
+  const centroids = intentCentroids(references);
+  const scoreOf = (vector: Float32Array) => {
+    const evidence = evidenceOf(search(vector, options.k));
+    const intent = nearestIntentOf(evidence, { power: options.similarityPower, centroids, vector }).intent;
     return (coverageScore(evidence, topN) ?? -1) - (intent !== null ? (offsets.get(intent) ?? 0) : 0);
   };
-  const backgroundScores = background.map((v) => scoreOf(search(v, options.k)));
+  const backgroundScores = background.map(scoreOf);
   const threshold = percentile(backgroundScores, 100 * (1 - options.falseCoveredRate));
   return {
-    model: { threshold, intentOffsets: offsets, topN, source: 'background' },
+    model: { threshold, intentOffsets: offsets, topN, source: 'background', intentCentroids: centroids },
     backgroundPrompts: background.length,
     backgroundCovered: backgroundScores.filter((s) => s >= threshold).length,
   };
@@ -77,7 +80,7 @@ export function referencesCoveredShare(
   const intentOf = new Map(references.map((r) => [r.id, r.intent]));
   const covered = references.filter((r) => {
     const evidence = search(r.vector, options.k + 1).filter((n) => n.label !== r.id).slice(0, options.k).map((n) => ({ similarity: n.similarity, intent: intentOf.get(n.label) ?? null }));
-    return assessCoverage(evidence, model, { similarityPower: options.similarityPower }).covered;
+    return assessCoverage(evidence, model, { similarityPower: options.similarityPower, vector: r.vector }).covered;
   });
   return references.length === 0 ? 0 : covered.length / references.length;
 }

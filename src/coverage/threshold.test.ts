@@ -43,6 +43,18 @@ describe("the 'auto' coverage test", () => {
     expect(deps.router.coverage.intentOffsets.size).toBeGreaterThan(0);
   });
 
+  it('holds a unit centroid per intent, cached with the calibration', async () => {
+    const deps = await start();
+    const centroids = deps.router.coverage.intentCentroids;
+    const intents = new Set(deps.references.texts().flatMap((t) => (t.intent === null ? [] : [t.intent])));
+    expect([...(centroids?.keys() ?? [])].sort()).toEqual([...intents].sort());
+    for (const c of centroids?.values() ?? []) expect(Math.hypot(...c)).toBeCloseTo(1, 5);
+    // A rebuild reads them back from the cache, bit for bit.
+    deps.router = buildRouter(deps);
+    expect(deps.router.coverage.intentCentroids).not.toBe(centroids);
+    expect(deps.router.coverage.intentCentroids).toEqual(centroids);
+  });
+
   it('is recomputed when the references change, and cached until they do', async () => {
     const deps = await start();
     const before = deps.meta.get('coverage_calibration');
@@ -93,10 +105,12 @@ describe("the 'auto' coverage test", () => {
     const deps = await start({ backgroundDir: path.join(PROJECT_ROOT, 'no-such-folder') });
     expect(deps.router.coverage.source).toBe('references');
     expect(deps.router.coverage.topN).toBe(1);
+    expect(deps.router.coverage.intentCentroids?.size).toBeGreaterThan(0);
   });
 
   it('is the plain top-1 test for a configured number', async () => {
     const deps = await start({ routing: { defaultModel: 'big', coverageThreshold: 0.42 } });
     expect(deps.router.coverage).toMatchObject({ source: 'configured', threshold: 0.42, topN: 1 });
+    expect(deps.router.coverage.intentCentroids).toBeUndefined();
   });
 });

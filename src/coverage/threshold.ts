@@ -8,10 +8,12 @@ import type { SqliteReferenceStore } from '../store/reference-store.js';
 import type { BackgroundSet } from './background.js';
 import { calibrateCoverageThreshold, type CalibrationSample } from './calibrate.js';
 import { calibrateAgainstBackground } from './calibrate-background.js';
+import { decodeCentroids, encodeCentroids, intentCentroids } from './intent-centroids.js';
 
 /** Used when 'auto' has too few same-intent pairs to fit a threshold. */
 export const FALLBACK_THRESHOLD = 0.5;
 const META_KEY = 'coverage_calibration';
+const CALIBRATION_VERSION = 'v2';
 
 /**
  * Reference edits (admin API) between calibrations that reuse the last one, as a share of the
@@ -28,6 +30,8 @@ const StoredCalibrationSchema = z.object({
   intentOffsets: z.record(z.string(), z.number()),
   topN: z.number().int().positive(),
   source: z.enum(['background', 'references']),
+  /** Per intent, base64 float32 (intent-centroids.ts). */
+  intentCentroids: z.record(z.string(), z.string()),
 });
 
 export interface CoverageModelDeps {
@@ -56,7 +60,10 @@ export function resolveCoverageModel(deps: CoverageModelDeps, routing: RoutingCo
   const model = calibrate(deps, routing);
   if (model.source !== 'fallback') {
     const references = deps.references.count();
-    const stored = { key, generation, references, threshold: model.threshold, intentOffsets: Object.fromEntries(model.intentOffsets), topN: model.topN, source: model.source };
+    const stored = {
+      ...{ key, generation, references, threshold: model.threshold, intentOffsets: Object.fromEntries(model.intentOffsets), topN: model.topN, source: model.source },
+      intentCentroids: encodeCentroids(model.intentCentroids ?? new Map()),
+    };
     deps.meta.set(META_KEY, JSON.stringify(stored));
   }
   return model;
@@ -88,7 +95,7 @@ function calibrate(deps: CoverageModelDeps, routing: RoutingConfig): CoverageMod
     { threshold: round(byPercentile.threshold), backgroundPrompts: vectors.length },
     'no background set to calibrate against; the coverage threshold is a percentile of same-intent similarity, which knows nothing of off-topic prompts',
   );
-  return { ...fixedCoverageModel(byPercentile.threshold), source: 'references' };
+  return { ...fixedCoverageModel(byPercentile.threshold), source: 'references', intentCentroids: intentCentroids(samples) };
 }
 
 function referenceSamples(references: SqliteReferenceStore): CalibrationSample[] {
@@ -98,7 +105,8 @@ function referenceSamples(references: SqliteReferenceStore): CalibrationSample[]
 
 function cacheKey(deps: CoverageModelDeps, routing: RoutingConfig): string {
   const knobs = [routing.backgroundFalseCoveredRate, routing.k, routing.similarityPower, routing.calibrationPercentile];
-  return [deps.embedderKey, deps.background?.hash ?? 'none', ...knobs].join('|');
+  // CALIBRATION_VERSION: a calibration stored by an older release (no centroids) is redone once.
+  return [CALIBRATION_VERSION, deps.embedderKey, deps.background?.hash ?? 'none', ...knobs].join('|');
 }
 
 /** The stored calibration, if it is for this embedder, background and knobs, and few references changed since. */
@@ -110,7 +118,7 @@ function readCached(raw: string | undefined, key: string, generation: number): C
     const edits = generation - parsed.data.generation;
     if (edits < 0 || edits > Math.floor(RECALIBRATE_AFTER_SHARE * parsed.data.references)) return undefined;
     const { threshold, intentOffsets, topN, source } = parsed.data;
-    return { threshold, intentOffsets: new Map(Object.entries(intentOffsets)), topN, source };
+    return { threshold, intentOffsets: new Map(Object.entries(intentOffsets)), topN, source, intentCentroids: decodeCentroids(parsed.data.intentCentroids) };
   } catch {
     return undefined;
   }

@@ -221,7 +221,7 @@ async function routeTestRows(options: ReplayOptions, state: FoldState & { polici
     const { decision } = deps.router.decideFor(vector, { prompt, constraints: { costWeight: options.costWeights[0] ?? 0 } });
     if (decision.kind !== 'routed') return;
     // The router's own coverage verdict (calibrated top-N score, intent offsets) goes with the evidence.
-    const coverage = deps.router.coverageOf(decision.evidence);
+    const coverage = deps.router.coverageOf(decision.evidence, { vector });
     options.costWeights.forEach((costWeight, c) => {
       const input = inputFor(decision, { ...context, prompt, costWeight, coverage });
       if (t < VERIFIED_ROWS) verifySameAsRouter(deps, { vector, prompt, costWeight, input });

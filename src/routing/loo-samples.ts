@@ -32,7 +32,9 @@ export function leaveOneOutSamples(deps: { references: SqliteReferenceStore; ind
     // Intents too: the coverage test reads the neighbours' intent vote (per-intent thresholds).
     const refs = deps.references.references(neighbours.map((n) => n.label));
     const evidence = neighbours.map((n) => ({ id: n.label, similarity: n.similarity, intent: refs.get(n.label)?.intent ?? null, records: records.get(n.label) ?? new Map() }));
-    samples.push({ id: ref.id, evidence, targets });
+    // Its own intent's centroid still holds it (a 1/n pull towards its own intent): the centroids are
+    // the calibration's, shared with the router, not refitted per sample.
+    samples.push({ id: ref.id, evidence, targets, vector: ref.vector });
   }
   return samples;
 }

@@ -315,7 +315,7 @@ export class Router {
     if (this.deps.references.externalVersion() !== this.totalsVersion) this.refreshTotals();
     // Every matching rule applies: the first pin and costWeight, and the exclusions of all of them.
     const rule = composeRules(this.matchedRules(request));
-    const coverage = this.coverageOf(evidence, uncoveredBy);
+    const coverage = this.coverageOf(evidence, { uncoveredBy, vector });
     const decision = decide({
       evidence,
       coverage,
@@ -335,8 +335,8 @@ export class Router {
    * too). Coverage and the intent vote read the configured k nearest, as the calibration did: a tuned
    * k (often 50) lets large intents outvote the nearest references.
    */
-  coverageOf(evidence: readonly Evidence[], uncoveredBy: UncoveredBy | null = null): CoverageVerdict {
-    return assessNeighbours(evidence, this.coverageTest, uncoveredBy);
+  coverageOf(evidence: readonly Evidence[], prompt: { uncoveredBy?: UncoveredBy | null; vector?: Float32Array } = {}): CoverageVerdict {
+    return assessNeighbours(evidence, this.coverageTest, prompt);
   }
 
   /** Empty text, or a language the embedder does not read: uncovered whatever the neighbours say. */

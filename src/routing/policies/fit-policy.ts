@@ -23,6 +23,8 @@ export interface LooSample {
   readonly evidence: readonly Evidence[];
   /** The sample's own success rate per model (wins + ties/2 over trials). */
   readonly targets: ReadonlyMap<string, number>;
+  /** The sample's vector, for the coverage test's intent centroids (absent: the intent by vote). */
+  readonly vector?: Float32Array;
 }
 
 export interface FitContext {
@@ -128,7 +130,7 @@ export function predict(samples: readonly LooSample[], ctx: FitContext, fit: Omi
   for (const s of samples) {
     const sum = weightedSums(s, ctx.models, { k: fit.k, power: fit.similarityPower });
     quality.push(Float64Array.from(ctx.models, (_, j) => ((sum.wins[j] ?? 0) + fit.priorStrength * (priors[j] ?? 0.5)) / ((sum.trials[j] ?? 0) + fit.priorStrength)));
-    covered.push(assessNeighbours(s.evidence, ctx.coverage).covered && sum.support >= ctx.minSupport);
+    covered.push(assessNeighbours(s.evidence, ctx.coverage, s.vector ? { vector: s.vector } : {}).covered && sum.support >= ctx.minSupport);
   }
   return { quality, covered };
 }

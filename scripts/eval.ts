@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { envOverrides, parseConfig } from '../src/config/load.js';
 import { createEmbedder } from '../src/embedding/create-embedder.js';
@@ -41,6 +41,8 @@ const HELP = `npm run eval -- (--dataset routerbench|routellm|routerdc | --file 
                           'none' skips them
   --records <scheme>      success | pairwise: how scores become win records (default success)
   --folds <k>             cross-validation folds when the data has no split (default 5)
+  --workers <n>           folds replayed at once, each in a worker thread (default: the CPU count, here
+                          ${availableParallelism()}); the figures are the same for any value
   --seed <n>              fold shuffle seed (default 1)
   --cost-weights <list>   the sweep (default ${DEFAULT_COST_WEIGHTS})
   --k <n>                 neighbours per decision (default: fitted by leave-one-out per fold; a value
@@ -68,6 +70,7 @@ const { values } = parseScriptArgs({
     records: { type: 'string', default: 'success' },
     targets: { type: 'string', default: 'quality:0.95,cost:0.5' },
     folds: { type: 'string', default: '5' },
+    workers: { type: 'string', default: String(availableParallelism()) },
     seed: { type: 'string', default: '1' },
     'cost-weights': { type: 'string', default: DEFAULT_COST_WEIGHTS },
     k: { type: 'string' },
@@ -266,7 +269,9 @@ async function main(): Promise<void> {
   const cache = values['no-cache'] ? {} : { cacheDir: path.resolve(values['cache-dir']) };
   const embedder = await withinBudget(await evalEmbedder(values.embedder, logger), dataset.rows.map((r) => r.prompt), cache);
   const progress = (message: string) => process.stderr.write(`  ${message}\n`);
-  const report = await runEval(dataset, evalSettings, { embedder, logger: createLogger('error'), onProgress: progress, ...cache });
+  const workers = Number(values.workers);
+  if (!(Number.isInteger(workers) && workers >= 1)) fail('--workers takes a positive integer');
+  const report = await runEval(dataset, evalSettings, { embedder, logger: createLogger('error'), onProgress: progress, workers, ...cache });
   const seconds = (performance.now() - started) / 1000;
   console.log(header(report, seconds));
   for (const g of report.groups) console.log(`\n${renderGroup(g, { curves: values.curves || g.group === 'all' })}`);

@@ -15,6 +15,7 @@ import type { RoutingFit } from '../routing/tuning.js';
 import type { Logger } from '../shared/logger.js';
 import type { Fold } from './folds.js';
 import { leaveOneOutSamples } from '../routing/loo-samples.js';
+import { PhaseClock } from './phase-clock.js';
 import { referenceItems, type RecordScheme } from './records.js';
 import type { EvalRow } from './types.js';
 
@@ -95,6 +96,34 @@ export interface ReplayResult {
  * the evidence (neighbours and records) that call retrieved.
  */
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
+  const result = emptyResult(options);
+  for (const index of options.folds.keys()) {
+    const fold = await replayFold(options, index);
+    mergeFold(result, fold, options.folds[index]?.test ?? []);
+    options.onFold?.(fold.summary);
+  }
+  return result;
+}
+
+/** One fold's choices (only its test rows set) and summary; folds are independent of each other. */
+export interface FoldResult {
+  readonly summary: FoldSummary;
+  readonly runs: readonly PolicyRun[];
+  readonly targetRuns: readonly TargetRun[];
+}
+
+/** Runs fold `index` of `options.folds` on its own: its own temp data dir, index and router. */
+export async function replayFold(options: ReplayOptions, index: number): Promise<FoldResult> {
+  const fold = options.folds[index];
+  if (!fold) throw new RangeError(`no fold ${index}`);
+  const { runs, targetRuns } = emptyResult(options);
+  const summary = await runFold(options, { index, fold, runs, targetRuns });
+  return { summary, runs, targetRuns };
+}
+
+type MutableResult = { runs: PolicyRun[]; targetRuns: TargetRun[]; folds: FoldSummary[] };
+
+function emptyResult(options: Pick<ReplayOptions, 'rows' | 'policies' | 'costWeights' | 'targets'>): MutableResult {
   const n = options.rows.length;
   const runs = options.policies.map((policy) => ({
     policy,
@@ -103,13 +132,31 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     covered: new Uint8Array(n),
   }));
   const targetRuns: TargetRun[] = (options.targets ?? []).map((target) => ({ target, choice: new Int16Array(n).fill(-1), folds: [] }));
-  const folds: FoldSummary[] = [];
-  for (const [index, fold] of options.folds.entries()) {
-    const summary = await runFold(options, { index, fold, runs, targetRuns });
-    folds.push(summary);
-    options.onFold?.(summary);
-  }
-  return { runs, targetRuns, folds };
+  return { runs, targetRuns, folds: [] };
+}
+
+/** Copies a fold's test rows into the whole run (folds arrive in order). */
+export function mergeFold(into: MutableResult, fold: FoldResult, testRows: readonly number[]): void {
+  fold.runs.forEach((run, r) => {
+    const target = into.runs[r];
+    if (!target) return;
+    for (const row of testRows) {
+      run.choice.forEach((choice, c) => {
+        const to = target.choice[c];
+        const predicted = target.predicted[c];
+        if (to) to[row] = choice[row] ?? -1;
+        if (predicted) predicted[row] = run.predicted[c]?.[row] ?? 0;
+      });
+      target.covered[row] = run.covered[row] ?? 0;
+    }
+  });
+  fold.targetRuns.forEach((run, t) => {
+    const target = into.targetRuns[t];
+    if (!target) return;
+    for (const row of testRows) target.choice[row] = run.choice[row] ?? -1;
+    target.folds.push(...run.folds);
+  });
+  into.folds.push(fold.summary);
 }
 
 interface FoldState {
@@ -148,43 +195,6 @@ async function runFold(options: ReplayOptions, state: FoldState): Promise<FoldSu
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-/** Wall time per phase of a fold, reported as each phase ends. */
-class PhaseClock {
-  private readonly seconds = new Map<FoldPhase, number>();
-  private readonly started = performance.now();
-  private last = this.started;
-
-  constructor(private readonly report: (phase: FoldPhase, seconds: number) => void) {}
-
-  lap(phase: FoldPhase): void {
-    const now = performance.now();
-    this.record(phase, (now - this.last) / 1000);
-    this.last = now;
-  }
-
-  /** One lap made of two phases, the second of which took `secondSeconds` (measured inside it). */
-  split(first: FoldPhase, second: FoldPhase, secondSeconds: number): void {
-    const now = performance.now();
-    const lap = (now - this.last) / 1000;
-    this.record(first, Math.max(0, lap - secondSeconds));
-    this.record(second, Math.min(lap, secondSeconds));
-    this.last = now;
-  }
-
-  total(): number {
-    return (performance.now() - this.started) / 1000;
-  }
-
-  phases(): Record<FoldPhase, number> {
-    return Object.fromEntries(FOLD_PHASES.map((p) => [p, this.seconds.get(p) ?? 0])) as Record<FoldPhase, number>;
-  }
-
-  private record(phase: FoldPhase, seconds: number): void {
-    this.seconds.set(phase, seconds);
-    this.report(phase, seconds);
   }
 }
 

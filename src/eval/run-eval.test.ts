@@ -79,4 +79,14 @@ describe('runEval (real SQLite, HNSW and router, lexical embedder)', () => {
     expect(renderGroup(all)).toContain('oracle (best score, cheapest)');
     expect(renderSummary(report.groups).split('\n')).toHaveLength(2 + 2 * report.groups.length);
   });
+
+  it('gives the same figures when the folds run in worker threads', async () => {
+    const settings = { folds: 3, seed: 2, costWeights: [0, 0.5, 2], policies: ['knn-winrate', 'knn-success'], targets: [{ qualityShare: 0.95 }], scheme: 'success', routing: { minSupport: 0 } } as const;
+    const run = (workers: number) => runEval(toyDataset(), settings, { embedder: new LexicalEmbedder({ dims: 256 }), logger: silentLogger(), workers });
+    const [serial, parallel] = [await run(1), await run(3)];
+    const figures = (r: typeof serial) => JSON.stringify({ groups: r.groups, sizes: r.sizes, folds: r.folds.map((f) => ({ ...f, seconds: 0, phases: {}, routingFit: f.routingFit && { ...f.routingFit, seconds: 0 } })) });
+    expect(parallel.folds.map((f) => f.fold)).toEqual([0, 1, 2]);
+    expect(figures(parallel)).toBe(figures(serial));
+    expect(serial.groups[0]?.targets).toHaveLength(1);
+  }, 60_000);
 });

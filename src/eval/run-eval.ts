@@ -1,4 +1,3 @@
-import { parseConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
 import type { PolicyName } from '../routing/policies/registry.js';
@@ -6,6 +5,8 @@ import type { RoutingTarget } from '../routing/policies/target.js';
 import type { Logger } from '../shared/logger.js';
 import type { ScoredRow } from './baselines.js';
 import { CachingEmbedder } from './caching-embedder.js';
+import { foldConfig } from './fold-config.js';
+import { replayInWorkers, type FoldJob } from './parallel-replay.js';
 import { catalogFor, costOf, meanCosts } from './costs.js';
 import { planFolds, type FoldPlan } from './folds.js';
 import type { RecordScheme } from './records.js';
@@ -57,6 +58,8 @@ export interface EvalDeps {
   readonly cacheDir?: string;
   readonly logger: Logger;
   readonly onProgress?: (message: string) => void;
+  /** Folds replayed at once, each in a worker thread (default 1: in this thread). The figures do not depend on it. */
+  readonly workers?: number;
 }
 
 /** Replays a dataset through the router and reports the cost–quality trade-off per group. */
@@ -68,9 +71,20 @@ export async function runEval(dataset: EvalDataset, settings: EvalSettings, deps
   const configFor = (dataDir: string, defaultModel: string) => foldConfig({ dataDir, defaultModel, catalog, k: settings.k, routing: settings.routing ?? {} });
   const embedder = new CachingEmbedder(deps.embedder);
   const t0 = performance.now();
-  await embedAll(embedder, rows, { cacheDir: deps.cacheDir, ...(deps.onProgress ? { onProgress: deps.onProgress } : {}) });
+  const cache = await embedAll(embedder, rows, { cacheDir: deps.cacheDir, ...(deps.onProgress ? { onProgress: deps.onProgress } : {}) });
   const t1 = performance.now();
-  const result = await replay(replayOptions({ dataset, rows, plan, settings, embedder, configFor, deps }));
+  const options = replayOptions({ dataset, rows, plan, settings, embedder, configFor, deps });
+  const workers = deps.workers ?? 1;
+  const job = (): FoldJob => ({
+    ...{ rows: options.rows, models: options.models, folds: options.folds, costWeights: options.costWeights, policies: options.policies, scheme: options.scheme },
+    ...(options.defaultModel !== undefined ? { defaultModel: options.defaultModel } : {}),
+    targets: options.targets ?? [],
+    config: { catalog, k: settings.k, routing: settings.routing ?? {} },
+    fingerprint: embedder.fingerprint,
+  });
+  const result = workers > 1 && plan.folds.length > 1 ? await replayInWorkers(job(), embedder, { workers, ...hooksOf(options) }) : await replay(options);
+  // Texts first embedded during the folds (the background set, prompts cut to the input budget) are kept too.
+  cache.saveIfNew();
   const t2 = performance.now();
   const groups = groupReports({ dataset, rows, result, costWeights: settings.costWeights });
   const t3 = performance.now();
@@ -131,6 +145,10 @@ const PHASE_DONE: Readonly<Record<FoldPhase, string>> = {
   route: 'test rows routed over the sweep and the targets',
 };
 
+function hooksOf(options: ReplayOptions): Pick<ReplayOptions, 'onPhase' | 'onFold'> {
+  return { ...(options.onPhase ? { onPhase: options.onPhase } : {}), ...(options.onFold ? { onFold: options.onFold } : {}) };
+}
+
 /** Prompts embedded between two writes of the on-disk cache, so an interrupted run keeps its progress. */
 const SAVE_EVERY = 1024;
 
@@ -139,7 +157,7 @@ const SAVE_EVERY = 1024;
  * SAVE_EVERY new prompts: a model embedder on a busy 2-core machine can take an hour for RouteLLM's
  * 15k prompts, and a run stopped half-way must not lose what it did.
  */
-async function embedAll(embedder: CachingEmbedder, rows: readonly EvalRow[], at: { cacheDir: string | undefined; onProgress?: (message: string) => void }): Promise<void> {
+async function embedAll(embedder: CachingEmbedder, rows: readonly EvalRow[], at: { cacheDir: string | undefined; onProgress?: (message: string) => void }): Promise<{ saveIfNew: () => void }> {
   const { cacheDir } = at;
   const { fingerprint } = embedder;
   const file = cacheDir !== undefined && fingerprint.backend !== 'lexical' ? cacheFile(cacheDir, fingerprint) : undefined;
@@ -153,18 +171,13 @@ async function embedAll(embedder: CachingEmbedder, rows: readonly EvalRow[], at:
     saved = embedder.newlyEmbedded;
     at.onProgress?.(`embedded ${Math.min(start + SAVE_EVERY, prompts.length)}/${prompts.length} prompts (${saved} new${file ? ', cache saved' : ''})`);
   }
+  return {
+    saveIfNew: () => {
+      if (file && embedder.newlyEmbedded !== saved) saveVectors(file, fingerprint.dims, embedder.vectors);
+      saved = embedder.newlyEmbedded;
+    },
+  };
 }
-
-/** One fold's router config: temp data dir, the dataset's catalog, nothing seeded or logged. */
-function foldConfig(o: { dataDir: string; defaultModel: string; catalog: Config['catalog']; k: number | undefined; routing: Readonly<Record<string, number>> }): Config {
-  // Settings given by hand are used as given: the leave-one-out fit would replace them.
-  const fixed = o.k !== undefined || FITTED.some((key) => key in o.routing);
-  const routing = { ...o.routing, defaultModel: o.defaultModel, uncoveredModel: 'global_ranking', ...(o.k !== undefined ? { k: o.k } : {}), ...(fixed ? { tune: { enabled: false } } : {}) };
-  return parseConfig({ dataDir: o.dataDir, seedOnEmpty: false, log: { level: 'silent' }, routing, catalog: o.catalog }, 'eval');
-}
-
-/** The router settings the leave-one-out fit chooses. */
-const FITTED = ['priorStrength', 'similarityPower'];
 
 function routerSettings(config: Config): Record<string, number | string> {
   const { k, priorStrength, similarityPower, minSupport, coverageThreshold, calibrationPercentile, tune } = config.routing;

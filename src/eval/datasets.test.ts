@@ -120,3 +120,9 @@ describe('routerdc', () => {
     expect(d.perCallCost).toEqual({ 'm/one': 0.001, 'm/two': 0.001 });
   });
 });
+
+describe('loadDataset', () => {
+  it('names the folder it expected when the data folder lacks the dataset', () => {
+    expect(() => loadDataset({ kind: 'named', name: 'routellm', dataDir: path.join(FIXTURES, 'routerdc') })).toThrow(/^no routellm data at .*routellm: --data names the folder that holds routellm\/$/);
+  });
+});

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadGenericFile } from './datasets/generic.js';
 import { loadRouterbench } from './datasets/routerbench.js';
@@ -20,6 +21,7 @@ export type DatasetSpec =
 export function loadDataset(spec: DatasetSpec): EvalDataset {
   if (spec.kind === 'file') return loadGenericFile(spec.file);
   const dir = path.join(spec.dataDir, FOLDERS[spec.name]);
+  if (!existsSync(dir)) throw new AppError('VALIDATION_FAILED', `no ${spec.name} data at ${dir}: --data names the folder that holds ${FOLDERS[spec.name]}/`);
   switch (spec.name) {
     case 'routerbench':
       return loadRouterbench(dir, { fullPrompt: spec.fullPrompt ?? false });

@@ -11,7 +11,7 @@ export function formatRoutingLine(d: RoutingDescription): string {
   const settings = `k ${d.k}, similarityPower ${d.similarityPower}, priorStrength ${d.priorStrength}, gapThreshold ${gap}`;
   const loo = d.loo
     ? `fitted by leave-one-out on ${d.loo.samples} references in ${d.loo.seconds.toFixed(1)} s (Brier ${d.loo.brier.toFixed(4)}, ` +
-      `AIQ ${d.loo.aiq?.toFixed(3) ?? '–'} vs ${d.loo.zeroRouterAiq?.toFixed(3) ?? '–'} for the global ranking alone)`
+      `AIQ ${d.loo.aiq?.toFixed(3) ?? '–'} vs ${d.loo.zeroRouterAiq?.toFixed(3) ?? '–'} for the ranking alone)`
     : 'configured (not fitted: tuning off or too few references with records)';
   const target = d.target === null ? `costWeight ${d.costWeight.toFixed(4)}` : `target ${JSON.stringify(d.target)} → costWeight ${d.costWeight.toFixed(4)}${d.targetMet === false ? ' (not reachable: closest)' : ''}`;
   const expected = d.expected ? `; expected ${pct(d.expected.qualityShare)} of ${d.loo?.bestModel ?? 'the best model'}'s quality at ${pct(d.expected.costShare)} of its cost` : '';

@@ -178,8 +178,9 @@ const RoutingSchema = z.strictObject({
   gapThreshold: num.pipe(z.number().min(0)).default(0),
   /**
    * Who answers an uncovered prompt (far from every reference, empty, or in a language the embedder
-   * does not read): `default` is `defaultModel`; `global_ranking` is the model that is best over all
-   * references at the cost weight in force (the zero router's pick; the eval measures this setting).
+   * does not read): `default` is `defaultModel`; `global_ranking` is the ranking's pick at the cost
+   * weight in force: best over the references of the intent the neighbours vote for, else over all
+   * references (the zero router's pick; routing/ranking.ts; the eval measures this setting).
    */
   uncoveredModel: z.enum(['default', 'global_ranking']).default('default'),
   tune: TuneSchema.prefault({}),

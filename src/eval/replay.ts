@@ -9,6 +9,7 @@ import { fitKnnSuccess, type KnnSuccessFit } from '../routing/policies/fit-knn-s
 import { createKnnSuccessPolicy, type Policy } from '../routing/policies/knn-success.js';
 import { POLICIES, type PolicyName } from '../routing/policies/registry.js';
 import type { CoverageVerdict } from '../routing/coverage.js';
+import type { IntentTotals } from '../routing/ranking.js';
 import type { Decision, PolicyInput, PolicyParams } from '../routing/types.js';
 import type { RoutingTarget } from '../routing/policies/target.js';
 import type { RoutingFit } from '../routing/tuning.js';
@@ -217,7 +218,7 @@ async function routeTestRows(options: ReplayOptions, state: FoldState & { polici
   });
   const vectors = await options.embedder.embed(test.map((i) => options.rows[i]?.prompt ?? ''));
   const modelIndex = new Map(options.models.map((m, i) => [m, i]));
-  const context = { totals: deps.references.modelTotals(), params: deps.router.policyParams(), catalog: deps.config.catalog };
+  const context = { totals: deps.references.modelTotals(), intentTotals: deps.router.intentRecords, params: deps.router.policyParams(), catalog: deps.config.catalog };
   const targetWeights = state.targetRuns.map((run) => {
     const resolved = deps.router.targetResolution(run.target);
     if (resolved) run.folds.push({ costWeight: resolved.costWeight, expectedQualityShare: resolved.expectedQualityShare, expectedCostShare: resolved.expectedCostShare, met: resolved.met });
@@ -275,12 +276,13 @@ function record(run: PolicyRun, at: { c: number; rowIndex: number; decision: Dec
 /** The same inputs the router gave its own policy: its evidence, totals, catalog and parameters. */
 function inputFor(
   decision: Extract<Decision, { kind: 'routed' }>,
-  ctx: { totals: PolicyInput['modelTotals']; params: PolicyParams; catalog: PolicyInput['catalog']; prompt: string; costWeight: number; coverage: CoverageVerdict },
+  ctx: { totals: PolicyInput['modelTotals']; intentTotals: IntentTotals; params: PolicyParams; catalog: PolicyInput['catalog']; prompt: string; costWeight: number; coverage: CoverageVerdict },
 ): PolicyInput {
   return {
     evidence: decision.evidence,
     coverage: ctx.coverage,
     modelTotals: ctx.totals,
+    intentTotals: ctx.intentTotals,
     catalog: ctx.catalog,
     constraints: { costWeight: ctx.costWeight },
     promptTokens: estimateTokens(ctx.prompt),

@@ -30,11 +30,12 @@ export function leaveOneOutSamples(deps: { references: SqliteReferenceStore; ind
     const targets = new Map([...own].flatMap(([model, r]) => (trials(r) > 0 ? [[model, (r.wins + r.ties / 2) / trials(r)] as const] : [])));
     if (targets.size === 0) continue;
     // Intents too: the coverage test reads the neighbours' intent vote (per-intent thresholds).
-    const refs = deps.references.references(neighbours.map((n) => n.label));
+    const refs = deps.references.references([ref.id, ...neighbours.map((n) => n.label)]);
     const evidence = neighbours.map((n) => ({ id: n.label, similarity: n.similarity, intent: refs.get(n.label)?.intent ?? null, records: records.get(n.label) ?? new Map() }));
     // Its own intent's centroid still holds it (a 1/n pull towards its own intent): the centroids are
     // the calibration's, shared with the router, not refitted per sample.
-    samples.push({ id: ref.id, evidence, targets, vector: ref.vector });
+    // Its own intent and records are taken out of the totals its ranking is read from (fit-policy.ts).
+    samples.push({ id: ref.id, evidence, targets, vector: ref.vector, intent: refs.get(ref.id)?.intent ?? null, own });
   }
   return samples;
 }

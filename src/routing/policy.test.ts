@@ -170,6 +170,41 @@ describe('normalCdf', () => {
       expect(routed(run({ evidence: far, modelTotals: totals, params: global, constraints: { costWeight: 1 } })).model).toBe('budget');
     });
 
+    describe('per intent: the ranking of the intent the neighbours vote for', () => {
+      // Over all references premium is best (.8); over the 'chat' references budget is (95/100 vs 90/100).
+      // Shrunk by 10 pseudo-trials at the global rate: budget (95 + 6)/110 = .918, premium (90 + 8)/110 = .891.
+      const intentTotals = new Map([['chat', new Map([['premium', rec(90, 10)], ['budget', rec(95, 5)], ['mid', rec(50, 50)]])]]);
+      // The neighbour favours premium (1–0) over budget (0–1): premium .913 vs budget .734 (prior 4), a gain of .18.
+      const chat = [ev(1, 0.9, { premium: rec(1, 0), budget: rec(0, 1), mid: rec(0, 1) }, 'chat')];
+
+      it('falls back to the intent’s best model, not the global one, and names the intent', () => {
+        const d = routed(run({ evidence: chat, modelTotals: totals, intentTotals, params: { gapThreshold: Infinity } }));
+        expect(d).toMatchObject({ model: 'budget', basis: 'intent_ranking', rankingIntent: 'chat', reason: 'covered' });
+        expect(d.scores.find((s) => s.model === 'budget')?.prior).toBeCloseTo(101 / 110, 12);
+        expect(d.gain).toBeCloseTo((1 + 4 * (98 / 110)) / 5 - (0 + 4 * (101 / 110)) / 5, 12);
+      });
+
+      it('follows the neighbours when their gain over the intent’s choice reaches gapThreshold', () => {
+        expect(routed(run({ evidence: chat, modelTotals: totals, intentTotals, params: { gapThreshold: 0.1 } }))).toMatchObject({ model: 'premium', basis: 'neighbours' });
+      });
+
+      it('ranks an uncovered prompt by its neighbours’ intent too, unless its text says nothing', () => {
+        const far = [ev(1, 0.3, { premium: rec(1, 0), budget: rec(0, 1) }, 'chat')];
+        const params = { uncoveredModel: 'global_ranking' as const };
+        const d = routed(run({ evidence: far, modelTotals: totals, intentTotals, params }));
+        expect(d).toMatchObject({ model: 'budget', basis: 'intent_ranking', rankingIntent: 'chat', reason: 'uncovered', covered: false });
+        const language = { covered: false, reason: 'language' as const, score: 0.3, threshold: 0.5, nearestIntent: 'chat', nearestSimilarity: 0.3 };
+        expect(routed(run({ evidence: far, modelTotals: totals, intentTotals, params, coverage: language }))).toMatchObject({ model: 'premium', basis: 'global_ranking', rankingIntent: null });
+      });
+
+      it('keeps the global ranking for an intent without records, and without intent totals', () => {
+        const other = [ev(1, 0.9, { premium: rec(1, 0), budget: rec(0, 1), mid: rec(0, 1) }, 'math')];
+        const params = { gapThreshold: Infinity };
+        expect(routed(run({ evidence: other, modelTotals: totals, intentTotals, params }))).toMatchObject({ model: 'premium', rankingIntent: null });
+        expect(routed(run({ evidence: chat, modelTotals: totals, params }))).toMatchObject({ model: 'premium', rankingIntent: null });
+      });
+    });
+
     it('falls back to the global ranking when the default model is not eligible', () => {
       const far = [ev(1, 0.3, { premium: rec(0, 1), budget: rec(1, 0) })];
       const d = routed(run({ evidence: far, modelTotals: totals, constraints: { models: ['premium', 'budget'] } }));

@@ -4,23 +4,27 @@ import type { CatalogModel } from '../config/schema.js';
 import { betaSample } from '../shared/random.js';
 import { similarityCovers } from './coverage.js';
 import { trials, type WinRecord } from '../store/types.js';
+import { rankingRate, successRate, votedIntent } from './ranking.js';
 import type { Decision, DecisionBasis, DecisionReason, Evidence, ModelScore, PolicyInput } from './types.js';
 
 /**
  * The routing decision, pure: neighbours + records + catalog + request → decision.
  *
  * - Quality per model: the neighbours' win rate with weights relative to the nearest neighbour,
- *   (s_i / s_top)^similarityPower, times each record's trials, shrunk toward the model's global rate
+ *   (s_i / s_top)^similarityPower, times each record's trials, shrunk toward the model's ranking rate
  *   by `priorStrength` pseudo-trials (a Beta posterior mean). Relative weights keep the prior in
  *   neighbour units whatever the embedder's similarity scale (lexical sits at 0.3–0.5, USE at 0.7+).
+ * - Ranking rate (routing/ranking.ts): the model's rate over the references of the prompt's intent
+ *   shrunk toward its rate over all references; the latter (the global ranking) without an intent.
  * - Utility = quality − costWeight × price ÷ the catalog's dearest price. With a linear price the
  *   cost weight is a Lagrange multiplier on spend, so sweeping it traces the cost–quality frontier
  *   (RouterBench, Hu et al. 2024, §3: the non-decreasing convex hull).
- * - No-harm guard: the global ranking (each model's rate over all references against the same
- *   price) picks the zero router's model at this cost weight. The neighbours' choice replaces it only
- *   when its predicted utility gain reaches `gapThreshold`, which is fitted by leave-one-out
- *   (`policies/fit-policy.ts`); uncovered prompts take the global choice too. The decision says
- *   which (`basis`) and by how much (`gain`).
+ * - No-harm guard: the ranking (each model's ranking rate against the same price) picks the zero
+ *   router's model at this cost weight, for the prompt's intent when it has one. The neighbours'
+ *   choice replaces it only when its predicted utility gain reaches `gapThreshold`, which is fitted
+ *   by leave-one-out (`policies/fit-policy.ts`); uncovered prompts take the ranking's choice. The
+ *   decision says which (`basis`: neighbours, intent_ranking or global_ranking; `rankingIntent`)
+ *   and by how much (`gain`).
  */
 export function decide(input: PolicyInput): Decision {
   const { eligible, excluded } = eligibleModels(input);
@@ -30,10 +34,11 @@ export function decide(input: PolicyInput): Decision {
   const weights = relativeWeights(evidence, params.similarityPower);
   const sums = neighbourSums(evidence, weights);
   const dearest = dearestPrice(input.catalog, input.promptTokens, params.expectedOutputTokens);
-  const scores = rank(eligible.map((m) => scoreModel(m, { sums, dearest }, input)));
+  const rankingIntent = rankingIntentOf(input, weights);
+  const scores = rank(eligible.map((m) => scoreModel(m, { sums, dearest, rankingIntent }, input)));
   const topSimilarity = evidence[0]?.similarity ?? null;
   const covered = isCovered(input, weights);
-  const choice = choose({ scores, covered, input });
+  const choice = choose({ scores, covered, input, rankingIntent });
   const explored = choice.basis === 'neighbours' && input.random !== undefined && choice.model !== bestByMean(scores, input);
   return {
     kind: 'routed',
@@ -42,13 +47,14 @@ export function decide(input: PolicyInput): Decision {
     reason: choice.reason,
     basis: choice.basis,
     gain: choice.gain,
+    rankingIntent,
     covered,
     confidence: choice.basis === 'rule' ? 1 : covered ? winProbability(scores, choice.model, params.priorStrength) : 0,
     explored,
     rule: input.rule?.name ?? null,
     topSimilarity,
     coverageThreshold: params.coverageThreshold,
-    intent: weightedIntent(evidence, weights),
+    intent: votedIntent(evidence, weights),
     scores,
     excluded,
     evidence,
@@ -75,6 +81,20 @@ export function isCovered(input: PolicyInput, weights: readonly number[]): boole
 function hasTrials(records: Evidence['records']): boolean {
   for (const r of records.values()) if (trials(r) > 0) return true;
   return false;
+}
+
+/**
+ * The intent whose references rank the models: the router's (routing/coverage.ts: the prompt's
+ * nearest intent, by centroid and nearest reference), else the neighbours' weighted vote; null (all
+ * references) when that intent has no records, or when the prompt's text says nothing (empty, or a
+ * language the embedder does not read). An uncovered prompt keeps its intent: coverage asks whether
+ * the nearest references' own records speak for the prompt, which task it is asks less.
+ */
+export function rankingIntentOf(input: Pick<PolicyInput, 'evidence' | 'intentTotals' | 'coverage'>, weights: readonly number[]): string | null {
+  const reason = input.coverage?.reason;
+  if (!input.intentTotals || reason === 'empty' || reason === 'language') return null;
+  const intent = input.coverage ? input.coverage.nearestIntent : votedIntent(input.evidence, weights);
+  return intent !== null && input.intentTotals.has(intent) ? intent : null;
 }
 
 /** Similarity-power weight, absolute: max(0, similarity)^power (learning uses it). */
@@ -112,11 +132,12 @@ function neighbourSums(evidence: readonly Evidence[], weights: readonly number[]
   return sums;
 }
 
-function scoreModel(model: CatalogModel, at: { sums: ReadonlyMap<string, { weightedWins: number; support: number }>; dearest: number }, input: PolicyInput): ModelScore {
+function scoreModel(model: CatalogModel, at: { sums: ReadonlyMap<string, { weightedWins: number; support: number }>; dearest: number; rankingIntent: string | null }, input: PolicyInput): ModelScore {
   const { params, modelTotals, promptTokens } = input;
   const { weightedWins, support } = at.sums.get(model.id) ?? { weightedWins: 0, support: 0 };
-  const prior = globalWinRate(modelTotals.get(model.id));
-  // Beta posterior: the prior contributes priorStrength pseudo-trials at the model's global rate.
+  const intentTotal = at.rankingIntent === null ? undefined : input.intentTotals?.get(at.rankingIntent)?.get(model.id);
+  const prior = rankingRate(successRate(modelTotals.get(model.id)), intentTotal);
+  // Beta posterior: the prior contributes priorStrength pseudo-trials at the model's ranking rate.
   const alpha = weightedWins + params.priorStrength * prior;
   const beta = support - weightedWins + params.priorStrength * (1 - prior);
   const quality = alpha / (alpha + beta);
@@ -136,22 +157,23 @@ interface Choice {
   readonly gain: number | null;
 }
 
-/** Rule pin, else the neighbours' best when covered and worth the gap, else the global ranking's choice. */
-function choose(at: { scores: readonly ModelScore[]; covered: boolean; input: PolicyInput }): Choice {
+/** Rule pin, else the neighbours' best when covered and worth the gap, else the ranking's choice. */
+function choose(at: { scores: readonly ModelScore[]; covered: boolean; input: PolicyInput; rankingIntent: string | null }): Choice {
   const { scores, covered, input } = at;
   const pin = input.rule?.then.pin;
   if (pin !== undefined && scores.some((s) => s.model === pin)) return { model: pin, reason: 'rule', basis: 'rule', gain: null };
-  if (!covered) return fallbackChoice(scores, input);
+  if (!covered) return fallbackChoice(scores, input, at.rankingIntent);
   const best = firstOf(scores);
   const global = globalChoice(scores, input);
   const gain = best.utility - (scores.find((s) => s.model === global)?.utility ?? best.utility);
   if (best.model === global || gain >= input.params.gapThreshold) return { model: best.model, reason: 'covered', basis: 'neighbours', gain };
-  return { model: global, reason: 'covered', basis: 'global_ranking', gain };
+  return { model: global, reason: 'covered', basis: at.rankingIntent === null ? 'global_ranking' : 'intent_ranking', gain };
 }
 
 /**
- * The zero router's pick: best global rate − costWeight × price (ties: cheaper, then id). Mixing
- * these picks over cost weights reaches every vertex of the single models' cost–quality hull.
+ * The zero router's pick: best ranking rate (`prior`: the intent's or the global one) − costWeight ×
+ * price (ties: cheaper, then id). Mixing these picks over cost weights reaches every vertex of the
+ * single models' cost–quality hull (per intent, on the references).
  */
 export function globalChoice(scores: readonly ModelScore[], input: PolicyInput): string {
   const costWeight = effectiveCostWeight(input);
@@ -165,12 +187,6 @@ function bestByMean(scores: readonly ModelScore[], input: PolicyInput): string {
   const costWeight = effectiveCostWeight(input);
   const byMean = [...scores].sort((a, b) => b.quality - costWeight * b.normalizedPrice - (a.quality - costWeight * a.normalizedPrice));
   return byMean[0]?.model ?? '';
-}
-
-/** A model with no record anywhere is assumed average (0.5), not bad. */
-function globalWinRate(total: WinRecord | undefined): number {
-  if (!total || trials(total) === 0) return 0.5;
-  return (total.wins + total.ties / 2) / trials(total);
 }
 
 /** The catalog's dearest price for this request shape: a score's price ÷ this is 0 = free, 1 = dearest. */
@@ -189,14 +205,15 @@ function rank(scores: ModelScore[]): ModelScore[] {
  * Uncovered: the global ranking's choice when any model has a record; with no records at all (an
  * empty or unscored index) the configured default when the request allows it, else the best ranked.
  */
-function fallbackChoice(scores: readonly ModelScore[], input: PolicyInput): Choice {
+function fallbackChoice(scores: readonly ModelScore[], input: PolicyInput, rankingIntent: string | null): Choice {
   const hasRecords = [...input.modelTotals.values()].some((t) => trials(t) > 0);
   const reason = input.evidence.length === 0 ? 'empty_index' : 'uncovered';
   const defaultEligible = scores.some((s) => s.model === input.params.defaultModel);
   // The operator's default answers what no reference covers, unless they chose the global ranking
   // (the eval does) or the default is not eligible for this request.
   if (defaultEligible && (input.params.uncoveredModel !== 'global_ranking' || !hasRecords)) return { model: input.params.defaultModel, reason, basis: 'default_model', gain: null };
-  if (hasRecords) return { model: globalChoice(scores, input), reason: defaultEligible ? reason : 'default_not_eligible', basis: 'global_ranking', gain: null };
+  const basis = rankingIntent === null ? 'global_ranking' : 'intent_ranking';
+  if (hasRecords) return { model: globalChoice(scores, input), reason: defaultEligible ? reason : 'default_not_eligible', basis, gain: null };
   return { model: firstOf(scores).model, reason: 'default_not_eligible', basis: 'default_model', gain: null };
 }
 
@@ -217,19 +234,6 @@ function winProbability(scores: readonly ModelScore[], chosen: string, priorStre
   const variance = (s: ModelScore) => (s.quality * (1 - s.quality)) / (s.support + priorStrength + 1);
   const sd = Math.sqrt(variance(mine) + variance(other));
   return sd === 0 ? 1 : normalCdf((mine.utility - other.utility) / sd);
-}
-
-function weightedIntent(evidence: readonly Evidence[], weights: readonly number[]): string | null {
-  const votes = new Map<string, number>();
-  evidence.forEach((e, i) => {
-    if (e.intent === null) return;
-    // The tiny rank term lets the nearest intent win when every weight is zero.
-    votes.set(e.intent, (votes.get(e.intent) ?? 0) + (weights[i] ?? 0) + 1e-9 / (i + 1));
-  });
-  let best: string | null = null;
-  let bestVote = -Infinity;
-  for (const [intent, vote] of votes) if (vote > bestVote) [best, bestVote] = [intent, vote];
-  return best;
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 erf; error below 1.5e-7). */

@@ -116,6 +116,8 @@ interface Attempt {
 /** The orchestrator: embed → search → load records → decide (pure) → store the decision. */
 export class Router {
   private totals: Map<string, WinRecord>;
+  /** Per intent, each model's record: the intent ranking (routing/ranking.ts). */
+  private intentTotals: Map<string, Map<string, WinRecord>>;
   /** Drives Thompson sampling; absent when exploration is off, which keeps decisions deterministic. */
   private readonly random: (() => number) | undefined;
 
@@ -125,6 +127,7 @@ export class Router {
   constructor(private readonly deps: RouterDeps) {
     this.totalsVersion = deps.references.externalVersion();
     this.totals = deps.references.modelTotals();
+    this.intentTotals = deps.references.intentTotals();
     const exploration = deps.routing.exploration;
     this.random = exploration.enabled ? seededRandom(exploration.seed ?? Date.now()) : undefined;
   }
@@ -204,11 +207,19 @@ export class Router {
     };
   }
 
-  /** Moves the global per-model totals by learned deltas, so the prior follows without a full re-read. */
-  applyDeltas(deltas: readonly ({ model: string } & WinRecord)[]): void {
+  /**
+   * Moves the global and per-intent totals by learned deltas (the reference's intent, read after the
+   * commit, so a promoted reference counts too), so the priors follow without a full re-read.
+   */
+  applyDeltas(deltas: readonly ({ model: string; referenceId?: number } & WinRecord)[]): void {
+    const refs = this.deps.references.references(deltas.flatMap((d) => (d.referenceId === undefined ? [] : [d.referenceId])));
     for (const d of deltas) {
-      const prev = this.totals.get(d.model) ?? { wins: 0, losses: 0, ties: 0 };
-      this.totals.set(d.model, { wins: prev.wins + d.wins, losses: prev.losses + d.losses, ties: prev.ties + d.ties });
+      addInto(this.totals, d);
+      const intent = d.referenceId === undefined ? null : (refs.get(d.referenceId)?.intent ?? null);
+      if (intent === null) continue;
+      const byModel = this.intentTotals.get(intent) ?? new Map<string, WinRecord>();
+      this.intentTotals.set(intent, byModel);
+      addInto(byModel, d);
     }
   }
 
@@ -320,6 +331,7 @@ export class Router {
       evidence,
       coverage,
       modelTotals: this.totals,
+      intentTotals: this.intentTotals,
       catalog: this.deps.catalog,
       constraints: this.withTarget(request),
       promptTokens,
@@ -358,6 +370,12 @@ export class Router {
   refreshTotals(): void {
     this.totalsVersion = this.deps.references.externalVersion();
     this.totals = this.deps.references.modelTotals();
+    this.intentTotals = this.deps.references.intentTotals();
+  }
+
+  /** The per-intent totals the policy ranks by (the eval's replay passes them as decideFor does). */
+  get intentRecords(): ReadonlyMap<string, ReadonlyMap<string, WinRecord>> {
+    return this.intentTotals;
   }
 
   /** The parameters this router gives its policy; the eval's cost-weight sweep reuses them. */
@@ -437,6 +455,11 @@ export class Router {
       (error: unknown) => this.deps.logger.error({ err: error, decisionId: id }, 'could not store a decision'),
     );
   }
+}
+
+function addInto(totals: Map<string, WinRecord>, d: { model: string } & WinRecord): void {
+  const prev = totals.get(d.model) ?? { wins: 0, losses: 0, ties: 0 };
+  totals.set(d.model, { wins: prev.wins + d.wins, losses: prev.losses + d.losses, ties: prev.ties + d.ties });
 }
 
 /**

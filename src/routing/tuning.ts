@@ -30,7 +30,7 @@ export const RoutingFitSchema = z.object({
   gapThreshold: z.number().nullable(),
   brier: z.number(),
   samples: z.number(),
-  /** LOO AIQ of the fitted policy and of the global ranking alone (gap threshold ∞, the zero router). */
+  /** LOO AIQ of the fitted policy and of the ranking alone (gap threshold ∞: the zero router, per intent when intents are known). */
   looAiq: z.number().nullable(),
   zeroRouterLooAiq: z.number().nullable(),
   best: z.object({ model: z.string(), quality: z.number(), cost: z.number() }),
@@ -88,6 +88,7 @@ export function resolveRoutingFit(deps: TuningDeps & { meta: MetaStore; embedder
   const totals = [...deps.references.modelTotals()].sort(([a], [b]) => a.localeCompare(b));
   const key = JSON.stringify({
     totals,
+    intents: [...deps.references.intentTotals()].map(([intent, byModel]) => [intent, [...byModel].sort(([a], [b]) => a.localeCompare(b))]).sort(([a], [b]) => String(a).localeCompare(String(b))),
     embedder: deps.embedderKey,
     minSupport: deps.routing.minSupport,
     coverage: coverageKey(deps.coverage),
@@ -136,6 +137,7 @@ function fitContext(deps: TuningDeps, promptTokens: number): FitContext {
     models: deps.catalog.map((m) => m.id),
     normalizedPrice: new Map(deps.catalog.map((m, i) => [m.id, dearest > 0 ? (prices[i] ?? 0) / dearest : 0])),
     modelTotals: deps.references.modelTotals(),
+    intentTotals: deps.references.intentTotals(),
     coverage: deps.coverage,
     minSupport: deps.routing.minSupport,
   };

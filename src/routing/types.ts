@@ -1,6 +1,7 @@
 import type { CatalogModel, Rule } from '../config/schema.js';
 import type { ModelRecords, WinRecord } from '../store/types.js';
 import type { CoverageVerdict } from './coverage.js';
+import type { IntentTotals } from './ranking.js';
 
 /** A nearest reference with everything the policy needs to weigh it. */
 export interface Evidence {
@@ -48,6 +49,8 @@ export interface PolicyInput {
   readonly evidence: readonly Evidence[];
   /** Each model's record over all references: the Beta prior's centre. */
   readonly modelTotals: ReadonlyMap<string, WinRecord>;
+  /** Per intent, each model's record over that intent's references (routing/ranking.ts); absent = global ranking only. */
+  readonly intentTotals?: IntentTotals;
   readonly catalog: readonly CatalogModel[];
   readonly constraints: RouteConstraints;
   readonly promptTokens: number;
@@ -73,17 +76,21 @@ export interface ModelScore {
   readonly support: number;
   /** When exploring: the posterior draw that the utility used instead of `quality`. */
   readonly sampledQuality?: number;
-  /** The model's success rate over all references: what the global ranking ranks by. */
+  /**
+   * The model's ranking rate, what the ranking ranks by and the Beta prior's centre: its rate over
+   * the ranking intent's references shrunk toward its rate over all references, or the latter.
+   */
   readonly prior?: number;
 }
 
 /**
- * What the choice rests on: the neighbours' evidence; the global ranking (quality over all
- * references against price, i.e. the zero router's choice at this cost weight) when the prompt is
- * uncovered or the neighbours' predicted gain is below `gapThreshold`; the configured default (no
- * records at all); or a rule's pin.
+ * What the choice rests on: the neighbours' evidence; the ranking (quality against price, i.e. the
+ * zero router's choice at this cost weight) when the neighbours' predicted gain is below
+ * `gapThreshold` or the prompt is uncovered (with `uncoveredModel: global_ranking`):
+ * `intent_ranking` over the references of the intent the neighbours vote for, `global_ranking` over
+ * all references; the configured default; or a rule's pin.
  */
-export type DecisionBasis = 'neighbours' | 'global_ranking' | 'default_model' | 'rule';
+export type DecisionBasis = 'neighbours' | 'intent_ranking' | 'global_ranking' | 'default_model' | 'rule';
 
 /** `empty`: no text to route on; `language`: a language the embedder does not read (both uncovered). */
 export type DecisionReason = 'covered' | 'uncovered' | 'empty_index' | 'default_not_eligible' | 'rule' | 'empty' | 'language';
@@ -101,8 +108,10 @@ export type Decision =
       readonly fallbacks: readonly string[];
       readonly reason: DecisionReason;
       readonly basis: DecisionBasis;
-      /** Predicted utility gain of the neighbours' best model over the global ranking's choice; null when uncovered. */
+      /** Predicted utility gain of the neighbours' best model over the ranking's choice; null when uncovered. */
       readonly gain: number | null;
+      /** The intent whose references ranked the models (prior and fallback); null = all references. */
+      readonly rankingIntent?: string | null;
       readonly covered: boolean;
       readonly confidence: number;
       /** The name of the rule that fired, if any. */

@@ -92,7 +92,8 @@ export const DecisionDetailsSchema = z.object({
   tier: z.string().nullable(),
   tags: z.array(z.string()),
   k: z.number().int(),
-  params: z.record(z.string(), z.union([z.number(), z.string()])),
+  // JSON has no Infinity: a stored gapThreshold of ∞ (always the ranking) reads back as null.
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
   neighbours: z.array(z.object({ id: z.number().int(), similarity: z.number(), intent: z.string().nullable(), records: z.record(z.string(), WinRecordOutSchema) })),
   explanation: z.string(),
 });
@@ -151,8 +152,8 @@ export const DecisionResponseSchema = z
     tags: z.array(z.string()).nullable().meta({ description: "The request's tags.", example: ['support'] }),
     k: z.number().int().nullable().meta({ description: 'Neighbours consulted.', example: 10 }),
     params: z
-      .record(z.string(), z.union([z.number(), z.string()]))
+      .record(z.string(), z.union([z.number(), z.string(), z.null()]))
       .nullable()
-      .meta({ description: 'The policy parameters used.', example: { priorStrength: 4, similarityPower: 4 } }),
+      .meta({ description: 'The policy parameters used (gapThreshold null: ∞, always the ranking’s choice).', example: { priorStrength: 4, similarityPower: 4 } }),
   })
   .meta({ description: 'A stored decision with its evidence and outcomes.' });

@@ -125,9 +125,10 @@ export const RouteResponseSchema = z
       .enum(['covered', 'uncovered', 'empty_index', 'default_not_eligible', 'rule', 'empty', 'language'])
       .meta({ description: 'Why this model: scored on neighbours, the default for uncovered prompts, or a rule. `empty`: no user text to route on; `language`: written in a language the embedder does not read.', example: 'covered' }),
     basis: z
-      .enum(['neighbours', 'global_ranking', 'default_model', 'rule'])
-      .meta({ description: 'What the choice rests on: the neighbours; the global ranking (uncovered, or the neighbours’ predicted gain below gapThreshold: the no-harm fallback); the default model (no records yet); or a rule.', example: 'neighbours' }),
-    gain: z.number().nullable().meta({ description: 'Predicted utility gain of the neighbours’ best model over the global ranking’s choice; null when uncovered.', example: 0.04 }),
+      .enum(['neighbours', 'intent_ranking', 'global_ranking', 'default_model', 'rule'])
+      .meta({ description: 'What the choice rests on: the neighbours; the no-harm fallback when the neighbours’ predicted gain is below gapThreshold: the ranking over the references of the intent the neighbours vote for (intent_ranking) or over all references (global_ranking); the default model (uncovered prompts, unless routing.uncoveredModel is global_ranking); or a rule.', example: 'neighbours' }),
+    gain: z.number().nullable().meta({ description: 'Predicted utility gain of the neighbours’ best model over the ranking’s choice; null when uncovered.', example: 0.04 }),
+    rankingIntent: z.string().nullable().meta({ description: 'The intent whose references ranked the models (the fallback and the centre of each estimate); null: all references.', example: 'coding' }),
     rule: z.string().nullable().meta({ description: 'The routing rule that fired, if any.', example: null }),
     intent: z.string().nullable().meta({ description: 'The intent of a covered prompt; null when uncovered (no intent without evidence).', example: 'coding' }),
     nearestIntent: z.string().nullable().meta({ description: 'The intent the nearest references vote for, covered or not (null: no neighbours).', example: 'coding' }),

@@ -248,6 +248,22 @@ export class SqliteReferenceStore {
     return new Map(this.stmts.totals.all().map((r) => [r.model, { wins: r.wins, losses: r.losses, ties: r.ties }]));
   }
 
+  /** Per intent, each model's record summed over that intent's references (references without an intent are left out). */
+  intentTotals(): Map<string, Map<string, WinRecord>> {
+    const rows = this.db
+      .prepare<[], WinRecord & { intent: string; model: string }>(
+        `SELECT p.intent AS intent, r.model AS model, SUM(r.wins) AS wins, SUM(r.losses) AS losses, SUM(r.ties) AS ties
+           FROM records r JOIN reference_prompts p ON p.id = r.reference_id WHERE p.intent IS NOT NULL GROUP BY p.intent, r.model`,
+      )
+      .all();
+    const out = new Map<string, Map<string, WinRecord>>();
+    for (const r of rows) {
+      const byModel = out.get(r.intent) ?? new Map<string, WinRecord>();
+      out.set(r.intent, byModel.set(r.model, { wins: r.wins, losses: r.losses, ties: r.ties }));
+    }
+    return out;
+  }
+
   *vectors(): IterableIterator<{ id: number; vector: Float32Array }> {
     const stmt = this.db.prepare<[], { id: number; vector: Buffer }>('SELECT id, vector FROM reference_prompts WHERE vector IS NOT NULL ORDER BY id');
     for (const row of stmt.iterate()) yield { id: row.id, vector: blobToVector(row.vector) };

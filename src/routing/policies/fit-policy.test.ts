@@ -8,10 +8,10 @@ import type { Evidence, PolicyParams } from '../types.js';
 import {
   fitEstimator,
   fitGapThreshold,
-  globalIndex,
   looChoice,
   predict,
   PRIOR_GRID,
+  rankingIndex,
   type FitContext,
   type LooSample,
 } from './fit-policy.js';
@@ -106,21 +106,77 @@ describe('fitGapThreshold (no harm)', () => {
   });
 });
 
+describe('the intent ranking (no harm per intent)', () => {
+  // Intent totals the clustered set implies: on math only premium is right, on chat every model is.
+  const INTENTS = new Map([
+    ['math', new Map([['premium', { wins: 40, losses: 0, ties: 0 }], ['mid', { wins: 0, losses: 40, ties: 0 }], ['budget', { wins: 0, losses: 40, ties: 0 }]])],
+    ['chat', new Map([['premium', { wins: 40, losses: 0, ties: 0 }], ['mid', { wins: 40, losses: 0, ties: 0 }], ['budget', { wins: 40, losses: 0, ties: 0 }]])],
+  ]);
+
+  /** Each sample's neighbours carry its own intent but the *other* cluster's records: the intent is right, the records mislead. */
+  function misleadingWithIntents(): LooSample[] {
+    return (['math', 'chat'] as const).flatMap((cluster) =>
+      Array.from({ length: 40 }, (_, i) => {
+        const other = cluster === 'math' ? 'chat' : 'math';
+        const evidence = Array.from({ length: 10 }, (_, j) => ({ ...reference(2000 + j, 0.9 - j * 0.01, outcomeOf(other)), intent: cluster }));
+        const targets = new Map(Object.entries(outcomeOf(cluster)).map(([m, ok]) => [m, ok ? 1 : 0]));
+        return { evidence, targets, intent: `${cluster}-held-out-${i}` };
+      }),
+    );
+  }
+
+  it('falls back to each intent’s zero router: quality 1 at half the price, where the global ranking cannot', () => {
+    const samples = misleadingWithIntents();
+    const withIntents = { ...context(TOTALS), intentTotals: INTENTS };
+    const fit = fitGapThreshold(samples, predict(samples, withIntents, { k: 10, similarityPower: 1, priorStrength: 0.5 }), withIntents);
+    expect(fit.gapThreshold).toBe(Infinity);
+    // Known answer: math → premium, chat → budget: every answer right at (1 + budget's price) / 2.
+    expect(fit.curve.some((p) => p.quality === 1 && p.cost < 0.51)).toBe(true);
+    const global = fitGapThreshold(samples, predict(samples, context(TOTALS), { k: 10, similarityPower: 1, priorStrength: 0.5 }), context(TOTALS));
+    expect(global.curve.some((p) => p.quality === 1 && p.cost < 0.99)).toBe(false);
+    expect(fit.aiq ?? 0).toBeGreaterThan((global.aiq ?? 1) + 0.1);
+  });
+
+  it('takes a held-out sample’s own records out of its intent’s totals', () => {
+    // A one-reference intent: without its own record the intent says nothing, so the ranking is the global one.
+    const own = new Map([['budget', win], ['premium', loss], ['mid', loss]]);
+    const solo = new Map([['solo', own]]);
+    const evidence = [{ ...reference(1, 0.9, { premium: true, mid: true, budget: true }), intent: 'solo' }];
+    const ctx = { ...context(TOTALS), intentTotals: solo };
+    const heldOut = predict([{ evidence, targets: new Map(), intent: 'solo', own }], ctx, { k: 10, similarityPower: 1, priorStrength: 1 });
+    // The global totals lose the sample's record too: premium 80–0, mid 40–39, budget 39–40.
+    const ranking = [...(heldOut.ranking[0] ?? [])];
+    [1, 40 / 79, 39 / 79].forEach((rate, j) => expect(ranking[j]).toBeCloseTo(rate, 12));
+    const seen = predict([{ evidence, targets: new Map() }], ctx, { k: 10, similarityPower: 1, priorStrength: 1 });
+    expect(seen.ranking[0]?.[2]).toBeCloseTo((1 + 10 * 0.5) / 11, 12);
+  });
+});
+
 describe('looChoice', () => {
   it('chooses exactly what decide chooses, on random neighbourhoods, cost weights and gap thresholds', () => {
     const random = seededRandom(7);
     const totals = { premium: { wins: 30, losses: 10, ties: 0 }, mid: { wins: 25, losses: 15, ties: 0 }, budget: { wins: 18, losses: 22, ties: 2 } };
-    const ctx = context(totals);
+    // Intent 'a' ranks budget first, 'b' mid; 'c' has no totals (the global ranking).
+    const intentTotals = new Map([
+      ['a', new Map([['premium', { wins: 5, losses: 5, ties: 0 }], ['budget', { wins: 9, losses: 1, ties: 0 }]])],
+      ['b', new Map([['mid', { wins: 12, losses: 0, ties: 0 }]])],
+    ]);
+    const ctx = { ...context(totals), intentTotals };
     for (let trial = 0; trial < 300; trial++) {
-      const evidence = Array.from({ length: 6 }, (_, j) => reference(j, 0.95 - 0.1 * j * random(), { premium: random() < 0.7, mid: random() < 0.6, budget: random() < 0.4 }));
+      const evidence = Array.from({ length: 6 }, (_, j) => ({
+        ...reference(j, 0.95 - 0.1 * j * random(), { premium: random() < 0.7, mid: random() < 0.6, budget: random() < 0.4 }),
+        intent: (['a', 'b', 'c'] as const)[Math.floor(random() * 3)] ?? null,
+      }));
       evidence.sort((a, b) => b.similarity - a.similarity);
       const costWeight = [0, 0.05, 0.2, 0.5, 2][trial % 5] ?? 0;
       const gapThreshold = [0, 0.02, 0.1, Infinity][trial % 4] ?? 0;
       const fit = { k: 6, similarityPower: 2, priorStrength: 2 };
       const predictions = predict([{ evidence, targets: new Map() }], ctx, fit);
-      const loo = looChoice(predictions.quality[0] ?? [], { ctx, covered: predictions.covered[0] ?? false, globalIndex: globalIndex(ctx, costWeight), costWeight, gapThreshold });
+      const loo = looChoice(predictions.quality[0] ?? [], { ctx, covered: predictions.covered[0] ?? false, globalIndex: rankingIndex(predictions.ranking[0] ?? [], ctx, costWeight), costWeight, gapThreshold });
       const params: PolicyParams = { costWeight, defaultModel: 'mid', priorStrength: 2, similarityPower: 2, coverageThreshold: 0.5, minSupport: 1, expectedOutputTokens: 500, gapThreshold };
-      const d = decide({ evidence, modelTotals: new Map(Object.entries(totals)), catalog: TEST_CATALOG, constraints: {}, promptTokens: 20, params });
+      // As the router gives it: its coverage verdict (covered, and the prompt's intent) with the evidence.
+      const coverage = assessNeighbours(evidence, ctx.coverage);
+      const d = decide({ evidence, coverage, modelTotals: new Map(Object.entries(totals)), intentTotals, catalog: TEST_CATALOG, constraints: {}, promptTokens: 20, params: { ...params, uncoveredModel: 'global_ranking' } });
       expect(d.kind === 'routed' ? d.model : null).toBe(ctx.models[loo.index]);
     }
   });

@@ -1,5 +1,6 @@
 import { trials, type WinRecord } from '../../store/types.js';
 import { assessNeighbours, type CoverageTest } from '../coverage.js';
+import { rankingRate, successRate, withoutRecord, type IntentTotals } from '../ranking.js';
 import type { Evidence } from '../types.js';
 import { aiq, type CostQuality } from './frontier.js';
 
@@ -12,8 +13,11 @@ import { aiq, type CostQuality } from './frontier.js';
  *    the predicted per-model success against the held-out rates.
  * 2. No-harm gap threshold: the setting whose cost-weight sweep has the largest LOO AIQ
  *    (RouterBench's area under the non-decreasing hull). The grid includes Infinity, which always
- *    takes the global ranking's choice (the zero router), so the chosen setting's LOO AIQ is never
- *    below the zero router's on the references.
+ *    takes the ranking's choice (the zero router, per intent: routing/ranking.ts), so the chosen
+ *    setting's LOO AIQ is never below the ranking's on the references.
+ *
+ * Leave-one-out is honest about the ranking too: a sample's own records are taken out of the global
+ * and intent totals its prior and fallback are computed from.
  * 3. The LOO curve over cost weights, from which a target (`calibrateTarget`) picks its cost weight:
  *    the same idea as RouteLLM's threshold calibration (calibrate_threshold.py picks the threshold
  *    whose strong-model call share on a calibration set matches the requested share).
@@ -25,6 +29,9 @@ export interface LooSample {
   readonly targets: ReadonlyMap<string, number>;
   /** The sample's vector, for the coverage test's intent centroids (absent: the intent by vote). */
   readonly vector?: Float32Array;
+  /** The sample's own intent and records, taken out of the totals while it is held out. */
+  readonly intent?: string | null;
+  readonly own?: ReadonlyMap<string, WinRecord>;
 }
 
 export interface FitContext {
@@ -33,6 +40,8 @@ export interface FitContext {
   /** Price ÷ the dearest model's price, per model (as `decide` normalises it). */
   readonly normalizedPrice: ReadonlyMap<string, number>;
   readonly modelTotals: ReadonlyMap<string, WinRecord>;
+  /** Per intent totals (the intent ranking); absent = the global ranking only. */
+  readonly intentTotals?: IntentTotals;
   /** The router's coverage test: a sample is covered as the router would judge it (routing/coverage.ts). */
   readonly coverage: CoverageTest;
   readonly minSupport: number;
@@ -61,7 +70,25 @@ export const COST_WEIGHT_GRID: readonly number[] = [0, ...Array.from({ length: 4
 
 /** Success rate over all references; 0.5 for a model without records (as `decide` assumes). */
 export function globalRate(total: WinRecord | undefined): number {
-  return total && trials(total) > 0 ? (total.wins + total.ties / 2) / trials(total) : 0.5;
+  return successRate(total);
+}
+
+/**
+ * What `decide` makes of a held-out sample apart from its neighbours' records: the router's coverage
+ * verdict (covered by similarity, and the prompt's intent) and, per model, the ranking rate it ranks
+ * by and centres the prior on, with the sample's own records out of the totals.
+ */
+function sampleRanking(sample: LooSample, ctx: FitContext): { similarityCovers: boolean; ranking: Float64Array } {
+  const verdict = assessNeighbours(sample.evidence, ctx.coverage, sample.vector ? { vector: sample.vector } : {});
+  const intent = verdict.nearestIntent;
+  const byModel = intent === null ? undefined : ctx.intentTotals?.get(intent);
+  const ownIntent = intent !== null && sample.intent === intent;
+  const ranking = Float64Array.from(ctx.models, (m) => {
+    const own = sample.own?.get(m);
+    const global = successRate(withoutRecord(ctx.modelTotals.get(m), own));
+    return byModel === undefined ? global : rankingRate(global, ownIntent ? withoutRecord(byModel.get(m), own) : byModel.get(m));
+  });
+  return { similarityCovers: verdict.covered, ranking };
 }
 
 /** Per model: Σ w·(wins + ties/2) and Σ w·trials over the first k neighbours, w relative to the nearest. */
@@ -86,7 +113,7 @@ function weightedSums(sample: LooSample, models: readonly string[], at: { k: num
 
 /** Grid search of the estimator by LOO Brier score; null without a sample that has a target. */
 export function fitEstimator(samples: readonly LooSample[], ctx: FitContext, grid: { ks?: readonly number[] } = {}): EstimatorFit | null {
-  const priors = ctx.models.map((m) => globalRate(ctx.modelTotals.get(m)));
+  const priors = samples.map((s) => sampleRanking(s, ctx).ranking);
   let best: EstimatorFit | null = null;
   for (const k of grid.ks ?? K_GRID) {
     for (const power of POWER_GRID) {
@@ -100,16 +127,17 @@ export function fitEstimator(samples: readonly LooSample[], ctx: FitContext, gri
   return best;
 }
 
-function brierScore(samples: readonly LooSample[], sums: readonly ReturnType<typeof weightedSums>[], at: { models: readonly string[]; priors: readonly number[]; prior: number }): number | null {
+function brierScore(samples: readonly LooSample[], sums: readonly ReturnType<typeof weightedSums>[], at: { models: readonly string[]; priors: readonly Float64Array[]; prior: number }): number | null {
   let total = 0;
   let n = 0;
   samples.forEach((s, i) => {
     const sum = sums[i];
-    if (!sum) return;
+    const priors = at.priors[i];
+    if (!sum || !priors) return;
     at.models.forEach((m, j) => {
       const target = s.targets.get(m);
       if (target === undefined) return;
-      const predicted = ((sum.wins[j] ?? 0) + at.prior * (at.priors[j] ?? 0.5)) / ((sum.trials[j] ?? 0) + at.prior);
+      const predicted = ((sum.wins[j] ?? 0) + at.prior * (priors[j] ?? 0.5)) / ((sum.trials[j] ?? 0) + at.prior);
       total += (predicted - target) ** 2;
       n += 1;
     });
@@ -117,22 +145,26 @@ function brierScore(samples: readonly LooSample[], sums: readonly ReturnType<typ
   return n === 0 ? null : total / n;
 }
 
-/** Each sample's predicted success per model under a fitted estimator, and whether it is covered. */
+/** Each sample's predicted success per model under a fitted estimator, whether it is covered, and its ranking rates. */
 export interface Predictions {
   readonly quality: readonly Float64Array[];
   readonly covered: readonly boolean[];
+  /** Per sample, per model: the rate the ranking (the fallback) ranks by. */
+  readonly ranking: readonly Float64Array[];
 }
 
 export function predict(samples: readonly LooSample[], ctx: FitContext, fit: Omit<EstimatorFit, 'brier'>): Predictions {
-  const priors = ctx.models.map((m) => globalRate(ctx.modelTotals.get(m)));
   const quality: Float64Array[] = [];
   const covered: boolean[] = [];
+  const ranking: Float64Array[] = [];
   for (const s of samples) {
     const sum = weightedSums(s, ctx.models, { k: fit.k, power: fit.similarityPower });
-    quality.push(Float64Array.from(ctx.models, (_, j) => ((sum.wins[j] ?? 0) + fit.priorStrength * (priors[j] ?? 0.5)) / ((sum.trials[j] ?? 0) + fit.priorStrength)));
-    covered.push(assessNeighbours(s.evidence, ctx.coverage, s.vector ? { vector: s.vector } : {}).covered && sum.support >= ctx.minSupport);
+    const held = sampleRanking(s, ctx);
+    quality.push(Float64Array.from(ctx.models, (_, j) => ((sum.wins[j] ?? 0) + fit.priorStrength * (held.ranking[j] ?? 0.5)) / ((sum.trials[j] ?? 0) + fit.priorStrength)));
+    covered.push(held.similarityCovers && sum.support >= ctx.minSupport);
+    ranking.push(held.ranking);
   }
-  return { quality, covered };
+  return { quality, covered, ranking };
 }
 
 /** Index of the best value; ties go to the cheaper model, then the smaller id (as `decide` orders them). */
@@ -163,19 +195,24 @@ export function looChoice(p: ArrayLike<number>, at: { ctx: FitContext; covered: 
 
 /** The global ranking's pick at a cost weight (the zero router's model). */
 export function globalIndex(ctx: FitContext, costWeight: number): number {
-  return argBest(Float64Array.from(ctx.models, (m, j) => globalRate(ctx.modelTotals.get(m)) - costWeight * price(ctx, j)), ctx);
+  return rankingIndex(Float64Array.from(ctx.models, (m) => globalRate(ctx.modelTotals.get(m))), ctx, costWeight);
+}
+
+/** The ranking's pick for rates per model at a cost weight (as `decide`'s globalChoice orders them). */
+export function rankingIndex(rates: ArrayLike<number>, ctx: FitContext, costWeight: number): number {
+  return argBest(Float64Array.from(ctx.models, (_, j) => (rates[j] ?? 0.5) - costWeight * price(ctx, j)), ctx);
 }
 
 /** Mean held-out quality and cost of the choices over the samples, per cost weight. */
 export function looCurve(samples: readonly LooSample[], predictions: Predictions, at: { ctx: FitContext; gapThreshold: number; costWeights?: readonly number[] }): LooPoint[] {
   const { ctx } = at;
   return (at.costWeights ?? COST_WEIGHT_GRID).map((costWeight) => {
-    const g = globalIndex(ctx, costWeight);
     let quality = 0;
     let scored = 0;
     let cost = 0;
     let followed = 0;
     samples.forEach((s, i) => {
+      const g = rankingIndex(predictions.ranking[i] ?? [], ctx, costWeight);
       const choice = looChoice(predictions.quality[i] ?? [], { ctx, covered: predictions.covered[i] ?? false, globalIndex: g, costWeight, gapThreshold: at.gapThreshold });
       const target = s.targets.get(ctx.models[choice.index] ?? '');
       if (target !== undefined) [quality, scored] = [quality + target, scored + 1];
@@ -208,7 +245,7 @@ export interface GapFit {
   readonly gapThreshold: number;
   readonly curve: LooPoint[];
   readonly aiq: number | null;
-  /** The same with gapThreshold ∞: the global ranking alone, i.e. the zero router on the references. */
+  /** The same with gapThreshold ∞: the ranking alone (per intent when intents are known), the zero router on the references. */
   readonly zeroRouterAiq: number | null;
 }
 

@@ -83,6 +83,7 @@ function toResponse(result: RouteResult, d: Extract<Decision, { kind: 'routed' }
     reason: d.reason,
     basis: d.basis,
     gain: d.gain,
+    rankingIntent: d.rankingIntent ?? null,
     intent: d.intent,
     nearestIntent: d.nearestIntent ?? null,
     nearestSimilarity: d.nearestSimilarity ?? null,

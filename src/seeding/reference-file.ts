@@ -31,8 +31,25 @@ export const ReferenceLineSchema = z.strictObject({
     .nullable()
     .default(null),
   records: z.record(z.string().min(1).max(200).refine(wellFormed, WELL_FORMED), WinRecordSchema).default({}),
+  /** What a database learned on top of `records` (an export, format 2): imported apart from the seed. */
+  learned: z.record(z.string().min(1).max(200).refine(wellFormed, WELL_FORMED), WinRecordSchema).optional(),
 });
 export type ReferenceLine = z.infer<typeof ReferenceLineSchema>;
+
+/** The set file format this build writes and the newest it reads. 1: no header, records only. */
+export const SET_FORMAT_VERSION = 2;
+
+/**
+ * The first line of an export (format 2 on): which format, and the database it came from. A file
+ * without it is format 1, as every hand-written set is.
+ */
+export const SetHeaderSchema = z.strictObject({
+  format: z.literal('semroute-references'),
+  version: z.number().int().positive(),
+  database: z.string().min(1).max(100).optional(),
+  exportedAt: z.string().max(100).optional(),
+});
+export type SetHeader = z.infer<typeof SetHeaderSchema>;
 
 export interface LineError {
   readonly file: string;
@@ -43,6 +60,8 @@ export interface LineError {
 export interface ReferenceSetFile {
   readonly name: string;
   readonly file: string;
+  /** The database an export came from (its header); undefined for a hand-written set. */
+  readonly database?: string;
   readonly items: readonly (ReferenceInput & { readonly line: number })[];
   readonly errors: readonly LineError[];
 }
@@ -64,21 +83,51 @@ export function readSetFile(file: string): ReferenceSetFile {
   const items: (ReferenceInput & { line: number })[] = [];
   const errors: LineError[] = [];
   const firstLineOf = new Map<string, number>();
+  let header: SetHeader | undefined;
+  let atFirstLine = true;
   splitLines(readFileSync(file)).forEach((bytes, i) => {
     const line = i + 1;
     const raw = decodeUtf8(bytes);
     if (raw === undefined) return void errors.push({ file, line, reason: 'not valid UTF-8' });
     if (raw.trim() === '') return;
+    const firstLine = atFirstLine;
+    atFirstLine = false;
+    if (firstLine && isHeader(raw)) {
+      const parsed = parseHeader(raw);
+      if (!parsed.ok) return void errors.push({ file, line, reason: parsed.reason });
+      header = parsed.value;
+      return;
+    }
     const parsed = parseLine(raw);
     if (!parsed.ok) return void errors.push({ file, line, reason: parsed.reason });
     const hash = contentHash(parsed.value.prompt);
     const first = firstLineOf.get(hash);
     if (first !== undefined) return void errors.push({ file, line, reason: `duplicate of the prompt on line ${first}` });
     firstLineOf.set(hash, line);
-    items.push({ line, text: parsed.value.prompt, intent: parsed.value.intent, contentHash: hash, records: parsed.value.records });
+    const { prompt, intent, records, learned } = parsed.value;
+    items.push({ line, text: prompt, intent, contentHash: hash, records, ...(learned ? { learned } : {}) });
   });
   if (items.length === 0 && errors.length === 0) errors.push({ file, line: 1, reason: 'no reference prompts in the file (it is empty)' });
-  return { name, file, items, errors };
+  return { name, file, items, errors, ...(header?.database !== undefined ? { database: header.database } : {}) };
+}
+
+/** A first line naming a `format` is a header, never a prompt (a prompt line has no such key). */
+function isHeader(raw: string): boolean {
+  try {
+    const json: unknown = JSON.parse(raw);
+    return typeof json === 'object' && json !== null && 'format' in json;
+  } catch {
+    return false;
+  }
+}
+
+function parseHeader(raw: string): { ok: true; value: SetHeader } | { ok: false; reason: string } {
+  const result = SetHeaderSchema.safeParse(JSON.parse(raw), { error: issueSentence });
+  if (!result.success) return { ok: false, reason: `header: ${result.error.issues.map((i) => `${i.path.map(String).join('.') || '(line)'}: ${i.message}`).join('; ')}` };
+  if (result.data.version > SET_FORMAT_VERSION) {
+    return { ok: false, reason: `header: format version ${result.data.version} is newer than this build reads (up to ${SET_FORMAT_VERSION}); upgrade semroute to load it` };
+  }
+  return { ok: true, value: result.data };
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -3,7 +3,7 @@ import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
 import type { ReferenceIndex } from '../routing/reference-index.js';
 import type { Logger } from '../shared/logger.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
-import { crossSetDuplicates, listSetFiles, readSetFile, type LineError, type ReferenceSetFile } from './reference-file.js';
+import { crossSetDuplicates, listSetFiles, readSetFile, SET_FORMAT_VERSION, type LineError, type ReferenceSetFile, type SetHeader } from './reference-file.js';
 
 export interface SeedDeps {
   readonly references: SqliteReferenceStore;
@@ -49,7 +49,9 @@ export async function seedReferenceSets(deps: SeedDeps, source: string, options:
 
   // A reset keeps the vectors of unchanged texts (content hash) made by this same embedder.
   const embedder = deps.embedder ? fingerprintKey(deps.embedder.fingerprint) : undefined;
-  const totals = deps.references.writeSets(good.map((s) => ({ name: s.name, source: s.file, items: s.items })), { reset, ...(embedder ? { embedder } : {}) });
+  const here = deps.references.storedDatabaseId();
+  const items = (s: ReferenceSetFile) => (!reset && s.database !== undefined && s.database === here ? s.items.map(withoutLearned) : s.items);
+  const totals = deps.references.writeSets(good.map((s) => ({ name: s.name, source: s.file, items: items(s) })), { reset, ...(embedder ? { embedder } : {}) });
   // A reset dropped every stored vector with its reference: the index starts over from SQLite.
   if (reset) deps.index.rebuild();
   const embedded = await deps.index.embedMissing();
@@ -65,6 +67,15 @@ export async function seedReferenceSets(deps: SeedDeps, source: string, options:
   };
 }
 
+/**
+ * An export seeded back into the database it came from already holds what it learned (outcomes);
+ * only after a reset, which drops them with the references, is its `learned` brought in again.
+ */
+function withoutLearned<T extends { learned?: unknown }>(item: T): Omit<T, 'learned'> {
+  const { learned: _learned, ...rest } = item;
+  return rest;
+}
+
 export interface SeedOptions {
   /** Replace every stored reference (only when every file is good). */
   readonly reset?: boolean;
@@ -78,7 +89,7 @@ export interface SeedOptions {
 function unknownModelLines(sets: readonly ReferenceSetFile[], known: ReadonlySet<string>): LineError[] {
   return sets.flatMap((set) =>
     set.items.flatMap((item) =>
-      Object.keys(item.records)
+      Object.keys({ ...item.records, ...item.learned })
         .filter((model) => !known.has(model))
         .map((model) => ({ file: set.file, line: item.line, reason: `records name '${model}', which is not a model in the catalog` })),
     ),
@@ -117,11 +128,17 @@ export async function reseedFromDatabase(deps: SeedDeps): Promise<FromDbSummary>
   return { references: deps.index.size, embedded, seconds: (performance.now() - start) / 1000 };
 }
 
-/** Writes every reference with its current records as one set file the seed reads back. */
+/**
+ * Writes every reference as one set file the seed reads back (format 2): a header naming this
+ * database, then per reference its seed `records` and what was `learned` on top, kept apart so an
+ * import keeps learned counts learned (a later re-post replaces only the seed). Returns the count.
+ */
 export function exportReferenceSet(deps: Pick<SeedDeps, 'references'>, file: string): number {
-  const lines = deps.references.exportAll().map((r) => JSON.stringify(r));
+  const { database, references } = deps.references.exportAll();
+  const header: SetHeader = { format: 'semroute-references', version: SET_FORMAT_VERSION, database, exportedAt: new Date().toISOString() };
+  const lines = [header, ...references].map((r) => JSON.stringify(r));
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, lines.join('\n') + '\n');
   renameSync(tmp, file);
-  return lines.length;
+  return references.length;
 }

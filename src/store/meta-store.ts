@@ -19,4 +19,6 @@ export const META_KEYS = {
   embedderFingerprint: 'embedder_fingerprint',
   /** Bumped on every change to the reference prompts; the index file records the one it holds. */
   referenceGeneration: 'reference_generation',
+  /** Made on the first export; an export names it, so seeding it back here does not count its learning twice. */
+  databaseId: 'database_id',
 } as const;

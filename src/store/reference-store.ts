@@ -1,6 +1,8 @@
 import { ByIdReads } from './by-id-reads.js';
 import { blobToVector, vectorToBlob, writeTransaction, type Db } from './db.js';
 import { createMetaStore, META_KEYS } from './meta-store.js';
+import { RecordSources, withoutZeros, type RecordSource } from './record-sources.js';
+import { databaseId, exportReferences, type ExportedReference } from './reference-export.js';
 import { ReferenceListing } from './reference-listing.js';
 import { VERSION_CHECK_MS } from './row-cache.js';
 import type { ModelRecords, RecordDelta, ReferenceInput, ReferencePrompt, WinRecord } from './types.js';
@@ -28,6 +30,7 @@ export class SqliteReferenceStore {
   private readonly meta;
   private readonly stmts;
   private readonly reads: ByIdReads;
+  private readonly sources: RecordSources;
   /** Operator listings (admin API), read straight from SQLite. */
   readonly listing: ReferenceListing;
   private versionCheckedAt = Number.NEGATIVE_INFINITY;
@@ -37,6 +40,7 @@ export class SqliteReferenceStore {
     this.meta = createMetaStore(db);
     this.listing = new ReferenceListing(db);
     this.reads = new ByIdReads(db);
+    this.sources = new RecordSources(db);
     this.stmts = {
       upsertSet: db.prepare<[string, string | null, string, string]>(
         `INSERT INTO reference_sets (name, source, created_at, updated_at) VALUES (?, ?, ?, ?)
@@ -51,11 +55,6 @@ export class SqliteReferenceStore {
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
       updatePrompt: db.prepare<[number, string | null, number]>('UPDATE reference_prompts SET set_id = ?, intent = ? WHERE id = ?'),
-      seedRecordsOf: db.prepare<[number], RecordRow>('SELECT reference_id, model, wins, losses, ties FROM seed_records WHERE reference_id = ?'),
-      deleteSeedRecords: db.prepare<[number]>('DELETE FROM seed_records WHERE reference_id = ?'),
-      insertSeedRecord: db.prepare<[number, string, number, number, number]>(
-        'INSERT INTO seed_records (reference_id, model, wins, losses, ties) VALUES (?, ?, ?, ?, ?)',
-      ),
       // records = what the seed said + every learned delta since; a seed change moves them by the
       // difference, which may be negative (hence the floor at 0); learned deltas are never negative.
       // The update adds the parameters, not `excluded.*`: those hold the floored insert values, so a
@@ -132,15 +131,20 @@ export class SqliteReferenceStore {
   /** New prompts are written without a vector; the index embeds them right after (embedMissing). */
   private writeOne(setId: number, item: ReferenceInput, now: string): keyof SetWriteSummary {
     const existing = this.stmts.byHash.get(item.contentHash);
+    // An item without `learned` (a plain set file) keeps what was imported before, as a re-post does.
+    const learned = item.learned === undefined ? undefined : withoutZeros(item.learned);
     if (!existing) {
       const id = Number(this.stmts.insertPrompt.run(setId, item.text, item.intent, item.contentHash, null, 'seed', now).lastInsertRowid);
       this.replaceRecords(id, item.records);
+      if (learned) this.replaceRecords(id, learned, 'imported');
       return 'inserted';
     }
     const sameRecords = recordsEqual(this.recordsOf(existing.id), item.records);
-    if (existing.intent === item.intent && existing.set_id === setId && sameRecords) return 'unchanged';
+    const sameLearned = learned === undefined || recordsEqual(this.recordsOf(existing.id, 'imported'), learned);
+    if (existing.intent === item.intent && existing.set_id === setId && sameRecords && sameLearned) return 'unchanged';
     this.stmts.updatePrompt.run(setId, item.intent, existing.id);
     if (!sameRecords) this.replaceRecords(existing.id, item.records);
+    if (!sameLearned && learned) this.replaceRecords(existing.id, learned, 'imported');
     return 'updated';
   }
 
@@ -175,15 +179,14 @@ export class SqliteReferenceStore {
   }
 
   /**
-   * New seed records replace the old; the live records move by the difference, keeping what was
-   * learned. A record left at zero with no seed record behind it is deleted, as a rebuild from the
-   * source tables would never create it: the live table stays exactly what a rebuild gives.
+   * New seed (or imported learned) records replace the old; the live records move by the difference,
+   * keeping everything else. A record left at zero with no seed record behind it is deleted, as a
+   * rebuild from the source tables would never create it: the live table stays what a rebuild gives.
    */
-  private replaceRecords(referenceId: number, records: Readonly<Record<string, WinRecord>>): void {
-    const old = this.recordsOf(referenceId);
+  private replaceRecords(referenceId: number, records: Readonly<Record<string, WinRecord>>, source: RecordSource = 'seed'): void {
+    const old = this.recordsOf(referenceId, source);
     this.reads.forgetRecords([referenceId]);
-    this.stmts.deleteSeedRecords.run(referenceId);
-    for (const [model, r] of Object.entries(records)) this.stmts.insertSeedRecord.run(referenceId, model, r.wins, r.losses, r.ties);
+    this.sources.replace(source, referenceId, records);
     for (const model of new Set([...old.keys(), ...Object.keys(records)])) {
       const before = old.get(model) ?? { wins: 0, losses: 0, ties: 0 };
       const after = records[model] ?? { wins: 0, losses: 0, ties: 0 };
@@ -192,7 +195,7 @@ export class SqliteReferenceStore {
     this.stmts.dropEmptyRecords.run(referenceId, referenceId);
   }
 
-  /** Re-derives every record from the source tables (seed records + learned deltas). */
+  /** Re-derives every record from the source tables (seed records + imported learned + learned deltas). */
   recomputeAllRecords(): void {
     writeTransaction(this.db, () => {
       this.reads.forgetAllRecords();
@@ -203,6 +206,8 @@ export class SqliteReferenceStore {
            SELECT reference_id, model, MAX(0, SUM(wins)), MAX(0, SUM(losses)), MAX(0, SUM(ties)) FROM (
              SELECT reference_id, model, wins, losses, ties FROM seed_records
              UNION ALL
+             SELECT reference_id, model, wins, losses, ties FROM imported_learned
+             UNION ALL
              SELECT d.value ->> '$.referenceId', d.value ->> '$.model', d.value ->> '$.wins', d.value ->> '$.losses', d.value ->> '$.ties'
              FROM outcomes o, json_each(o.deltas) d
              WHERE d.value ->> '$.referenceId' IN (SELECT id FROM reference_prompts))
@@ -212,8 +217,8 @@ export class SqliteReferenceStore {
     })();
   }
 
-  private recordsOf(referenceId: number): Map<string, WinRecord> {
-    return new Map(this.stmts.seedRecordsOf.all(referenceId).map((r) => [r.model, { wins: r.wins, losses: r.losses, ties: r.ties }]));
+  private recordsOf(referenceId: number, source: RecordSource = 'seed'): Map<string, WinRecord> {
+    return this.sources.of(source, referenceId);
   }
 
   /** The neighbours' texts, intents and sets by id (served from memory when hot). */
@@ -313,12 +318,14 @@ export class SqliteReferenceStore {
     })();
   }
 
-  /** Every reference with its current records, in id order: the seed file format's content. */
-  exportAll(): { prompt: string; intent: string | null; records: Record<string, WinRecord> }[] {
-    const rows = this.db.prepare<[], { id: number; text: string; intent: string | null }>('SELECT id, text, intent FROM reference_prompts ORDER BY id').all();
-    // Read past the cache: an export touches every row once and should not evict the hot ones.
-    const records = this.reads.recordsUncached(rows.map((r) => r.id));
-    return rows.map((r) => ({ prompt: r.text, intent: r.intent, records: Object.fromEntries(records.get(r.id) ?? []) }));
+  /** Every reference with its seed and learned records apart, and the id of this database (see reference-export.ts). */
+  exportAll(): { database: string; references: ExportedReference[] } {
+    return { database: databaseId(this.db), references: exportReferences(this.db) };
+  }
+
+  /** This database's id if an export ever made one: a file exported from here names it. */
+  storedDatabaseId(): string | undefined {
+    return this.meta.get(META_KEYS.databaseId);
   }
 
   textsWithoutVectors(): { id: number; text: string }[] {

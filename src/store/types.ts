@@ -20,6 +20,8 @@ export interface ReferenceInput {
   readonly intent: string | null;
   readonly contentHash: string;
   readonly records: Readonly<Record<string, WinRecord>>;
+  /** What another database had learned for it (an export's `learned`); absent keeps what is stored. */
+  readonly learned?: Readonly<Record<string, WinRecord>>;
 }
 
 export function trials(r: WinRecord): number {

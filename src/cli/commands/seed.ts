@@ -18,7 +18,8 @@ Options:
                      nothing is deleted when any file has a bad line
   --from-db          rebuild records (seed records + learned outcomes) and the index from SQLite alone,
                      and fit the routing policy again (leave-one-out) even if its records are unchanged
-  --export <file>    write every reference with its current records, in the seed format, and exit
+  --export <file>    write every reference in the seed format and exit: its seed records and what
+                     it learned since, kept apart, so seeding the file elsewhere keeps learned counts learned
   --strict-models    records for a model that is not in the catalog are errors (the set is not
                      written) instead of warnings; also on with strictModels: true in the config
   -h, --help         show this help

@@ -54,8 +54,12 @@ const EmbeddingSchema = z.strictObject({
   /** Where downloaded models are cached; defaults to `<dataDir>/models`. */
   cacheDir: z.string().optional(),
   allowRemote: bool.default(true),
-  /** onnx weights variant: fp32 is exact; q8 is the small quantised file most hub models ship. */
-  dtype: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4']).default('fp32'),
+  /**
+   * ONNX weights file (q8 = onnx/model_quantized.onnx, int8 weights; fp32 = onnx/model.onnx). q8 by
+   * measurement: on the MiniLM architecture here, 1.5× the routes/s of fp32 and half the latency
+   * (BENCHMARKS.md, issue 14); its quality on the real weights could not be measured here (README).
+   */
+  dtype: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4']).default('q8'),
   /**
    * Most texts per model call (the pool's batches, seeding included); unset = the backend's own.
    * Measured (BENCHMARKS.md, issue 14): on the MiniLM architecture, grouped by length, 8 texts per

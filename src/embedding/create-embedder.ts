@@ -48,11 +48,11 @@ async function autoEmbedder(config: EmbedderChoice, dataDir: string, logger: Log
   }
   try {
     const embedder = await UseLiteEmbedder.create({ batchSize: config.batchSize ?? 32 });
-    logger.warn({ model: config.modelId, reason: transformersReason, loaded: embedder.fingerprint.modelId }, fallbackWarning({ modelId: config.modelId, transformersReason }));
+    logger.warn({ model: config.modelId, reason: transformersReason, loaded: embedder.fingerprint.modelId }, fallbackWarning({ modelId: config.modelId, dtype: config.dtype, transformersReason }));
     return embedder;
   } catch (error) {
     const useLiteReason = firstLine(error);
-    logger.warn({ model: config.modelId, reason: transformersReason, useLiteReason, loaded: 'lexical' }, fallbackWarning({ modelId: config.modelId, transformersReason, useLiteReason }));
+    logger.warn({ model: config.modelId, reason: transformersReason, useLiteReason, loaded: 'lexical' }, fallbackWarning({ modelId: config.modelId, dtype: config.dtype, transformersReason, useLiteReason }));
     return new LexicalEmbedder({ dims: config.lexicalDims });
   }
 }

@@ -27,11 +27,13 @@ describe('createEmbedderPool with backend auto', () => {
 
 describe('fallbackWarning', () => {
   it('names lexical, both reasons and both remedies when USE Lite failed too', () => {
-    const text = fallbackWarning({ modelId: 'Xenova/all-MiniLM-L6-v2', transformersReason: 'no onnx/model.onnx', useLiteReason: 'module not found' });
+    const text = fallbackWarning({ modelId: 'Xenova/all-MiniLM-L6-v2', dtype: 'q8', transformersReason: 'no onnx/model.onnx', useLiteReason: 'module not found' });
     expect(text).toContain('(no onnx/model.onnx)');
     expect(text).toContain('(module not found)');
     expect(text).toContain('lexical embedder');
     expect(text).toContain('npm ci');
     expect(text).toContain('ROUTER_EMBEDDING__LOCAL_MODEL_PATH');
+    // The file transformers.js loads for the configured dtype, not always model.onnx.
+    expect(text).toContain('onnx/model_quantized.onnx');
   });
 });

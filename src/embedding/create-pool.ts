@@ -100,11 +100,11 @@ async function autoPool(config: EmbeddingConfig, dataDir: string, logger: Logger
   }
   try {
     const pool = await workerPool(config, 'use-lite', dataDir, logger);
-    logger.warn({ model: config.modelId, reason: transformersReason, loaded: pool.fingerprint.modelId }, fallbackWarning({ modelId: config.modelId, transformersReason }));
+    logger.warn({ model: config.modelId, reason: transformersReason, loaded: pool.fingerprint.modelId }, fallbackWarning({ modelId: config.modelId, dtype: config.dtype, transformersReason }));
     return pool;
   } catch (error) {
     const useLiteReason = firstLine(error);
-    logger.warn({ model: config.modelId, reason: transformersReason, useLiteReason, loaded: 'lexical' }, fallbackWarning({ modelId: config.modelId, transformersReason, useLiteReason }));
+    logger.warn({ model: config.modelId, reason: transformersReason, useLiteReason, loaded: 'lexical' }, fallbackWarning({ modelId: config.modelId, dtype: config.dtype, transformersReason, useLiteReason }));
     return lexicalPool(config);
   }
 }

@@ -1,7 +1,10 @@
+import { onnxFileFor, type TransformersDtype } from './model-files.js';
+
 /** Why `auto` did not get the configured transformers model, and what it loaded instead. */
 export interface FallbackReasons {
-  /** The configured model (embedding.modelId). */
+  /** The configured model (embedding.modelId) and weights file (embedding.dtype). */
   readonly modelId: string;
+  readonly dtype: TransformersDtype;
   /** First line of the transformers load error. */
   readonly transformersReason: string;
   /** First line of the USE Lite load error, when it failed too (then lexical was loaded). */
@@ -13,11 +16,11 @@ export interface FallbackReasons {
  * what loaded, why the better ones did not, and how to get the configured model.
  */
 export function fallbackWarning(reasons: FallbackReasons): string {
-  const { modelId, transformersReason, useLiteReason } = reasons;
+  const { modelId, dtype, transformersReason, useLiteReason } = reasons;
   const howToGetModel =
     `To use ${modelId}, allow downloads from the Hugging Face hub (ROUTER_EMBEDDING__ALLOW_REMOTE=true, the default, ` +
     'with network access) or put the model files in a folder and set ROUTER_EMBEDDING__LOCAL_MODEL_PATH=<folder> ' +
-    `(holding ${modelId}/config.json, tokenizer.json, onnx/model.onnx).`;
+    `(holding ${modelId}/config.json, tokenizer.json, ${onnxFileFor(dtype)}).`;
   if (useLiteReason === undefined) {
     return (
       `embedding model ${modelId} could not be loaded (${transformersReason}), so routing uses the bundled ` +

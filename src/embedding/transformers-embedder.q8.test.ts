@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { FIXTURE_MODELS, PROJECT_ROOT } from '../../test/helpers/test-deps.js';
+import { FIXTURE_MODELS, PROJECT_ROOT, TINY_MODEL_ID } from '../../test/helpers/test-deps.js';
 import { BoundedEmbedderPool } from './pool.js';
 import { TransformersEmbedder, type TransformersEmbedderOptions } from './transformers-embedder.js';
 
@@ -97,5 +97,10 @@ describe('TransformersEmbedder with dtype q8 (int8 weights, MiniLM-architecture 
     // A fresh embedding in another batch is the same text's vector only to the tolerance.
     const [, fresh] = await q8.embed([TEXTS[6] ?? '', text, TEXTS[0] ?? '']);
     expect(1 - cosine(fresh, first)).toBeLessThanOrEqual(BATCH_TOLERANCE);
+  });
+
+  it('fails with MODEL_NOT_READY naming the file q8 needs when a model folder has only model.onnx', async () => {
+    const load = TransformersEmbedder.create({ ...MODEL, modelId: TINY_MODEL_ID, dtype: 'q8' });
+    await expect(load).rejects.toMatchObject({ code: 'MODEL_NOT_READY', message: expect.stringContaining('onnx/model_quantized.onnx (dtype q8)') });
   });
 });

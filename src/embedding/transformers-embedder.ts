@@ -4,8 +4,9 @@ import { AutoModel, AutoTokenizer, env, mean_pooling, Tensor, type PreTrainedMod
 import { AppError } from '../shared/errors.js';
 import type { Embedder, EmbedderFingerprint, InputBudget } from './embedder.js';
 import { CHARS_PER_TOKEN_BOUND, cutTokenIds } from './input-budget.js';
+import { onnxFileFor, type TransformersDtype } from './model-files.js';
 
-export type TransformersDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4';
+export type { TransformersDtype } from './model-files.js';
 
 export interface TransformersEmbedderOptions {
   modelId: string;
@@ -147,7 +148,7 @@ function loadFailure(options: TransformersEmbedderOptions, cause: unknown): stri
   const where = options.allowRemote ? `looked in ${local} and the cache ${options.cacheDir}, then tried ${url}` : `looked in ${local} and the cache ${options.cacheDir} (downloads off)`;
   return (
     `cannot load embedding model ${options.modelId}: ${reason} (${where}). To run offline, put config.json, tokenizer.json, ` +
-    `tokenizer_config.json and onnx/model.onnx in <folder>/${options.modelId}/ and set ROUTER_EMBEDDING__LOCAL_MODEL_PATH=<folder> ` +
+    `tokenizer_config.json and ${onnxFileFor(options.dtype)} (dtype ${options.dtype}) in <folder>/${options.modelId}/ and set ROUTER_EMBEDDING__LOCAL_MODEL_PATH=<folder> ` +
     `(or copy them into ${path.join(options.cacheDir, options.modelId)}), and ROUTER_EMBEDDING__ALLOW_REMOTE=false`
   );
 }

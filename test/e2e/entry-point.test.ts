@@ -32,7 +32,7 @@ function serviceEnv(): Record<string, string> {
       referenceDir: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets'),
       catalog: BIG_SMALL_CATALOG,
       routing: { defaultModel: 'big', costWeight: 0.1 },
-      embedding: { backend: 'transformers', modelId: TINY_MODEL_ID, localModelPath: FIXTURE_MODELS, allowRemote: false },
+      embedding: { backend: 'transformers', modelId: TINY_MODEL_ID, localModelPath: FIXTURE_MODELS, allowRemote: false, dtype: 'fp32' },
     }),
   );
   return { ROUTER_CONFIG: configFile, ROUTER_DATA_DIR: path.join(dir, 'data'), ROUTER_LOG__LEVEL: 'info', PORT: '0' };

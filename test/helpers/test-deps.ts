@@ -20,6 +20,8 @@ export const TINY_EMBEDDING = {
   modelId: TINY_MODEL_ID,
   localModelPath: FIXTURE_MODELS,
   allowRemote: false,
+  // The tiny model is one Gather over a table: it ships onnx/model.onnx only, no quantised file.
+  dtype: 'fp32',
 } as const;
 
 let tinyEmbedder: Promise<Embedder> | undefined;

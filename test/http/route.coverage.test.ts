@@ -103,7 +103,7 @@ describe('POST /v1/route: no intent without evidence', () => {
 
 describe('a multilingual embedder', () => {
   it('routes a French prompt on its neighbours, with no language check', async () => {
-    const multi = await makeTestDeps({ embedding: { backend: 'transformers', modelId: 'tiny-bert', localModelPath: deps.config.embedding.localModelPath, allowRemote: false, multilingual: true } });
+    const multi = await makeTestDeps({ embedding: { backend: 'transformers', modelId: 'tiny-bert', localModelPath: deps.config.embedding.localModelPath, allowRemote: false, dtype: 'fp32', multilingual: true } });
     try {
       const r = await route({ prompt: 'Écris une fonction Python qui fusionne deux listes triées.' }, appFor(multi));
       expect(r.reason).not.toBe('language');

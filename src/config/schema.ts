@@ -56,8 +56,8 @@ const EmbeddingSchema = z.strictObject({
   allowRemote: bool.default(true),
   /**
    * ONNX weights file (q8 = onnx/model_quantized.onnx, int8 weights; fp32 = onnx/model.onnx). q8 by
-   * measurement: on the MiniLM architecture here, 1.5× the routes/s of fp32 and half the latency
-   * (BENCHMARKS.md, issue 14); its quality on the real weights could not be measured here (README).
+   * measurement: on the MiniLM architecture here, 1.5–2.1× the routes/s of fp32 and half the
+   * latency (BENCHMARKS.md, issue 14); its quality on the real weights could not be measured here (README).
    */
   dtype: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4']).default('q8'),
   /**

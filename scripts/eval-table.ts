@@ -132,7 +132,14 @@ function runCell(run: Run): string {
   const { facts } = run;
   const minutes = (s: number) => (s < 120 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
   const cpu = facts.cpuSeconds === null ? '' : ` (CPU ${minutes(facts.cpuSeconds)})`;
-  return `${facts.commit ?? '?'}: ${minutes(facts.wallSeconds)}${cpu} at load ${facts.load}`;
+  return `${facts.commit ?? '?'}: ${minutes(facts.wallSeconds)}${cpu}, ${loadText(facts.load)}`;
+}
+
+/** One-minute load averages: at start → at end (a sidecar has both triples), or at the end only. */
+function loadText(load: string): string {
+  const n = load.match(/\d+(\.\d+)?/g) ?? [];
+  if (n.length >= 6) return `load ${Number(n[0]).toFixed(0)} → ${Number(n[3]).toFixed(0)}`;
+  return n.length > 0 ? `load ${Number(n[0]).toFixed(0)} at the end` : 'load not recorded';
 }
 
 function main(): void {

@@ -70,7 +70,8 @@ function readRun(file: string): Run {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const q = (x: number) => x.toFixed(3);
-const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
+/** Signed to three decimals; a value that rounds to zero is shown unsigned. */
+const signed = (x: number) => (Math.abs(x) < 0.0005 ? '0.000' : `${x > 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`);
 
 function routerPolicy(g: Group): Policy {
   const p = g.policies.find((x) => x.policy === ROUTER_POLICY);

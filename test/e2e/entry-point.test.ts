@@ -156,7 +156,7 @@ describe('every command line', () => {
     ['serve', ['--import', 'tsx', 'src/cli/main.ts', 'serve']],
     ['seed', ['--import', 'tsx', 'src/cli/main.ts', 'seed']],
     ['coverage', ['--import', 'tsx', 'src/cli/main.ts', 'coverage']],
-    ...['bench', 'eval', 'eval-table', 'soak', 'compare-embedders', 'bench-proxy', 'generate-illustrative-records', 'coverage-experiment', 'make-tiny-model', 'make-bench-model', 'build', 'compare-budgets', 'pool-overhead', 'coverage-probes', 'language-check', 'fake-upstream-server'].map(
+    ...['bench', 'eval', 'eval-table', 'soak', 'compare-embedders', 'bench-proxy', 'generate-illustrative-records', 'coverage-experiment', 'make-tiny-model', 'make-bench-model', 'build', 'compare-budgets', 'pool-overhead', 'route-cpu', 'coverage-probes', 'language-check', 'fake-upstream-server'].map(
       (s): [string, string[]] => [s, ['--import', 'tsx', `scripts/${s}.ts`]],
     ),
   ];

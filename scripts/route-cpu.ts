@@ -74,8 +74,16 @@ async function child(tree: string): Promise<void> {
   const bootstrap = boot['bootstrap'] as (config: unknown, logger: unknown) => Promise<{ queue: { flush: () => void }; router: { k?: number }; close: () => void }>;
   const appDepsOf = boot['appDepsOf'] as (deps: unknown, logger: unknown) => unknown;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'semroute-route-cpu-'));
-  const overrides = { dataDir, referenceDir: path.join(tree, 'reference-prompts'), log: { level: 'silent' }, seedOnEmpty: true, embedding: { backend: 'lexical' }, ...(values.untuned ? { routing: { tune: { enabled: false } } } : {}) };
-  const deps = await bootstrap(loadConfig({ env: {}, file: path.join(tree, 'router.config.yaml'), overrides }), silentLogger());
+  const overrides = { dataDir, referenceDir: path.join(tree, 'reference-prompts'), log: { level: 'silent' }, seedOnEmpty: true, embedding: { backend: 'lexical' } };
+  const configOf = (extra: object) => loadConfig({ env: {}, file: path.join(tree, 'router.config.yaml'), overrides: { ...overrides, ...extra } });
+  let config: unknown;
+  try {
+    config = configOf(values.untuned ? { routing: { tune: { enabled: false } } } : {});
+  } catch {
+    // A checkout from before the fit has no routing.tune: it always routes on the configured k.
+    config = configOf({});
+  }
+  const deps = await bootstrap(config, silentLogger());
   const app = createApp(appDepsOf(deps, silentLogger()));
   let commitUs = 0;
   const flush = deps.queue.flush.bind(deps.queue);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentText, lastUserText, mixVectors, routingWindow, turnsOf } from './conversation.js';
+import { contentText, earlierTurns, lastUserText, mixVectors, routingWindow, turnsOf } from './conversation.js';
 
 describe('conversation text', () => {
   it('reads text parts and skips images', () => {
@@ -26,6 +26,22 @@ describe('conversation text', () => {
     expect(w?.parts.map((p) => p.weight)).toEqual([1, 0.6, 0.36, 0.25].map((x) => expect.closeTo(x, 10)));
     expect(w).toMatchObject({ text: 'u2\nu3\nu4', turns: 3 });
     expect(routingWindow(turnsOf([{ role: 'user', content: 'only' }]))).toBeNull();
+  });
+
+  it('takes the newest user turn out of a window for the turns before it, never leaving the system prompt alone', () => {
+    const turns = turnsOf([
+      { role: 'system', content: 'sys' },
+      { role: 'user', content: 'u1 line one\nline two' },
+      { role: 'user', content: 'u2' },
+      { role: 'user', content: 'ok\ncommit it' },
+    ]);
+    const w = routingWindow(turns, { shortTurnChars: 40, windowTurns: 3, systemWeight: 0.25 });
+    const earlier = w === null ? null : earlierTurns(w);
+    expect(earlier?.parts.map((p) => p.text)).toEqual(['u2', 'u1 line one\nline two', 'sys']);
+    expect(earlier?.parts.map((p) => p.weight)).toEqual([1, 0.6, 0.25 / 0.6].map((x) => expect.closeTo(x, 10)));
+    expect(earlier).toMatchObject({ text: 'u1 line one\nline two\nu2', turns: 2 });
+    const single = routingWindow(turnsOf([{ role: 'system', content: 'sys' }, { role: 'user', content: 'commit it' }]));
+    expect(single === null ? 'no window' : earlierTurns(single)).toBeNull();
   });
 
   it('mixes unit vectors into a unit vector', () => {

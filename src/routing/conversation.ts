@@ -86,6 +86,21 @@ export function routingWindow(turns: readonly ConversationTurn[], options: Conve
   return { parts, text: users.map((t) => t.text).reverse().join('\n'), turns: users.length };
 }
 
+/**
+ * The window without its newest user turn: what the conversation was about before a short
+ * follow-up. Null when no earlier user turn exists (the system prompt alone is never routed on).
+ * Weights are rescaled so the newest earlier turn counts 1.
+ */
+export function earlierTurns(window: RoutingWindow): RoutingWindow | null {
+  if (window.turns < 2) return null;
+  const rest = window.parts.slice(1);
+  const scale = 1 / (rest[0]?.weight ?? 1);
+  const lines = window.text.split('\n');
+  // The joined text is oldest first; a turn may hold newlines, so drop the newest turn's lines.
+  const newestLines = (window.parts[0]?.text ?? '').split('\n').length;
+  return { parts: rest.map((p) => ({ text: p.text, weight: p.weight * scale })), text: lines.slice(0, lines.length - newestLines).join('\n'), turns: window.turns - 1 };
+}
+
 export function isShortTurn(text: string, options: ConversationOptions = DEFAULT_CONVERSATION): boolean {
   return text.trim().length < options.shortTurnChars;
 }

@@ -18,7 +18,7 @@ import type { DetailsToStore } from '../store/decision-details-codec.js';
 import { explainDecision } from './explain.js';
 import type { ReferenceIndex } from './reference-index.js';
 import { textToKeep } from '../privacy/redact.js';
-import { DEFAULT_CONVERSATION, isShortTurn, mixVectors, routingWindow, type ConversationOptions, type ConversationTurn, type RoutedOn, type RoutedOnSource, type RoutingWindow } from './conversation.js';
+import { DEFAULT_CONVERSATION, earlierTurns, isShortTurn, mixVectors, routingWindow, type ConversationOptions, type ConversationTurn, type RoutedOn, type RoutedOnSource, type RoutingWindow } from './conversation.js';
 import type { SessionAffinity } from './session-affinity.js';
 import { calibrateTarget, type RoutingTarget, type TargetResolution } from './policies/target.js';
 import { gapThresholdOf, type RoutingFit } from './tuning.js';
@@ -111,6 +111,17 @@ interface Attempt {
   readonly vector: Float32Array;
   readonly decision: Decision;
   readonly cut?: InputCut | undefined;
+}
+
+type Clock = { embedMs: number; searchMs: number; decideMs: number };
+
+/** A routed decision that came back uncovered (the only kind another text may replace). */
+function isUncovered(attempt: Attempt): boolean {
+  return attempt.decision.kind === 'routed' && !attempt.decision.covered;
+}
+
+function isCovered(attempt: Attempt): boolean {
+  return attempt.decision.kind === 'routed' && attempt.decision.covered;
 }
 
 /** The orchestrator: embed → search → load records → decide (pure) → store the decision. */
@@ -228,11 +239,7 @@ export class Router {
     const options = this.deps.conversation ?? DEFAULT_CONVERSATION;
     const window = request.conversation ? routingWindow(request.conversation, options) : null;
     const single = { source: request.conversation ? (request.prompt === '' ? 'none' : 'last_user') : 'prompt', text: request.prompt, turns: request.prompt === '' ? 0 : 1 } as const;
-    let attempt = window !== null && isShortTurn(request.prompt, options) ? await this.attemptWindow(window, request, clock) : await this.attempt(single, request, clock);
-    if (window !== null && attempt.on.source !== 'window' && attempt.decision.kind === 'routed' && !attempt.decision.covered) {
-      const widened = await this.attemptWindow(window, request, clock, attempt.vector);
-      if (widened.decision.kind === 'routed' && widened.decision.covered) attempt = widened;
-    }
+    const attempt = window !== null && isShortTurn(request.prompt, options) ? await this.attemptShortTurn(window, request, clock) : await this.attemptWidened(single, window, request, clock);
     const { decision, affinity } = this.withAffinity(attempt.decision, request.session);
     const decisionId = randomUUID();
     const hash = promptHash(attempt.on.text);
@@ -246,6 +253,27 @@ export class Router {
     if (decision.kind === 'routed') this.store({ id: decisionId, hash, prompt: attempt.on.text, vector: attempt.vector, routedOn, cut, details: why?.details }, decision);
     const explained = { ruleIgnored: why?.ruleIgnored ?? null, explanation: why?.explanation ?? null };
     return { decisionId, promptHash: hash, decision, routedOn, ...explained, timings: clock, ...(cut ? { inputTruncated: cut } : {}) };
+  }
+
+  /** A long last turn is routed on its own words; when they come back uncovered, on the window if that is covered. */
+  private async attemptWidened(single: Attempt['on'], window: RoutingWindow | null, request: RouteRequest, clock: Clock): Promise<Attempt> {
+    const attempt = await this.attempt(single, request, clock);
+    if (window === null || !isUncovered(attempt)) return attempt;
+    const widened = await this.attemptWindow(window, request, clock, attempt.vector);
+    return isCovered(widened) ? widened : attempt;
+  }
+
+  /**
+   * A short follow-up ("commit it") is routed on the window; when the window comes back uncovered
+   * (a few content-free words weighted 1 can pull it off every reference), on the turns before it,
+   * if those are covered: the follow-up continues their task.
+   */
+  private async attemptShortTurn(window: RoutingWindow, request: RouteRequest, clock: Clock): Promise<Attempt> {
+    const attempt = await this.attemptWindow(window, request, clock);
+    const earlier = isUncovered(attempt) ? earlierTurns(window) : null;
+    if (earlier === null) return attempt;
+    const context = await this.attemptWindow(earlier, request, clock);
+    return isCovered(context) ? context : attempt;
   }
 
   private async attempt(on: Attempt['on'], request: RouteRequest, clock: { embedMs: number; searchMs: number; decideMs: number }): Promise<Attempt> {

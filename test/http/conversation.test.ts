@@ -49,6 +49,19 @@ describe('conversation-aware routing', () => {
     expect(chat).toMatchObject({ covered: true, intent: 'code', model: 'big' });
   });
 
+  it('routes a short follow-up on the turns before it when the window comes back uncovered', async () => {
+    // Weighted 1 against the task's 0.6, a few content-free words pull the window off every reference.
+    const commit = 'commit it';
+    const window = { messages: [{ role: 'user', content: CODE }, { role: 'assistant', content: 'done' }, { role: 'user', content: commit }] };
+    const chat = await route(window);
+    expect(chat.routedOn).toMatchObject({ source: 'window', turns: 1, chars: CODE.length, hash: promptHash(CODE) });
+    expect(chat).toMatchObject({ covered: true, intent: 'code', model: 'big' });
+    // With no earlier user turn there is nothing to fall back on: the system prompt alone is never routed on.
+    const alone = await route({ messages: [{ role: 'system', content: CODE }, { role: 'user', content: commit }] });
+    expect(alone.routedOn).toMatchObject({ source: 'window', turns: 1, chars: commit.length });
+    expect(alone.covered).toBe(false);
+  });
+
   it('widens to the window when a long last turn comes back uncovered', async () => {
     const last = 'Also rename the variables so beginners understand everything quickly';
     expect((await route({ prompt: last })).covered).toBe(false);

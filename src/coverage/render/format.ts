@@ -40,10 +40,20 @@ export function totalsLine(r: CoverageReport): string {
 
 /** The prompt (×n when repeated), or its hash when only the hash was kept. */
 export function representativeText(rep: Pick<Representative, 'text' | 'promptHash' | 'count'>, maxChars = 100): string {
-  const times = rep.count > 1 ? ` ×${rep.count}` : '';
+  const times = timesText(rep);
   if (rep.text === null) return `#${rep.promptHash} (text not kept)${times}`;
-  const oneLine = rep.text.replace(/\s+/g, ' ').trim();
-  return `"${oneLine.length > maxChars ? `${oneLine.slice(0, maxChars - 1)}…` : oneLine}"${times}`;
+  return `"${clippedLine(rep.text, maxChars)}"${times}`;
+}
+
+/** ` ×n` when a prompt was sent n > 1 times, else ''. */
+export function timesText(rep: Pick<Representative, 'count'>): string {
+  return rep.count > 1 ? ` ×${rep.count}` : '';
+}
+
+/** The text on one line, cut to `maxChars` with an ellipsis. */
+export function clippedLine(text: string, maxChars: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > maxChars ? `${oneLine.slice(0, maxChars - 1)}…` : oneLine;
 }
 
 export function candidateName(c: CandidateIntent): string {

@@ -1,5 +1,5 @@
 import type { CoverageReport } from '../report-schema.js';
-import { basisText, candidateName, cellLegend, int, intentFlags, languageText, modelsOf, nearestText, otherLanguageHeading, otherLanguageShown, pct, representativeText, scatteredHeading, scatteredNearest, settingsLine, sim, totalsLine, windowLine } from './format.js';
+import { basisText, candidateName, cellLegend, int, intentFlags, languageText, modelsOf, nearestText, otherLanguageHeading, otherLanguageShown, pct, clippedLine, representativeText, scatteredHeading, timesText, scatteredNearest, settingsLine, sim, totalsLine, windowLine } from './format.js';
 import { colourOf, driftChart, escapeHtml as esc, scatterMap } from './svg.js';
 
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d1d1f;max-width:1180px;margin:24px auto;padding:0 20px}
@@ -37,10 +37,19 @@ ${otherLanguageShown(r) ? `<h2>${esc(otherLanguageHeading(r))}</h2><div class="w
 `;
 }
 
+/**
+ * A prompt in quotes (×n when repeated), its text isolated in <bdi>: an Arabic or Hebrew prompt
+ * would otherwise carry the quotes and the ×n along into its right-to-left run.
+ */
+function promptHtml(rep: Parameters<typeof representativeText>[0], maxChars: number): string {
+  if (rep.text === null) return `<span class="hash">${esc(representativeText(rep))}</span>`;
+  return `"<bdi>${esc(clippedLine(rep.text, maxChars))}</bdi>"${esc(timesText(rep))}`;
+}
+
 function candidatesTable(r: CoverageReport): string {
   if (r.candidates.length === 0) return '<p>None: no uncovered cluster of at least min-cluster prompts.</p>';
   const rows = r.candidates.map((c, i) => {
-    const reps = c.representatives.map((rep) => `<li>${rep.text === null ? `<span class="hash">${esc(representativeText(rep))}</span>` : esc(representativeText(rep, 140))}</li>`).join('');
+    const reps = c.representatives.map((rep) => `<li>${promptHtml(rep, 140)}</li>`).join('');
     return `<tr><td class="id"><span class="sw" style="background:${colourOf(i)}"></span>${esc(c.id)}</td><td><b>${esc(candidateName(c))}</b><div class="muted">${esc(c.terms.map((t) => t.term).join(', '))}</div></td>
 <td class="n">${int(c.size)}</td><td class="n">${pct(c.share)}</td><td class="n">${sim(c.cohesion)}</td><td>${esc(nearestText(c))}</td><td class="t"><ul class="reps">${reps}</ul></td></tr>`;
   });
@@ -49,12 +58,12 @@ function candidatesTable(r: CoverageReport): string {
 
 function scatteredTable(r: CoverageReport): string {
   if (r.scattered.length === 0) return '<p>None.</p>';
-  const rows = r.scattered.map((s) => `<tr><td class="t">${s.text === null ? `<span class="hash">${esc(representativeText(s))}</span>` : esc(representativeText(s, 200))}</td><td>${esc(scatteredNearest(s))}</td></tr>`);
+  const rows = r.scattered.map((s) => `<tr><td class="t">${promptHtml(s, 200)}</td><td>${esc(scatteredNearest(s))}</td></tr>`);
   return `<table><thead><tr><th>prompt</th><th>nearest known intent</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
 function otherLanguageTable(r: CoverageReport): string {
-  const rows = (r.otherLanguage ?? []).map((p) => `<tr><td class="id">${esc(languageText(p))}</td><td class="t">${p.text === null ? `<span class="hash">${esc(representativeText(p))}</span>` : esc(representativeText(p, 200))}</td></tr>`);
+  const rows = (r.otherLanguage ?? []).map((p) => `<tr><td class="id">${esc(languageText(p))}</td><td class="t">${promptHtml(p, 200)}</td></tr>`);
   return `<table><thead><tr><th>language</th><th>prompt</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 

@@ -89,6 +89,8 @@ describe('renderReport', () => {
     expect(out.startsWith('<!doctype html>')).toBe(true);
     expect(out.match(/<svg/g)).toHaveLength(2);
     expect(out).toContain('Bake &lt;b&gt;sourdough&lt;/b&gt;');
+    // The text is isolated, so a right-to-left prompt does not carry the quotes and ×2 into its run.
+    expect(out).toContain('"<bdi>Bake &lt;b&gt;sourdough&lt;/b&gt; | bread</bdi>" ×2');
     expect(out).not.toMatch(/<script|<link|src=|https?:\/\//);
     // The charts are Vega-Lite's SVG: the drift chart has both axes titled.
     expect(out).toContain('covered rate');

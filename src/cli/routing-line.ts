@@ -7,8 +7,10 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
  * their leave-one-out quality, the target, and the held-out quality and cost share expected.
  */
 export function formatRoutingLine(d: RoutingDescription): string {
-  const gap = d.gapThreshold === null ? '∞' : String(d.gapThreshold);
-  const settings = `k ${d.k}, similarityPower ${d.similarityPower}, priorStrength ${d.priorStrength}, gapThreshold ${gap}`;
+  const gapOf = (g: number | null) => (g === null ? '∞' : String(g));
+  const perIntent = Object.entries(d.intentGaps).map(([intent, g]) => `${intent} ${gapOf(g)}`);
+  const intentGaps = perIntent.length === 0 ? '' : ` (per intent: ${perIntent.join(', ')})`;
+  const settings = `k ${d.k}, similarityPower ${d.similarityPower}, priorStrength ${d.priorStrength}, gapThreshold ${gapOf(d.gapThreshold)}${intentGaps}`;
   const loo = d.loo
     ? `fitted by leave-one-out on ${d.loo.samples} references in ${d.loo.seconds.toFixed(1)} s (Brier ${d.loo.brier.toFixed(4)}, ` +
       `AIQ ${d.loo.aiq?.toFixed(3) ?? '–'} vs ${d.loo.zeroRouterAiq?.toFixed(3) ?? '–'} for the ranking alone)`

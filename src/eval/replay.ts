@@ -218,7 +218,7 @@ async function routeTestRows(options: ReplayOptions, state: FoldState & { polici
   });
   const vectors = await options.embedder.embed(test.map((i) => options.rows[i]?.prompt ?? ''));
   const modelIndex = new Map(options.models.map((m, i) => [m, i]));
-  const context = { totals: deps.references.modelTotals(), intentTotals: deps.router.intentRecords, params: deps.router.policyParams(), catalog: deps.config.catalog };
+  const context = { totals: deps.references.modelTotals(), intentTotals: deps.router.intentRecords, intentGaps: deps.router.intentGaps, params: deps.router.policyParams(), catalog: deps.config.catalog };
   const targetWeights = state.targetRuns.map((run) => {
     const resolved = deps.router.targetResolution(run.target);
     if (resolved) run.folds.push({ costWeight: resolved.costWeight, expectedQualityShare: resolved.expectedQualityShare, expectedCostShare: resolved.expectedCostShare, met: resolved.met });
@@ -276,13 +276,14 @@ function record(run: PolicyRun, at: { c: number; rowIndex: number; decision: Dec
 /** The same inputs the router gave its own policy: its evidence, totals, catalog and parameters. */
 function inputFor(
   decision: Extract<Decision, { kind: 'routed' }>,
-  ctx: { totals: PolicyInput['modelTotals']; intentTotals: IntentTotals; params: PolicyParams; catalog: PolicyInput['catalog']; prompt: string; costWeight: number; coverage: CoverageVerdict },
+  ctx: { totals: PolicyInput['modelTotals']; intentTotals: IntentTotals; intentGaps: ReadonlyMap<string, number>; params: PolicyParams; catalog: PolicyInput['catalog']; prompt: string; costWeight: number; coverage: CoverageVerdict },
 ): PolicyInput {
   return {
     evidence: decision.evidence,
     coverage: ctx.coverage,
     modelTotals: ctx.totals,
     intentTotals: ctx.intentTotals,
+    intentGaps: ctx.intentGaps,
     catalog: ctx.catalog,
     constraints: { costWeight: ctx.costWeight },
     promptTokens: estimateTokens(ctx.prompt),

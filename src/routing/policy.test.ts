@@ -188,6 +188,13 @@ describe('normalCdf', () => {
         expect(routed(run({ evidence: chat, modelTotals: totals, intentTotals, params: { gapThreshold: 0.1 } }))).toMatchObject({ model: 'premium', basis: 'neighbours' });
       });
 
+      it('applies the gap threshold fitted for the prompt’s intent over the global one', () => {
+        const intentGaps = new Map([['chat', Infinity]]);
+        expect(routed(run({ evidence: chat, modelTotals: totals, intentTotals, intentGaps, params: { gapThreshold: 0 } }))).toMatchObject({ model: 'budget', basis: 'intent_ranking' });
+        const lower = new Map([['chat', 0.1]]);
+        expect(routed(run({ evidence: chat, modelTotals: totals, intentTotals, intentGaps: lower, params: { gapThreshold: Infinity } }))).toMatchObject({ model: 'premium', basis: 'neighbours' });
+      });
+
       it('ranks an uncovered prompt by its neighbours’ intent too, unless its text says nothing', () => {
         const far = [ev(1, 0.3, { premium: rec(1, 0), budget: rec(0, 1) }, 'chat')];
         const params = { uncoveredModel: 'global_ranking' as const };

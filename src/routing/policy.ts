@@ -166,7 +166,9 @@ function choose(at: { scores: readonly ModelScore[]; covered: boolean; input: Po
   const best = firstOf(scores);
   const global = globalChoice(scores, input);
   const gain = best.utility - (scores.find((s) => s.model === global)?.utility ?? best.utility);
-  if (best.model === global || gain >= input.params.gapThreshold) return { model: best.model, reason: 'covered', basis: 'neighbours', gain };
+  // The gap threshold fitted for the prompt's intent, else the global one (policies/fit-intent-gaps.ts).
+  const gapThreshold = (at.rankingIntent === null ? undefined : input.intentGaps?.get(at.rankingIntent)) ?? input.params.gapThreshold;
+  if (best.model === global || gain >= gapThreshold) return { model: best.model, reason: 'covered', basis: 'neighbours', gain };
   return { model: global, reason: 'covered', basis: at.rankingIntent === null ? 'global_ranking' : 'intent_ranking', gain };
 }
 

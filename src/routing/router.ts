@@ -21,7 +21,7 @@ import { textToKeep } from '../privacy/redact.js';
 import { DEFAULT_CONVERSATION, earlierTurns, isShortTurn, mixVectors, routingWindow, type ConversationOptions, type ConversationTurn, type RoutedOn, type RoutedOnSource, type RoutingWindow } from './conversation.js';
 import type { SessionAffinity } from './session-affinity.js';
 import { calibrateTarget, type RoutingTarget, type TargetResolution } from './policies/target.js';
-import { gapThresholdOf, type RoutingFit } from './tuning.js';
+import { gapThresholdOf, intentGapsOf, type RoutingFit } from './tuning.js';
 import type { Decision, Evidence, PolicyParams, RouteConstraints } from './types.js';
 
 export type KeepText = 'none' | 'uncovered' | 'all';
@@ -81,8 +81,10 @@ export interface RoutingDescription {
   readonly k: number;
   readonly similarityPower: number;
   readonly priorStrength: number;
-  /** null = ∞: always the global ranking. */
+  /** null = ∞: always the ranking. */
   readonly gapThreshold: number | null;
+  /** Per intent with its own fitted gap threshold (null = ∞). */
+  readonly intentGaps: Readonly<Record<string, number | null>>;
   readonly loo: { samples: number; brier: number; aiq: number | null; zeroRouterAiq: number | null; bestModel: string; seconds: number } | null;
   readonly target: RoutingTarget | null;
   readonly targetMet: boolean | null;
@@ -210,6 +212,7 @@ export class Router {
       similarityPower: params.similarityPower,
       priorStrength: params.priorStrength,
       gapThreshold: Number.isFinite(params.gapThreshold) ? params.gapThreshold : null,
+      intentGaps: fit?.intentGaps ?? {},
       loo: fit ? { samples: fit.samples, brier: fit.brier, aiq: fit.looAiq, zeroRouterAiq: fit.zeroRouterLooAiq, bestModel: fit.best.model, seconds: fit.seconds } : null,
       target: this.deps.routing.target ?? null,
       targetMet: resolution?.met ?? null,
@@ -360,6 +363,7 @@ export class Router {
       coverage,
       modelTotals: this.totals,
       intentTotals: this.intentTotals,
+      intentGaps: this.intentGaps,
       catalog: this.deps.catalog,
       constraints: this.withTarget(request),
       promptTokens,
@@ -404,6 +408,11 @@ export class Router {
   /** The per-intent totals the policy ranks by (the eval's replay passes them as decideFor does). */
   get intentRecords(): ReadonlyMap<string, ReadonlyMap<string, WinRecord>> {
     return this.intentTotals;
+  }
+
+  /** The per-intent gap thresholds of the fit in force (none without a fit). */
+  get intentGaps(): ReadonlyMap<string, number> {
+    return this.deps.fit ? intentGapsOf(this.deps.fit) : new Map();
   }
 
   /** The parameters this router gives its policy; the eval's cost-weight sweep reuses them. */

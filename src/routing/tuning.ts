@@ -5,7 +5,6 @@ import type { MetaStore } from '../store/meta-store.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
 import {
   fitEstimator,
-  fitGapThreshold,
   K_GRID,
   predict,
   singleModelPoints,
@@ -13,6 +12,7 @@ import {
   type LooPoint,
   type LooSample,
 } from './policies/fit-policy.js';
+import { fitNoHarm } from './policies/fit-intent-gaps.js';
 import { leaveOneOutSamples } from './loo-samples.js';
 import type { ReferenceIndex } from './reference-index.js';
 import type { CoverageTest } from './coverage.js';
@@ -26,8 +26,10 @@ export const RoutingFitSchema = z.object({
   k: z.number(),
   similarityPower: z.number(),
   priorStrength: z.number(),
-  /** JSON has no Infinity: null stands for "always the global ranking". */
+  /** JSON has no Infinity: null stands for "always the ranking". */
   gapThreshold: z.number().nullable(),
+  /** Per intent with enough samples, its own gap threshold (policies/fit-intent-gaps.ts); null = ∞. */
+  intentGaps: z.record(z.string(), z.number().nullable()).default({}),
   brier: z.number(),
   samples: z.number(),
   /** LOO AIQ of the fitted policy and of the ranking alone (gap threshold ∞: the zero router, per intent when intents are known). */
@@ -63,11 +65,12 @@ export function fitRouting(deps: TuningDeps): RoutingFit | null {
   const estimator = fitEstimator(samples, ctx);
   if (!estimator) return null;
   const predictions = predict(samples, ctx, estimator);
-  const gap = fitGapThreshold(samples, predictions, ctx);
+  const gap = fitNoHarm(samples, predictions, ctx);
   const best = [...singleModelPoints(samples, ctx)].sort((a, b) => b.quality - a.quality || a.cost - b.cost)[0] ?? { model: '', quality: 0, cost: 0 };
   return {
     ...estimator,
     gapThreshold: Number.isFinite(gap.gapThreshold) ? gap.gapThreshold : null,
+    intentGaps: Object.fromEntries([...gap.intentGaps].map(([intent, g]) => [intent, Number.isFinite(g) ? g : null])),
     samples: samples.length,
     looAiq: gap.aiq,
     zeroRouterLooAiq: gap.zeroRouterAiq,
@@ -122,6 +125,11 @@ function readCached(raw: string | undefined, key: string): RoutingFit | null | u
 /** The gap threshold as the policy takes it (null in JSON = Infinity). */
 export function gapThresholdOf(fit: RoutingFit): number {
   return fit.gapThreshold ?? Infinity;
+}
+
+/** The per-intent gap thresholds as the policy takes them. */
+export function intentGapsOf(fit: RoutingFit): Map<string, number> {
+  return new Map(Object.entries(fit.intentGaps).map(([intent, g]) => [intent, g ?? Infinity]));
 }
 
 /** The curve as calibrateTarget reads it. */

@@ -51,6 +51,8 @@ export interface PolicyInput {
   readonly modelTotals: ReadonlyMap<string, WinRecord>;
   /** Per intent, each model's record over that intent's references (routing/ranking.ts); absent = global ranking only. */
   readonly intentTotals?: IntentTotals;
+  /** Per intent, the gap threshold fitted on its references; an intent without one takes `params.gapThreshold`. */
+  readonly intentGaps?: ReadonlyMap<string, number>;
   readonly catalog: readonly CatalogModel[];
   readonly constraints: RouteConstraints;
   readonly promptTokens: number;

@@ -78,17 +78,17 @@ export function globalRate(total: WinRecord | undefined): number {
  * verdict (covered by similarity, and the prompt's intent) and, per model, the ranking rate it ranks
  * by and centres the prior on, with the sample's own records out of the totals.
  */
-function sampleRanking(sample: LooSample, ctx: FitContext): { similarityCovers: boolean; ranking: Float64Array } {
+function sampleRanking(sample: LooSample, ctx: FitContext): { similarityCovers: boolean; ranking: Float64Array; intent: string | null } {
   const verdict = assessNeighbours(sample.evidence, ctx.coverage, sample.vector ? { vector: sample.vector } : {});
-  const intent = verdict.nearestIntent;
-  const byModel = intent === null ? undefined : ctx.intentTotals?.get(intent);
+  const byModel = verdict.nearestIntent === null ? undefined : ctx.intentTotals?.get(verdict.nearestIntent);
+  const intent = byModel === undefined ? null : verdict.nearestIntent;
   const ownIntent = intent !== null && sample.intent === intent;
   const ranking = Float64Array.from(ctx.models, (m) => {
     const own = sample.own?.get(m);
     const global = successRate(withoutRecord(ctx.modelTotals.get(m), own));
     return byModel === undefined ? global : rankingRate(global, ownIntent ? withoutRecord(byModel.get(m), own) : byModel.get(m));
   });
-  return { similarityCovers: verdict.covered, ranking };
+  return { similarityCovers: verdict.covered, ranking, intent };
 }
 
 /** Per model: Σ w·(wins + ties/2) and Σ w·trials over the first k neighbours, w relative to the nearest. */
@@ -151,20 +151,24 @@ export interface Predictions {
   readonly covered: readonly boolean[];
   /** Per sample, per model: the rate the ranking (the fallback) ranks by. */
   readonly ranking: readonly Float64Array[];
+  /** Per sample: the intent whose ranking that is (null: the global ranking). */
+  readonly intent: readonly (string | null)[];
 }
 
 export function predict(samples: readonly LooSample[], ctx: FitContext, fit: Omit<EstimatorFit, 'brier'>): Predictions {
   const quality: Float64Array[] = [];
   const covered: boolean[] = [];
   const ranking: Float64Array[] = [];
+  const intent: (string | null)[] = [];
   for (const s of samples) {
     const sum = weightedSums(s, ctx.models, { k: fit.k, power: fit.similarityPower });
     const held = sampleRanking(s, ctx);
+    intent.push(held.intent);
     quality.push(Float64Array.from(ctx.models, (_, j) => ((sum.wins[j] ?? 0) + fit.priorStrength * (held.ranking[j] ?? 0.5)) / ((sum.trials[j] ?? 0) + fit.priorStrength)));
     covered.push(held.similarityCovers && sum.support >= ctx.minSupport);
     ranking.push(held.ranking);
   }
-  return { quality, covered, ranking };
+  return { quality, covered, ranking, intent };
 }
 
 /** Index of the best value; ties go to the cheaper model, then the smaller id (as `decide` orders them). */
@@ -203,21 +207,69 @@ export function rankingIndex(rates: ArrayLike<number>, ctx: FitContext, costWeig
   return argBest(Float64Array.from(ctx.models, (_, j) => (rates[j] ?? 0.5) - costWeight * price(ctx, j)), ctx);
 }
 
-/** Mean held-out quality and cost of the choices over the samples, per cost weight. */
-export function looCurve(samples: readonly LooSample[], predictions: Predictions, at: { ctx: FitContext; gapThreshold: number; costWeights?: readonly number[] }): LooPoint[] {
+/**
+ * Per cost weight, per sample, what a sweep needs whatever the gap threshold: the ranking's pick,
+ * the neighbours' best (the ranking's pick when uncovered) and the gain between them, as `looChoice`
+ * computes them. Built once, it serves every threshold of the grid.
+ */
+export interface SweepTable {
+  readonly costWeights: readonly number[];
+  readonly ranked: readonly Int32Array[];
+  readonly best: readonly Int32Array[];
+  readonly gain: readonly Float64Array[];
+}
+
+export function sweepTable(samples: readonly LooSample[], predictions: Predictions, at: { ctx: FitContext; costWeights?: readonly number[] }): SweepTable {
   const { ctx } = at;
-  return (at.costWeights ?? COST_WEIGHT_GRID).map((costWeight) => {
+  const costWeights = at.costWeights ?? COST_WEIGHT_GRID;
+  const table = { costWeights, ranked: [] as Int32Array[], best: [] as Int32Array[], gain: [] as Float64Array[] };
+  for (const costWeight of costWeights) {
+    const [ranked, best, gain] = [new Int32Array(samples.length), new Int32Array(samples.length), new Float64Array(samples.length)];
+    samples.forEach((_, i) => {
+      const g = rankingIndex(predictions.ranking[i] ?? [], ctx, costWeight);
+      const follow = looChoice(predictions.quality[i] ?? [], { ctx, covered: predictions.covered[i] ?? false, globalIndex: g, costWeight, gapThreshold: -Infinity });
+      const p = predictions.quality[i] ?? [];
+      ranked[i] = g;
+      best[i] = follow.index;
+      gain[i] = (p[follow.index] ?? 0) - costWeight * price(ctx, follow.index) - ((p[g] ?? 0) - costWeight * price(ctx, g));
+    });
+    table.ranked.push(ranked);
+    table.best.push(best);
+    table.gain.push(gain);
+  }
+  return table;
+}
+
+/**
+ * Mean held-out quality and cost of the choices over the samples, per cost weight; a sample whose
+ * intent has its own gap threshold (`intentGaps`) is routed with it, as `decide` does. `table`
+ * (from `sweepTable` on the same samples) saves recomputing what does not depend on the threshold.
+ */
+export function looCurve(
+  samples: readonly LooSample[],
+  predictions: Predictions,
+  at: { ctx: FitContext; gapThreshold: number; intentGaps?: ReadonlyMap<string, number>; costWeights?: readonly number[]; table?: SweepTable },
+): LooPoint[] {
+  const { ctx } = at;
+  const table = at.table ?? sweepTable(samples, predictions, at);
+  const gaps = samples.map((_, i) => {
+    const intent = predictions.intent[i] ?? null;
+    return (intent === null ? undefined : at.intentGaps?.get(intent)) ?? at.gapThreshold;
+  });
+  return table.costWeights.map((costWeight, c) => {
     let quality = 0;
     let scored = 0;
     let cost = 0;
     let followed = 0;
     samples.forEach((s, i) => {
-      const g = rankingIndex(predictions.ranking[i] ?? [], ctx, costWeight);
-      const choice = looChoice(predictions.quality[i] ?? [], { ctx, covered: predictions.covered[i] ?? false, globalIndex: g, costWeight, gapThreshold: at.gapThreshold });
-      const target = s.targets.get(ctx.models[choice.index] ?? '');
+      const g = table.ranked[c]?.[i] ?? 0;
+      const best = table.best[c]?.[i] ?? g;
+      const follows = best !== g && (table.gain[c]?.[i] ?? 0) >= (gaps[i] ?? Infinity);
+      const index = follows ? best : g;
+      const target = s.targets.get(ctx.models[index] ?? '');
       if (target !== undefined) [quality, scored] = [quality + target, scored + 1];
-      cost += price(ctx, choice.index);
-      if (choice.neighbours) followed += 1;
+      cost += price(ctx, index);
+      if (follows) followed += 1;
     });
     const n = Math.max(1, samples.length);
     return { costWeight, quality: quality / Math.max(1, scored), cost: cost / n, neighbourShare: followed / n };
@@ -255,8 +307,9 @@ export interface GapFit {
  */
 export function fitGapThreshold(samples: readonly LooSample[], predictions: Predictions, ctx: FitContext): GapFit {
   const singles = singleModelPoints(samples, ctx);
+  const table = sweepTable(samples, predictions, { ctx });
   const scored = GAP_GRID.map((gapThreshold) => {
-    const curve = looCurve(samples, predictions, { ctx, gapThreshold });
+    const curve = looCurve(samples, predictions, { ctx, gapThreshold, table });
     return { gapThreshold, curve, aiq: looAiq(curve, singles) };
   });
   // Equal prices leave AIQ undefined (no cost range): then the best held-out quality decides.

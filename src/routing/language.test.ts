@@ -39,6 +39,11 @@ describe('detectLanguage', () => {
     expect(['en', 'und']).toContain(detectLanguage('Translate into English: "Nous avons bien reçu votre demande."'));
     expect(detectLanguage('Translate this Chinese sentence into English: 我们下周一开会讨论新项目的预算。')).toBe('en');
     expect(detectLanguage('Traduis en anglais : "We received your request."')).not.toBe('en');
+    // Unquoted, after a short English request (fewer than three Latin words of prose, or none of them function words).
+    for (const t of ['Translate to English: 今日はとても暑いですね。', 'Please translate: 今日はとても暑いですね。', 'Translate into English: Где находится ближайшая станция метро?', 'Translate: Ich habe heute keine Zeit, morgen vielleicht.', 'Translation please: كيف حالك اليوم؟']) {
+      expect(detectLanguage(t), t).toBe('en');
+    }
+    expect(detectLanguage('Traduis ce texte en anglais : Je voudrais réserver une table pour deux personnes ce soir.')).toBe('fr');
   });
 
   it('gives no verdict on symbols, numbers and empty text', () => {

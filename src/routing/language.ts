@@ -23,6 +23,12 @@ const ENGLISH_WORDS = new Set(
     'could will from about there they we our she his her if or but at by an be been just want need get tell me i').split(' '),
 );
 
+/**
+ * Words that make a prompt an English request about a passage in another language ("Translate to
+ * English: 今日は…", "Please translate: Ich habe…"): no other Latin-script language spells them so.
+ */
+const TRANSLATION_CUES = new Set(['translate', 'translated', 'translating', 'translation', 'english']);
+
 /** Letters of scripts whose language the script itself names well enough for this check. */
 const SCRIPTS: readonly { language: string; pattern: RegExp }[] = [
   { language: 'ja', pattern: /[\p{Script=Hiragana}\p{Script=Katakana}]/gu },
@@ -55,6 +61,8 @@ export function proseOf(text: string): string {
 export function detectLanguage(text: string): DetectedLanguage {
   const prose = proseOf(text);
   const latin = prose.match(/\p{Script=Latin}+/gu) ?? [];
+  // An unquoted passage after an English request to translate it is what the prompt is about.
+  if (latin.some((w) => TRANSLATION_CUES.has(w.toLowerCase()))) return 'en';
   const words = latin.filter((w) => w.length >= 2).length;
   // Written in English about a foreign passage ("Translate this: 我们…") is English.
   const byLatin = words >= MIN_LATIN_WORDS ? judgeLatin(latin) : 'und';

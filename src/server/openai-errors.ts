@@ -26,6 +26,7 @@ const OPENAI_ERROR = {
   INDEX_NOT_READY: { type: 'server_error', code: 'not_ready' },
   MODEL_NOT_READY: { type: 'server_error', code: 'not_ready' },
   EMBEDDER_UNAVAILABLE: { type: 'server_error', code: 'not_ready' },
+  STORE_BUSY: { type: 'server_error', code: 'store_busy' },
   DIMENSION_MISMATCH: { type: 'server_error', code: 'internal_error' },
   CONFIG_INVALID: { type: 'server_error', code: 'internal_error' },
   INTERNAL: { type: 'server_error', code: 'internal_error' },

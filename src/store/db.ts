@@ -68,7 +68,23 @@ export function migrate(db: Db, migrations = loadMigrations()): number {
  */
 export function writeTransaction<A extends unknown[], R>(db: Db, work: (...args: A) => R): (...args: A) => R {
   const transaction = db.transaction(work);
-  return (...args) => transaction.immediate(...args);
+  return (...args) => {
+    try {
+      return transaction.immediate(...args);
+    } catch (error) {
+      throw busyAsStoreBusy(error);
+    }
+  };
+}
+
+/**
+ * A lock still held by another process when busy_timeout ran out (a seed writing a very large set)
+ * is temporary: STORE_BUSY (503 with Retry-After), not an internal error.
+ */
+function busyAsStoreBusy(error: unknown): unknown {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) return error;
+  return new AppError('STORE_BUSY', 'the database is busy with another process\'s write (such as npm run seed); retry shortly', undefined, { cause: error });
 }
 
 /** Float32 vectors are stored as little-endian BLOBs. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../src/cli/bootstrap.js';
 import { AddReferenceResponseSchema } from '../../src/server/admin-schemas.js';
 import { OutcomeResponseSchema } from '../../src/server/outcome-schemas.js';
-import { RouteResponseSchema } from '../../src/server/schemas.js';
+import { ProblemSchema, RouteResponseSchema } from '../../src/server/schemas.js';
 import { contentHash } from '../../src/store/content-hash.js';
 import { startAdminApp } from '../helpers/admin-app.js';
 import { holdWriteLock } from '../helpers/write-lock.js';
@@ -75,5 +75,23 @@ describe('while another process holds the write lock', () => {
     const summary = deps.references.writeSets([{ name: 'late', source: null, items: [{ text, contentHash: contentHash(text), intent: null, records: { small: { wins: 1, losses: 0, ties: 0 } } }] }]);
     await released;
     expect(summary.inserted).toBe(1);
+  });
+
+  it('answers 503 STORE_BUSY with Retry-After, not a 500, when the lock outlasts busy_timeout; the retry succeeds', async () => {
+    const { call, deps, dbFile } = await start();
+    // The service waits 5 s; shortened here so the other process holds the lock past it.
+    deps.db.pragma('busy_timeout = 50');
+    const routed = RouteResponseSchema.parse(await (await call('POST', '/v1/route', { prompt: 'Write a Python function that reverses a string' })).json());
+    const { released } = await holdWriteLock(dbFile, 1_000);
+    const add = await call('POST', '/v1/admin/references', { prompt: 'Added while the lock is held too long' });
+    const outcome = await call('POST', '/v1/outcomes', { decisionId: routed.decisionId, model: 'small', outcome: { success: true }, idempotencyKey: 'busy' });
+    await released;
+    for (const res of [add, outcome]) {
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(ProblemSchema.parse(await res.json()).code).toBe('STORE_BUSY');
+    }
+    expect((await call('POST', '/v1/admin/references', { prompt: 'Added while the lock is held too long' })).status).toBe(201);
+    expect((await call('POST', '/v1/outcomes', { decisionId: routed.decisionId, model: 'small', outcome: { success: true }, idempotencyKey: 'busy' })).status).toBe(201);
   });
 });

@@ -4,6 +4,8 @@ import { distinctiveTerms, nameFromTerms, tokenize } from './terms.js';
 describe('distinctive terms', () => {
   it('drops function words and request boilerplate', () => {
     expect(tokenize("Please tell me how I can renew my passport, it's urgent")).toEqual(['renew', 'passport', 'urgent']);
+    // Vague words make names like "adding_cream_creamy_without" or "beginner_many_rest".
+    expect(tokenize('How many rest days should a beginner take? Keep risotto creamy without cream')).toEqual(['rest', 'days', 'beginner', 'take', 'keep', 'risotto', 'creamy', 'cream']);
   });
 
   it('ranks what a class says more than the others, not what everyone says', () => {

@@ -14,7 +14,10 @@ const STOPWORDS = new Set(
     'this that these those there here what which who whom whose when where why how ' +
     'not no nor so too very just also only than such both each few more most other some any all own same ' +
     'up down out off again further once please tell know want need like get give let make help thanks thank ' +
-    "im ive id youre dont doesnt didnt cant wont isnt arent whats hows thats it's i'm don't can't won't"
+    "im ive id youre dont doesnt didnt cant wont isnt arent whats hows thats it's i'm don't can't won't " +
+    // Vague words that name no topic ("adding_cream_creamy_without", "beginner_many_rest" before).
+    'without within between through during while until ever really still even much many often always never sometimes ' +
+    'every something anything someone way ways best better good wrong now'
   ).split(/\s+/),
 );
 

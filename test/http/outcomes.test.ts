@@ -79,6 +79,23 @@ describe('learning from outcomes', () => {
     expect(next.neighbors?.[0]?.records['small']?.wins).toBeCloseTo(2.7, 6);
   });
 
+  it('keeps the intent ranking’s totals equal to what SQLite holds as outcomes arrive, a promotion included', async () => {
+    const s = await start();
+    const d = await s.route(PROMPT);
+    for (let i = 0; i < 3; i++) await s.post('/v1/outcomes', { decisionId: d.decisionId, prompt: PROMPT, model: 'small', outcome: { score: 0.9 } });
+    await s.post('/v1/outcomes', { prompt: 'Hello there, how are you?', model: 'big', outcome: { success: false } });
+    s.deps.queue.flush();
+    const stored = s.deps.references.intentTotals();
+    const seen = s.deps.router.intentRecords;
+    expect([...seen.keys()].sort()).toEqual([...stored.keys()].sort());
+    for (const [intent, byModel] of stored) {
+      for (const [model, r] of byModel) {
+        const mine = seen.get(intent)?.get(model);
+        expect([mine?.wins, mine?.losses, mine?.ties].map((x) => Math.round((x ?? NaN) * 1e9))).toEqual([r.wins, r.losses, r.ties].map((x) => Math.round(x * 1e9)));
+      }
+    }
+  });
+
   it('counts a duplicate submission (same idempotency key) once', async () => {
     const s = await start();
     const d = await s.route(PROMPT);

@@ -19,6 +19,7 @@ import { bertEncoderOnnx, type BertShape, type BertWeights } from './bert-encode
 import { COMMON_WORDS } from './tiny-model-words.js';
 import { SPECIAL_TOKEN_CONFIG, SPECIAL_TOKENS, tokenizerJson } from './wordpiece-tokenizer.js';
 import { parseScriptArgs } from '../src/shared/command-line.js';
+import { AppError } from '../src/shared/errors.js';
 
 export const DEFAULT_BENCH_MODELS_DIR = path.join(os.homedir(), '.cache/semroute/bench-models');
 export const BENCH_MODEL_ID = 'minilm-l6-arch';
@@ -73,8 +74,16 @@ export function vocabulary(words: readonly string[], size: number): string[] {
 
 function readWords(source: string): string[] {
   if (source === 'builtin') return [...COMMON_WORDS];
-  if (!existsSync(source)) throw new Error(`word list not found: ${source} (pass --words <file>, one word per line, or --words builtin)`);
+  if (!existsSync(source)) throw new AppError('VALIDATION_FAILED', wordListMissing(source));
   return readFileSync(source, 'utf8').split('\n').map((w) => w.trim().toLowerCase());
+}
+
+/** The default list lives in the datasets folder beside the project, which a plain clone lacks: say so. */
+function wordListMissing(source: string): string {
+  const fix = `pass --words <file> (one word per line, most frequent first) or --words builtin (${COMMON_WORDS.length} words; other words split into word pieces, so texts take more tokens than with the real model's vocabulary)`;
+  return source === DEFAULT_WORDS
+    ? `the default word list is missing: ${source} (the 30,000 most frequent GloVe words, read from the datasets folder beside the project, ../shared/data); ${fix}`
+    : `word list not found: ${source}; ${fix}`;
 }
 
 /** Temp file then rename: a bench or server of another process reading the folder never sees half a file. */
@@ -154,7 +163,7 @@ The test fixture test/fixtures/models/minilm-arch-small is:
 
 function positiveNumber(raw: string, name: string): number {
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got '${raw}'`);
+  if (!Number.isFinite(n) || n <= 0) throw new AppError('VALIDATION_FAILED', `--${name} must be a positive number, got '${raw}'`);
   return n;
 }
 
@@ -174,7 +183,7 @@ function main(argv: readonly string[]): void {
   const int = (key: string, fallback: number): number => {
     const raw = v[key];
     const n = typeof raw === 'string' ? Number(raw) : fallback;
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${key} must be a positive integer, got '${String(raw)}'`);
+    if (!Number.isInteger(n) || n <= 0) throw new AppError('VALIDATION_FAILED', `--${key} must be a positive integer, got '${String(raw)}'`);
     return n;
   };
   const str = (key: string, fallback: string): string => (typeof v[key] === 'string' ? v[key] : fallback);
@@ -201,4 +210,13 @@ function main(argv: readonly string[]): void {
   console.log(`wrote ${out}`);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main(process.argv.slice(2));
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    // A mistake in the options is one line and exit code 2, as in every script; a fault keeps its stack.
+    if (!(error instanceof AppError)) throw error;
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = 2;
+  }
+}

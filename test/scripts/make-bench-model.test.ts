@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MINILM_L6, writeBenchModel } from '../../scripts/make-bench-model.js';
+import { spawnCommand } from '../helpers/cli-process.js';
 import { FIXTURE_MODELS, tempDir } from '../helpers/test-deps.js';
 
 const FILES = ['onnx/model.onnx', 'onnx/model_quantized.onnx', 'tokenizer.json', 'tokenizer_config.json', 'config.json', 'README.md'];
@@ -32,4 +33,20 @@ describe('make-bench-model', () => {
     expect(MINILM_L6.shape).toMatchObject({ layers: 6, hidden: 384, heads: 12, intermediate: 1536, maxPositions: 512 });
     expect(MINILM_L6).toMatchObject({ modelMaxLength: 512, maxSeqLength: 256, vocabSize: 30522 });
   });
+
+  it.each([
+    [['--words', '/no/such/words.txt'], /^error: word list not found: \/no\/such\/words\.txt; pass --words <file> .* or --words builtin/],
+    [['--layers', 'six'], /^error: --layers must be a positive integer, got 'six'$/],
+  ])('answers a bad %j in one line with exit code 2, writing nothing', async (args, message) => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const proc = spawnCommand(process.execPath, ['--import', 'tsx', 'scripts/make-bench-model.ts', '--dir', dir, ...args], {});
+      expect((await proc.exited).code).toBe(2);
+      expect(proc.stderr().trimEnd()).toMatch(message);
+      expect(proc.stderr().trimEnd().split('\n')).toHaveLength(1);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
 });

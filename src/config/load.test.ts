@@ -47,6 +47,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('says what a switch accepts: true or false, not "does not match any of the accepted shapes"', () => {
+    const error = configError(() => loadConfig({ env: { ROUTER_EMBEDDING__CACHE__ENABLED: 'nope' }, file: SHIPPED }));
+    expect(error.message).toMatch(/\n  embedding\.cache\.enabled: must be true or false \(set by environment variable ROUTER_EMBEDDING__CACHE__ENABLED\)$/);
+    expect(loadConfig({ env: { ROUTER_EMBEDDING__CACHE__ENABLED: 'off' }, file: SHIPPED }).embedding.cache.enabled).toBe(false);
+  });
+
   it('lets env override the file, and PORT / ROUTER_DATA_DIR / ROUTER_REFERENCE_DIR the usual way', () => {
     const env = { PORT: '9999', ROUTER_DATA_DIR: '/tmp/x', ROUTER_REFERENCE_DIR: '/tmp/refs', ROUTER_ROUTING__COST_WEIGHT: '0.7', ROUTER_EMBEDDING__ALLOW_REMOTE: 'false' };
     const config = loadConfig({ env, file: SHIPPED });

@@ -24,7 +24,8 @@ export const CatalogModelSchema = z.strictObject({
 });
 export type CatalogModel = z.infer<typeof CatalogModelSchema>;
 
-const bool = z.union([z.boolean(), z.stringbool()]);
+// From env or a file: true/false, or the strings zod's stringbool reads (1/0, yes/no, on/off, enabled/disabled).
+const bool = z.union([z.boolean(), z.stringbool()], { error: 'must be true or false' });
 const num = z.coerce.number();
 
 const ServerSchema = z.strictObject({

@@ -63,6 +63,8 @@ export interface BootstrapOptions {
    */
   readonly embedder?: Embedder;
   readonly onProgress?: (done: number, total: number) => void;
+  /** After the references: background prompts embedded (done, total; 0 of 0 when cached), then calibration and the policy fit run. */
+  readonly onCalibrationProgress?: (done: number, total: number) => void;
 }
 
 export function dataPaths(config: Config): { db: string; index: string } {
@@ -94,7 +96,7 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
     for (const w of initialSeed.warnings) logger.warn({ file: w.file, line: w.line }, w.reason);
     logger.info({ ...initialSeed, errors: initialSeed.errors.length }, 'seeded the bundled reference sets into an empty database');
   }
-  const background = await loadBackgroundSet({ embedder, meta, logger }, config.backgroundDir);
+  const background = await loadBackgroundSet({ embedder, meta, logger, ...(options.onCalibrationProgress ? { onProgress: options.onCalibrationProgress } : {}) }, config.backgroundDir);
   const env = options.env ?? {};
   const outcomes = new SqliteOutcomeStore(db);
   const queue = new WriteQueue(db);

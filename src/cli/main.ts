@@ -55,7 +55,11 @@ async function main(argv: readonly string[]): Promise<number> {
       const report = progressReporter('embedding references');
       // The server listens at once; /readyz says when the embedder, index and first seed are done.
       const { server, ready, releaseStartupSignals } = listenWhileStarting(config, logger, (onProgress) =>
-        bootstrap(config, logger, { onProgress: (done, total) => (onProgress(done, total), report(done, total)), env }),
+        bootstrap(config, logger, {
+          onProgress: (done, total) => (onProgress(done, total), report(done, total)),
+          onCalibrationProgress: (done, total) => onProgress(done, total, 'calibrating'),
+          env,
+        }),
       );
       const deps = await ready;
       const file = configFilePath(env);

@@ -50,20 +50,32 @@ function parseLine(line: string): string | null {
   }
 }
 
+export interface BackgroundDeps {
+  readonly embedder: Embedder;
+  readonly meta: MetaStore;
+  readonly logger: Logger;
+  /** Prompts embedded (done, total): 0 of N before, N of N after; 0 of 0 when nothing needs embedding. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
 /**
  * The background set's vectors under `embedder`: read from meta when the embedder and the prompts
  * are the ones cached, else embedded now (start-up only, never on a request) and cached.
  */
-export async function loadBackgroundSet(deps: { embedder: Embedder; meta: MetaStore; logger: Logger }, dir: string): Promise<BackgroundSet> {
+export async function loadBackgroundSet(deps: BackgroundDeps, dir: string): Promise<BackgroundSet> {
   const prompts = loadBackgroundPrompts(dir, deps.logger);
   const hash = createHash('sha256').update(JSON.stringify(prompts)).digest('hex');
   const embedder = fingerprintKey(deps.embedder.fingerprint);
   const dims = deps.embedder.fingerprint.dims;
   const cached = readCached(deps.meta.get(META_KEY), { embedder, hash, dims, count: prompts.length });
-  if (cached) return { hash, prompts: prompts.length, vectors: cached };
-  if (prompts.length === 0) return { hash, prompts: 0, vectors: [] };
+  if (cached || prompts.length === 0) {
+    deps.onProgress?.(0, 0);
+    return { hash, prompts: prompts.length, vectors: cached ?? [] };
+  }
   deps.logger.info({ prompts: prompts.length, dir }, 'embedding the background set for coverage calibration (once per embedder)');
+  deps.onProgress?.(0, prompts.length);
   const vectors = await deps.embedder.embed(prompts);
+  deps.onProgress?.(prompts.length, prompts.length);
   deps.meta.set(META_KEY, JSON.stringify({ embedder, hash, dims, data: encode(vectors, dims) }));
   return { hash, prompts: prompts.length, vectors };
 }

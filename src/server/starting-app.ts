@@ -4,9 +4,15 @@ import { AppError } from '../shared/errors.js';
 import type { AppEnv } from './env.js';
 import { onError, RETRY_AFTER_SECONDS } from './problem.js';
 
-/** Where start-up is: loading the embedder and index, or embedding reference prompts (done of total). */
+/**
+ * Where start-up is: loading the embedder and index; embedding reference prompts (done of total);
+ * or calibrating: embedding the background set (done of total prompts; 0 of 0 when its vectors are
+ * cached), then fitting the coverage test and the routing policy.
+ */
+export type StartupPhase = 'loading' | 'embedding' | 'calibrating';
+
 export interface StartupProgress {
-  readonly phase: 'loading' | 'embedding';
+  readonly phase: StartupPhase;
   readonly done: number;
   readonly total: number;
 }
@@ -20,7 +26,11 @@ export interface StartupProgress {
 export function createStartingApp(progress: () => StartupProgress) {
   const notReady = () => {
     const p = progress();
-    const where = p.phase === 'embedding' ? `embedding reference prompts (${p.done} of ${p.total})` : 'loading the embedder and index';
+    const where = {
+      loading: 'loading the embedder and index',
+      embedding: `embedding reference prompts (${p.done} of ${p.total})`,
+      calibrating: `calibrating the coverage test and the routing policy (background prompts embedded: ${p.done} of ${p.total})`,
+    }[p.phase];
     return new AppError('INDEX_NOT_READY', `the router is starting: ${where}; retry shortly`);
   };
   return new Hono<AppEnv>()

@@ -1,32 +1,50 @@
 import { Agent, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { bootstrap, type Deps } from '../../src/cli/bootstrap.js';
 import { listenWhileStarting, type StartingServer } from '../../src/cli/commands/serve.js';
+import { loadBackgroundPrompts } from '../../src/coverage/background.js';
 import type { Embedder } from '../../src/embedding/embedder.js';
 import { ProblemSchema } from '../../src/server/schemas.js';
 import { silentLogger } from '../../src/shared/logger.js';
-import { loadTinyEmbedder, tempDir, testConfig } from '../helpers/test-deps.js';
+import { loadTinyEmbedder, PROJECT_ROOT, tempDir, testConfig } from '../helpers/test-deps.js';
 
-/** The tiny model, held at its first multi-text call (the seed) until `release()`. */
-async function gatedEmbedder(): Promise<{ embedder: Embedder; seeding: Promise<void>; release: () => void }> {
-  const inner = await loadTinyEmbedder();
+/** A call held until released: `reached` resolves with how many texts it carries. */
+interface HeldCall {
+  readonly reached: Promise<number>;
+  readonly release: () => void;
+}
+
+function heldCall(): HeldCall & { arrive: (texts: number) => void; gate: Promise<void> } {
+  let arrive: (texts: number) => void = () => {};
   let release = () => {};
+  const reached = new Promise<number>((resolve) => (arrive = resolve));
   const gate = new Promise<void>((resolve) => (release = resolve));
-  let reached = () => {};
-  const seeding = new Promise<void>((resolve) => (reached = resolve));
+  return { reached, release, arrive, gate };
+}
+
+/** The tiny model, holding its first multi-text call (the seed) and the background set's call until each is released. */
+async function gatedEmbedder(): Promise<{ embedder: Embedder; seed: HeldCall; background: HeldCall }> {
+  const inner = await loadTinyEmbedder();
+  const firstBackgroundPrompt = loadBackgroundPrompts(path.join(PROJECT_ROOT, 'reference-prompts/background'), silentLogger())[0];
+  const seed = heldCall();
+  const background = heldCall();
+  let seedHeld = false;
   const embedder: Embedder = {
     fingerprint: inner.fingerprint,
     async embed(texts) {
-      if (texts.length > 1) {
-        reached();
-        await gate;
+      const call = texts.length <= 1 ? undefined : texts[0] === firstBackgroundPrompt ? background : seedHeld ? undefined : seed;
+      if (call === seed) seedHeld = true;
+      if (call) {
+        call.arrive(texts.length);
+        await call.gate;
       }
       return inner.embed(texts);
     },
   };
-  return { embedder, seeding, release };
+  return { embedder, seed, background };
 }
 
 let cleanup: (() => void) | undefined;
@@ -44,10 +62,12 @@ describe('start-up: the server listens at once', () => {
       deps?.close();
       removeDir();
     };
-    started = listenWhileStarting(config, silentLogger(), (onProgress) => bootstrap(config, silentLogger(), { embedder: gated.embedder, onProgress }));
+    started = listenWhileStarting(config, silentLogger(), (onProgress) =>
+      bootstrap(config, silentLogger(), { embedder: gated.embedder, onProgress, onCalibrationProgress: (done, total) => onProgress(done, total, 'calibrating') }),
+    );
     await new Promise((resolve) => started?.server.once('listening', resolve));
     const base = `http://127.0.0.1:${(started.server.address() as AddressInfo).port}`;
-    await gated.seeding;
+    await gated.seed.reached;
 
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const readyz = await fetch(`${base}/readyz`);
@@ -66,7 +86,17 @@ describe('start-up: the server listens at once', () => {
     expect(chat.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await chat.json()).toMatchObject({ error: { type: 'server_error' } });
 
-    gated.release();
+    // References done, background set in flight: /readyz names the phase, not "351 of 351 embedding".
+    gated.seed.release();
+    const backgroundPrompts = await gated.background.reached;
+    const calibrating = await fetch(`${base}/readyz`);
+    expect(calibrating.status).toBe(503);
+    expect(await calibrating.json()).toEqual({ status: 'starting', phase: 'calibrating', done: 0, total: backgroundPrompts });
+    const routeWhileCalibrating = await fetch(`${base}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'hello' }) });
+    expect(routeWhileCalibrating.status).toBe(503);
+    expect(ProblemSchema.parse(await routeWhileCalibrating.json()).detail).toMatch(/calibrating the coverage test/);
+
+    gated.background.release();
     deps = await started.ready;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const routed = await fetch(`${base}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'write a python function' }) });

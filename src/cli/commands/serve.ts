@@ -3,7 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
 import { createApp } from '../../server/app.js';
-import { createStartingApp, type StartupProgress } from '../../server/starting-app.js';
+import { createStartingApp, type StartupPhase, type StartupProgress } from '../../server/starting-app.js';
 import { parseOptions } from '../../shared/command-line.js';
 import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
@@ -67,9 +67,10 @@ export interface StartingServer {
 /**
  * Listens at once, answering with the starting app (healthz 200, readyz 503 with progress, the rest
  * 503 + Retry-After) while `start` loads the embedder, opens the index and seeds; then swaps in the
- * real app. `start` receives the progress callback to report (done, total) reference prompts embedded.
+ * real app. `start` receives the progress callback to report (done, total) reference prompts embedded,
+ * then, with phase 'calibrating', background prompts.
  */
-export function listenWhileStarting(config: Config, logger: Logger, start: (onProgress: (done: number, total: number) => void) => Promise<Deps>): StartingServer {
+export function listenWhileStarting(config: Config, logger: Logger, start: (onProgress: (done: number, total: number, phase?: StartupPhase) => void) => Promise<Deps>): StartingServer {
   let progress: StartupProgress = { phase: 'loading', done: 0, total: 0 };
   let handler: FetchHandler = createStartingApp(() => progress).fetch;
   // A signal's default action ends the process at once. Until runServe handles them, SIGHUP is only
@@ -101,8 +102,8 @@ export function listenWhileStarting(config: Config, logger: Logger, start: (onPr
       resolve(url);
     });
   });
-  const started = start((done, total) => {
-    progress = { phase: 'embedding', done, total };
+  const started = start((done, total, phase = 'embedding') => {
+    progress = { phase, done, total };
   });
   const ready = Promise.all([started, listening]).then(
     ([deps, url]) => {

@@ -15,7 +15,8 @@ Options:
   --dir <folder>     reference set folder (default: referenceDir from config, ./reference-prompts)
   --file <file>      seed this one set file instead of a folder
   --reset            replace every stored reference prompt and record (decisions and outcomes are kept);
-                     nothing is deleted when any file has a bad line
+                     nothing is deleted when any file has a bad line; texts that come back unchanged
+                     keep their vectors (same content hash and embedder), so only new ones are embedded
   --from-db          rebuild records (seed records + learned outcomes) and the index from SQLite alone,
                      and fit the routing policy again (leave-one-out) even if its records are unchanged
   --export <file>    write every reference in the seed format and exit: its seed records and what

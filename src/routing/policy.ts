@@ -3,7 +3,7 @@ import { effectiveCostWeight, eligibleModels } from './eligibility.js';
 import type { CatalogModel } from '../config/schema.js';
 import { betaSample } from '../shared/random.js';
 import { similarityCovers } from './coverage.js';
-import { trials, type WinRecord } from '../store/types.js';
+import { trials } from '../store/types.js';
 import { rankingRate, successRate, votedIntent } from './ranking.js';
 import type { Decision, DecisionBasis, DecisionReason, Evidence, ModelScore, PolicyInput } from './types.js';
 

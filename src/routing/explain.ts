@@ -4,8 +4,10 @@ import type { Decision, ModelScore } from './types.js';
 type Routed = Extract<Decision, { kind: 'routed' }>;
 
 export interface ExplainContext {
-  /** The cost weight the decision used (rule, request or config). */
+  /** The cost weight the decision used (rule, request, a target's calibration, or config). */
   readonly costWeight: number;
+  /** The target the cost weight was calibrated from, when one set it: "qualityShare 0.95". */
+  readonly target?: string;
   readonly defaultModel: string;
   readonly ruleIgnored: IgnoredPin | null;
 }
@@ -36,7 +38,7 @@ function mainReason(d: Routed, ctx: ExplainContext): string {
     case 'language':
       return `${d.model}: the default model, as the prompt is in a language the embedder does not read`;
     case 'covered':
-      return covered(d, ctx.costWeight);
+      return covered(d, ctx.target ? `costWeight ${round(ctx.costWeight)} for target ${ctx.target}` : `costWeight ${round(ctx.costWeight)}`);
   }
 }
 
@@ -50,12 +52,11 @@ function coverage(d: Routed): string {
 }
 
 /** Against the best-quality alternative when that is better (the chosen one wins on price), else against the runner-up. */
-function covered(d: Routed, costWeight: number): string {
+function covered(d: Routed, cw: string): string {
   const chosen = d.scores.find((s) => s.model === d.model);
   const others = d.scores.filter((s) => s.model !== d.model);
   if (!chosen) return `${d.model}: the best utility`;
   const better = others.reduce<ModelScore | undefined>((best, s) => (s.quality > chosen.quality && (!best || s.quality > best.quality) ? s : best), undefined);
-  const cw = `costWeight ${round(costWeight)}`;
   if (better) return `${d.model}: quality ${q(chosen)} vs ${better.model} ${q(better)} at ${pricePhrase(chosen, better)} (${cw})`;
   const next = others[0];
   if (!next) return `${d.model}: the only eligible model (quality ${q(chosen)})`;

@@ -20,7 +20,7 @@ import type { ReferenceIndex } from './reference-index.js';
 import { textToKeep } from '../privacy/redact.js';
 import { DEFAULT_CONVERSATION, earlierTurns, isShortTurn, mixVectors, routingWindow, type ConversationOptions, type ConversationTurn, type RoutedOn, type RoutedOnSource, type RoutingWindow } from './conversation.js';
 import type { SessionAffinity } from './session-affinity.js';
-import { calibrateTarget, type RoutingTarget, type TargetResolution } from './policies/target.js';
+import { calibrateTarget, targetLabel, type RoutingTarget, type TargetResolution } from './policies/target.js';
 import { gapThresholdOf, intentGapsOf, type RoutingFit } from './tuning.js';
 import type { Decision, Evidence, PolicyParams, RouteConstraints } from './types.js';
 
@@ -444,11 +444,15 @@ export class Router {
   ): { ruleIgnored: IgnoredPin | null; explanation: string; details: DetailsToStore } {
     const matched = this.matchedRules(request);
     const ruleIgnored = ignoredPin(matched, d.model, d.excluded);
-    const costWeight = composeRules(matched)?.then.costWeight ?? request.constraints.costWeight ?? this.deps.routing.costWeight;
-    const onText = explainDecision(byText ?? d, { costWeight, defaultModel: this.deps.routing.defaultModel, ruleIgnored });
+    // The weight the policy used: a rule's, else the request's, else its target's (or the configured target's) calibration.
+    const explicit = composeRules(matched)?.then.costWeight ?? request.constraints.costWeight;
+    const resolved = explicit === undefined ? this.targetResolution(request.target ?? this.deps.routing.target) : null;
+    const costWeight = explicit ?? resolved?.costWeight ?? this.deps.routing.costWeight;
+    const target = resolved ? targetLabel(resolved.target) : undefined;
+    const onText = explainDecision(byText ?? d, { costWeight, defaultModel: this.deps.routing.defaultModel, ruleIgnored, ...(target ? { target } : {}) });
     // A kept session model is explained as such; the text's own verdict follows, so both are visible.
     const explanation = byText ? `${d.model}: kept for session follow-ups (its model so far); on the text alone: ${onText}` : onText;
-    const ctx = { rulesMatched: matched.map((r) => r.name), ruleIgnored, costWeight, k: request.k ?? this.deps.routing.k, params: this.policyParams(), explanation };
+    const ctx = { rulesMatched: matched.map((r) => r.name), ruleIgnored, costWeight, k: request.k ?? this.k, params: this.policyParams(), explanation };
     return { ruleIgnored, explanation, details: decisionDetails(d, request, ctx) };
   }
 

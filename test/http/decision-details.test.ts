@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecisionResponseSchema } from '../../src/server/outcome-schemas.js';
 import { RouteResponseSchema } from '../../src/server/schemas.js';
@@ -52,5 +55,35 @@ describe('GET /v1/decisions/:id', () => {
     const explained = RouteResponseSchema.parse(await (await s.call('POST', '/v1/route', { prompt: 'Write a Python function that reverses a string', explain: true })).json());
     expect(explained.explanation).toMatch(new RegExp(`^${explained.model}: `));
     expect(explained.explanation).toMatch(/costWeight 0\.1\)$/);
+  });
+
+  it("explains and stores the cost weight a target calibrated to, the request's over the configured one", async () => {
+    // 40 references with records (the fixture sets' 10 are too few to fit): big wins more, small costs less.
+    const referenceDir = mkdtempSync(path.join(os.tmpdir(), 'semroute-target-'));
+    running.push(() => rmSync(referenceDir, { recursive: true, force: true }));
+    const tasks = ['reverses a string', 'sorts a list', 'parses a date', 'merges two lists', 'counts words', 'finds primes', 'reads a CSV file', 'flattens a list'];
+    const lines = tasks.flatMap((task, i) =>
+      ['Python', 'Go', 'Rust', 'Java', 'Ruby'].map((lang, j) => JSON.stringify({ prompt: `Write a ${lang} function that ${task}`, intent: 'code', records: { big: { wins: 6 + ((i + j) % 3), losses: 2 }, small: { wins: 3 + ((i * j) % 4), losses: 5 } } })),
+    );
+    writeFileSync(path.join(referenceDir, 'code.jsonl'), `${lines.join('\n')}\n`);
+    const s = await startAdminApp({ referenceDir, routing: { defaultModel: 'big', costWeight: 0.1, target: { costShare: 0.3 } } });
+    running.push(s.stop);
+    const router = s.deps.router;
+    const configured = router.targetResolution();
+    const asked = router.targetResolution({ qualityShare: 1 });
+    if (!configured || !asked) throw new Error('no leave-one-out fit to calibrate a target on');
+    const prompt = 'Write a Python function that reverses a list';
+    const cases = [
+      { body: { prompt, explain: true }, costWeight: configured.costWeight, label: 'costShare 0.3' },
+      { body: { prompt, explain: true, target: { qualityShare: 1 } }, costWeight: asked.costWeight, label: 'qualityShare 1' },
+    ];
+    for (const c of cases) {
+      const routed = RouteResponseSchema.parse(await (await s.call('POST', '/v1/route', c.body)).json());
+      expect(routed.reason).toBe('covered');
+      const weight = String(Math.round(c.costWeight * 100) / 100).replace('.', '\\.');
+      expect(routed.explanation).toMatch(new RegExp(`\\(costWeight ${weight} for target ${c.label}\\)$`));
+      const stored = DecisionResponseSchema.parse(await (await s.call('GET', `/v1/decisions/${routed.decisionId}`)).json());
+      expect(stored).toMatchObject({ costWeight: c.costWeight, k: router.k });
+    }
   });
 });

@@ -40,3 +40,8 @@ export function calibrateTarget(curve: readonly LooPoint[], best: CostQuality, t
   if (!chosen) return { target, costWeight: 0, expectedQualityShare: 0, expectedCostShare: 0, met: false };
   return { target, costWeight: chosen.costWeight, expectedQualityShare: share(chosen).q, expectedCostShare: share(chosen).c, met };
 }
+
+/** A target as the explanation names it: "qualityShare 0.95", "costShare 0.5". */
+export function targetLabel(target: RoutingTarget): string {
+  return 'qualityShare' in target ? `qualityShare ${target.qualityShare}` : `costShare ${target.costShare}`;
+}

@@ -68,7 +68,8 @@ function backendEnv(backend: RouteBackend, model: { dir: string; id: string }, d
 /** The servers one backend gets: each tree, and for transformers each tree once per dtype. */
 function variants(backend: RouteBackend, opts: RouteBackendsOptions): { tree: Tree; dtype: EmbedDtype }[] {
   const dtypes: readonly EmbedDtype[] = backend === 'transformers' ? opts.dtypes : ['fp32'];
-  return opts.trees.flatMap((t) => dtypes.map((dtype) => ({ tree: dtypes.length > 1 ? { ...t, label: `${t.label}, ${dtype}` } : t, dtype })));
+  // The dtype is in the label even when only one runs: the default changed (fp32, then q8), so a table must say which.
+  return opts.trees.flatMap((t) => dtypes.map((dtype) => ({ tree: backend === 'transformers' ? { ...t, label: `${t.label}, ${dtype}` } : t, dtype })));
 }
 
 /** A ~400-word prompt of real utterances (CLINC150), with the request number first so every prompt differs. */

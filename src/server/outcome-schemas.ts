@@ -113,6 +113,11 @@ export const DecisionResponseSchema = z
     nearestIntent: z.string().nullable().meta({ description: 'The intent the nearest references voted for, covered or not.', example: 'coding' }),
     fallbacks: z.array(z.string()).meta({ description: 'Next-best models at decision time.', example: ['claude-haiku-4-5'] }),
     routedOn: RoutedOnSchema.nullable().meta({ description: 'Which text it was routed on and what session affinity did (see RouteResponse.routedOn); null for decisions stored before this was kept.' }),
+    embeddedChars: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "Characters the embedder read when its input budget cut the text routed on (of routedOn.chars; see RouteResponse.inputTruncated); null when nothing was cut.", example: null }),
     scores: z.unknown().meta({ description: 'The model scores at decision time (see RouteResponse.scores).', example: [{ model: 'gpt-5-mini', quality: 0.71, utility: 0.68 }] }),
     evidence: z
       .array(

@@ -8,6 +8,7 @@ import { BoundedEmbedderPool } from '../../src/embedding/pool.js';
 import { WorkerPool } from '../../src/embedding/worker-pool.js';
 import type { WorkerSpec } from '../../src/embedding/worker-protocol.js';
 import { ProblemSchema, RouteResponseSchema } from '../../src/server/schemas.js';
+import { DecisionResponseSchema } from '../../src/server/outcome-schemas.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { appFor, FIXTURE_MODELS, TINY_MODEL_ID, tempDir, testConfig } from '../helpers/test-deps.js';
 
@@ -54,9 +55,14 @@ describe('embedding runs off the event loop', () => {
     const body = RouteResponseSchema.parse(await routed.json());
     expect(body.inputTruncated).toEqual({ fromChars: 200_000, toChars: expect.any(Number) });
     expect(body.inputTruncated?.toChars).toBeLessThanOrEqual(4_000);
+    // The stored decision says so too.
+    const stored = DecisionResponseSchema.parse(await (await fetch(`${base}/v1/decisions/${body.decisionId}`)).json());
+    expect({ from: stored.routedOn?.chars, embedded: stored.embeddedChars }).toEqual({ from: 200_000, embedded: body.inputTruncated?.toChars });
     // The route did not wait for the 200 bulk texts queued before it.
     expect(settled).toBe(false);
     await long;
+    const short = RouteResponseSchema.parse(await (await post(`${base}/v1/route`, { prompt: 'write a python function' })).json());
+    expect(DecisionResponseSchema.parse(await (await fetch(`${base}/v1/decisions/${short.decisionId}`)).json()).embeddedChars).toBeNull();
   });
 
   it('answers 503 problem+json with Retry-After when the worker embedding the prompt crashes, then routes again', async () => {

@@ -53,6 +53,7 @@ function summary(d: StoredDecision) {
     fallbacks: d.fallbacks,
     // Stored as JSON in routed_on; a row from before it was kept (or unreadable) answers null.
     routedOn: RoutedOnSchema.safeParse(d.routedOn).data ?? null,
+    embeddedChars: d.embeddedChars ?? null,
     scores: d.scores,
   };
 }

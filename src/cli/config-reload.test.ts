@@ -12,7 +12,7 @@ import { createConfigReloader } from './config-reload.js';
 const running: (() => void)[] = [];
 afterEach(() => running.splice(0).forEach((f) => f()));
 
-async function setup(options: { configMap?: boolean } = {}) {
+async function setup(options: { configMap?: boolean; overrides?: Record<string, unknown> } = {}) {
   const { dir, cleanup } = tempDir();
   const file = path.join(dir, 'router.yaml');
   const shipped = readFileSync(path.join(PROJECT_ROOT, 'router.config.yaml'), 'utf8');
@@ -24,14 +24,17 @@ async function setup(options: { configMap?: boolean } = {}) {
     symlinkSync(path.join('..data', 'router.yaml'), file);
   } else writeFileSync(file, shipped);
   const env = { ROUTER_DATA_DIR: path.join(dir, 'data'), ROUTER_REFERENCE_DIR: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets') };
-  const deps: Deps = await bootstrap(loadConfig({ env, file, overrides: { referenceDir: env.ROUTER_REFERENCE_DIR } }), silentLogger(), {
+  const overrides = { referenceDir: env.ROUTER_REFERENCE_DIR, ...options.overrides };
+  const deps: Deps = await bootstrap(loadConfig({ env, file, overrides }), silentLogger(), {
     embedder: new LexicalEmbedder({ dims: 128 }),
   });
   running.push(() => (deps.close(), cleanup()));
   const logs: string[] = [];
   const logger = silentLogger();
   logger.error = ((...args: unknown[]) => void logs.push(String(args.at(-1)))) as typeof logger.error;
-  return { deps, dir, file, logs, reloader: createConfigReloader(deps, { env, file, logger, debounceMs: 20, pollMs: 100 }) };
+  logger.warn = ((...args: unknown[]) => void logs.push(String(args.at(-1)))) as typeof logger.warn;
+  logger.info = ((...args: unknown[]) => void logs.push(String(args.at(-1)))) as typeof logger.info;
+  return { deps, dir, file, logs, reloader: createConfigReloader(deps, { env, file, logger, debounceMs: 20, pollMs: 100, overrides }) };
 }
 
 const RULE = `\nrules:\n  - name: pin-greetings\n    when: { keywords: [hello] }\n    then: { pin: gpt-5-mini }\n`;
@@ -44,6 +47,15 @@ describe('config hot reload', () => {
     expect(deps.config.routing.defaultModel).toBe('claude-haiku-4-5');
     const { decision } = await deps.router.route({ prompt: 'hello there', constraints: {} });
     expect(decision.kind === 'routed' && decision.rule).toBe('pin-greetings');
+  });
+
+  it('keeps the command line over the file (serve --port) and logs the rebuilt routing line', async () => {
+    const { deps, file, logs, reloader } = await setup({ overrides: { server: { port: 9917 } } });
+    writeFileSync(file, readFileSync(file, 'utf8').replace('costWeight: 0.25 ', 'costWeight: 0.5 '));
+    expect(reloader.reload()).toBe(true);
+    expect(deps.config.server.port).toBe(9917);
+    expect(logs.filter((l) => l.includes('only after a restart'))).toEqual([]);
+    expect(logs.find((l) => l.startsWith('routing: '))).toContain('costWeight 0.5');
   });
 
   it('rejects a bad file with a clear log line and keeps the old config', async () => {

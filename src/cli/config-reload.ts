@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig, type Env } from '../config/load.js';
 import type { Logger } from '../shared/logger.js';
 import { applyReloadedConfig, type Deps } from './bootstrap.js';
+import { formatRoutingLine } from './routing-line.js';
 
 export interface ConfigReloader {
   /** Re-reads the file; a bad file is rejected with a log line and the running config stays. */
@@ -19,6 +20,8 @@ export interface ConfigReloaderOptions {
   readonly debounceMs?: number;
   /** How often the file's stat is polled as well, for changes the directory watch cannot see. */
   readonly pollMs?: number;
+  /** The command line's settings (`serve --port`), applied on every reload as at start. */
+  readonly overrides?: Record<string, unknown>;
 }
 
 export function createConfigReloader(deps: Deps, options: ConfigReloaderOptions): ConfigReloader {
@@ -28,7 +31,7 @@ export function createConfigReloader(deps: Deps, options: ConfigReloaderOptions)
     lastSeen = fingerprintOf(file);
     let next;
     try {
-      next = loadConfig({ env, file });
+      next = loadConfig({ env, file, ...(options.overrides ? { overrides: options.overrides } : {}) });
     } catch (error) {
       logger.error({ file, error: error instanceof Error ? error.message : String(error) }, 'config file rejected; the running config stays in force');
       return false;
@@ -36,6 +39,9 @@ export function createConfigReloader(deps: Deps, options: ConfigReloaderOptions)
     const needsRestart = applyReloadedConfig(deps, next);
     logger.info({ file, models: next.catalog.length, rules: next.rules.length }, 'config reloaded');
     if (needsRestart.length > 0) logger.warn({ sections: needsRestart }, 'these settings changed but take effect only after a restart');
+    // The router was rebuilt: its fit, the target's cost weight and the expected shares, as at start.
+    const routing = deps.router.describe();
+    logger.info({ routing }, formatRoutingLine(routing));
     return true;
   };
   /** After any event: reload only when the content changed, and wait quietly while the file is gone. */

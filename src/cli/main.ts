@@ -63,7 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
       );
       const deps = await ready;
       const file = configFilePath(env);
-      runServe(server, deps, file === undefined ? undefined : createConfigReloader(deps, { env, file, logger: logger.child({ module: 'config' }) }));
+      runServe(server, deps, file === undefined ? undefined : createConfigReloader(deps, { env, file, overrides, logger: logger.child({ module: 'config' }) }));
       const pending = releaseStartupSignals();
       if (pending !== undefined) process.kill(process.pid, pending);
       return -1;

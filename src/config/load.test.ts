@@ -53,6 +53,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { ROUTER_EMBEDDING__CACHE__ENABLED: 'off' }, file: SHIPPED }).embedding.cache.enabled).toBe(false);
   });
 
+  it('says what a target accepts, and takes one from the environment', () => {
+    const both = { ROUTER_ROUTING__TARGET__QUALITY_SHARE: '0.9', ROUTER_ROUTING__TARGET__COST_SHARE: '0.5' };
+    expect(configError(() => loadConfig({ env: both, file: SHIPPED })).message).toContain('routing.target: must be {qualityShare: x} or {costShare: x}, only one of them');
+    expect(loadConfig({ env: { ROUTER_ROUTING__TARGET__COST_SHARE: '0.5' }, file: SHIPPED }).routing.target).toEqual({ costShare: 0.5 });
+  });
+
   it('lets env override the file, and PORT / ROUTER_DATA_DIR / ROUTER_REFERENCE_DIR the usual way', () => {
     const env = { PORT: '9999', ROUTER_DATA_DIR: '/tmp/x', ROUTER_REFERENCE_DIR: '/tmp/refs', ROUTER_ROUTING__COST_WEIGHT: '0.7', ROUTER_EMBEDDING__ALLOW_REMOTE: 'false' };
     const config = loadConfig({ env, file: SHIPPED });

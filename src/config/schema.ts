@@ -131,11 +131,17 @@ const TuneSchema = z.strictObject({
   maxSamples: num.pipe(z.number().int().min(50).max(20_000)).default(1500),
 });
 
+/** What a target that is neither shape is told (zod's default names no field). */
+export const TARGET_SHAPE = 'must be {qualityShare: x} or {costShare: x}, only one of them, with x in (0, 1]';
+
 /** Share of the best single model's quality to reach at least cost, or of its cost to spend at most. */
-export const TargetSchema = z.union([
-  z.strictObject({ qualityShare: num.pipe(z.number().gt(0).max(1)).meta({ description: 'Share of the best single model’s quality to reach at the least cost.', example: 0.95 }) }),
-  z.strictObject({ costShare: num.pipe(z.number().gt(0).max(1)).meta({ description: 'Share of the best single model’s cost to spend at most, for the most quality.', example: 0.5 }) }),
-]);
+export const TargetSchema = z.union(
+  [
+    z.strictObject({ qualityShare: num.pipe(z.number().gt(0).max(1)).meta({ description: 'Share of the best single model’s quality to reach at the least cost.', example: 0.95 }) }),
+    z.strictObject({ costShare: num.pipe(z.number().gt(0).max(1)).meta({ description: 'Share of the best single model’s cost to spend at most, for the most quality.', example: 0.5 }) }),
+  ],
+  { error: TARGET_SHAPE },
+);
 
 const RoutingSchema = z.strictObject({
   /** Neighbours consulted per prompt. */

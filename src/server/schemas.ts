@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TARGET_SHAPE } from '../config/schema.js';
 
 /*
  * Request and response schemas of our own endpoints. Every field carries `.meta({ description,
@@ -27,7 +28,7 @@ export const ChatMessage = z
 export const RouteTargetSchema = z.union([
   z.strictObject({ qualityShare: z.number().gt(0).max(1).meta({ description: 'Share of the best single model’s quality to reach at the least cost.', example: 0.95 }) }),
   z.strictObject({ costShare: z.number().gt(0).max(1).meta({ description: 'Share of the best single model’s cost to spend at most, for the most quality.', example: 0.5 }) }),
-]);
+], { error: TARGET_SHAPE });
 
 export const RouteRequestSchema = z
   .strictObject({

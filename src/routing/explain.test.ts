@@ -40,6 +40,16 @@ describe('explainDecision', () => {
     expect(explainDecision(d, ctx)).toBe('claude-sonnet-4: the highest quality, 0.73 vs deepseek-chat 0.62, at 14× the price (costWeight 0.25)');
   });
 
+  it('says when the ranking chose, on its rates, and what the neighbours would have gained', () => {
+    const ranked = (model: string, quality: number, pricePer1M: number, prior: number): ModelScore => ({ ...score(model, quality, pricePer1M), prior });
+    // The neighbourhood favours deepseek-chat, but its gain is under the threshold: claude-sonnet-4's ranking rate decides.
+    const d = decision({ model: 'claude-sonnet-4', basis: 'intent_ranking', rankingIntent: 'code', gain: 0.0123, scores: [ranked('deepseek-chat', 0.8, 0.5, 0.6), ranked('claude-sonnet-4', 0.7, 7, 0.75)] });
+    expect(explainDecision(d, ctx)).toBe(
+      "claude-sonnet-4: the highest ranking rate, 0.75 vs deepseek-chat 0.60, at 14× the price (costWeight 0.25); by the ranking of intent code's references: the neighbours' evidence gains 0.012, under the gap threshold",
+    );
+    expect(explainDecision({ ...d, basis: 'global_ranking', rankingIntent: null }, ctx)).toMatch(/; by the ranking of all references: /);
+  });
+
   it('explains rules, uncovered prompts and an ignored pin in one sentence each', () => {
     expect(explainDecision(decision({ reason: 'rule', rule: 'legal', model: 'claude-sonnet-4' }), ctx)).toBe("claude-sonnet-4: pinned by rule 'legal'");
     expect(explainDecision(decision({ reason: 'uncovered', covered: false, topSimilarity: 0.31, model: 'gpt-4o' }), ctx)).toBe(

@@ -51,20 +51,35 @@ function coverage(d: Routed): string {
   return below ? `${name} ${score.toFixed(2)} below the threshold ${d.coverageThreshold.toFixed(2)}` : `too few trials among the neighbours`;
 }
 
-/** Against the best-quality alternative when that is better (the chosen one wins on price), else against the runner-up. */
+/**
+ * Against the best-quality alternative when that is better (the chosen one wins on price), else against the runner-up.
+ * A choice the ranking made (the neighbours' gain under the gap threshold) is compared on the ranking rates it used,
+ * and says so: the neighbourhood's quality alone would not explain it.
+ */
 function covered(d: Routed, cw: string): string {
+  const byRanking = d.basis === 'intent_ranking' || d.basis === 'global_ranking';
+  const rate = (s: ModelScore): number => (byRanking ? (s.prior ?? s.quality) : s.quality);
+  const word = byRanking ? 'ranking rate' : 'quality';
   const chosen = d.scores.find((s) => s.model === d.model);
   const others = d.scores.filter((s) => s.model !== d.model);
   if (!chosen) return `${d.model}: the best utility`;
-  const better = others.reduce<ModelScore | undefined>((best, s) => (s.quality > chosen.quality && (!best || s.quality > best.quality) ? s : best), undefined);
-  if (better) return `${d.model}: quality ${q(chosen)} vs ${better.model} ${q(better)} at ${pricePhrase(chosen, better)} (${cw})`;
+  const better = others.reduce<ModelScore | undefined>((best, s) => (rate(s) > rate(chosen) && (!best || rate(s) > rate(best)) ? s : best), undefined);
+  const basis = byRanking ? rankingClause(d) : '';
+  if (better) return `${d.model}: ${word} ${q(rate(chosen))} vs ${better.model} ${q(rate(better))} at ${pricePhrase(chosen, better)} (${cw})${basis}`;
   const next = others[0];
-  if (!next) return `${d.model}: the only eligible model (quality ${q(chosen)})`;
-  return `${d.model}: the highest quality, ${q(chosen)} vs ${next.model} ${q(next)}, at ${pricePhrase(chosen, next)} (${cw})`;
+  if (!next) return `${d.model}: the only eligible model (${word} ${q(rate(chosen))})`;
+  return `${d.model}: the highest ${word}, ${q(rate(chosen))} vs ${next.model} ${q(rate(next))}, at ${pricePhrase(chosen, next)} (${cw})${basis}`;
 }
 
-function q(s: ModelScore): string {
-  return s.quality.toFixed(2);
+/** "; by the ranking of intent code's references: the neighbours' evidence gains 0.012, under the gap threshold". */
+function rankingClause(d: Routed): string {
+  const of = d.rankingIntent ? `intent ${d.rankingIntent}'s references` : 'all references';
+  const gain = d.gain === null ? '' : `: the neighbours' evidence gains ${d.gain.toFixed(3)}, under the gap threshold`;
+  return `; by the ranking of ${of}${gain}`;
+}
+
+function q(x: number): string {
+  return x.toFixed(2);
 }
 
 /** a's price against b's: "1/14 of the price", "3.2× the price", "the same price". */

@@ -188,7 +188,12 @@ describe('concurrency', () => {
       decisions.push(answer.decisionId);
       if (prompt === KNOWN.prompt) problems.push(...knownProblems(answer, baseline, false));
     });
-    const outcomes = loop(6, () => !busy, async (worker, i) => {
+    // Each fresh prompt must collect promoteAfter acknowledged outcomes, however fast the background
+    // work ends (a quicker rebuild once left one prompt a learned reference short): bounded by order.
+    const freshOutcomes = new Map<string, number>();
+    const promoteAfter = deps.config.learning.promoteAfter;
+    const allPromotable = () => fresh.every((f) => (freshOutcomes.get(f) ?? 0) >= promoteAfter);
+    const outcomes = loop(6, () => !busy && allPromotable(), async (worker, i) => {
       const key = `w${worker}-${i}`;
       const model = models[(worker + i) % models.length];
       // Every third outcome names no decision, only its prompt: repeated, it becomes a learned reference.
@@ -197,6 +202,7 @@ describe('concurrency', () => {
           ? { prompt: fresh[(worker + i) % fresh.length], model, outcome: { score: 0.7 }, idempotencyKey: key }
           : { decisionId: decisions[(worker * 13 + i) % decisions.length], model, outcome: { success: i % 2 === 0 }, idempotencyKey: key };
       const res = await postJson(`${svc.url}/v1/outcomes`, body);
+      if (res.status === 201 && 'prompt' in body && body.prompt !== undefined) freshOutcomes.set(body.prompt, (freshOutcomes.get(body.prompt) ?? 0) + 1);
       if (res.status === 201) acknowledged.add(key);
       else problems.push(`outcome ${key}: status ${res.status} ${JSON.stringify(res.body)}`);
     });

@@ -4,7 +4,7 @@ import { AppError } from '../shared/errors.js';
 
 /** `router` lets us choose; `router:<strategy>` sets how much price matters; a catalog id is used as-is. */
 export const STRATEGIES: Readonly<Record<string, { readonly costWeight: number | undefined; readonly description: string }>> = {
-  balanced: { costWeight: undefined, description: 'quality against price with the configured routing.costWeight' },
+  balanced: { costWeight: undefined, description: 'quality against price at the configured cost weight (routing.target calibrated, else routing.costWeight; a request may bring router_target)' },
   quality: { costWeight: 0, description: 'the model expected to answer best, whatever it costs' },
   cheap: { costWeight: 1.5, description: 'price weighs heavily: the cheapest model that is expected to do' },
 };

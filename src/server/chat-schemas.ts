@@ -44,7 +44,7 @@ const UpstreamStats = z
 const SemrouteStrategy = z.object({
   kind: z.literal('strategy').meta({ description: 'A routing strategy (use its id as `model`)', example: 'strategy' }),
   description: z.string().meta({ description: 'What the strategy favours', example: 'Cheapest model whose estimated quality is close to the best' }),
-  costWeight: z.number().nullable().meta({ description: 'Weight of price against quality; null = the configured routing.costWeight', example: 0.5 }),
+  costWeight: z.number().nullable().meta({ description: 'Weight of price against quality; null = the configured one (routing.target calibrated, else routing.costWeight)', example: 0.5 }),
 });
 
 const SemrouteCatalogModel = z.object({

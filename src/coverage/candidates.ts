@@ -3,7 +3,7 @@ import { clusterVectors } from './cluster.js';
 import type { CandidateIntent, OtherLanguagePrompt, Representative, ScatteredPrompt } from './report-schema.js';
 import { distinctiveTerms, nameFromTerms } from './terms.js';
 import type { CoverageInput, CoverageOptions, ReferenceItem, TrafficItem } from './types.js';
-import { centroid, dot, mean, shuffledIndices } from './vectors.js';
+import { centroid, dot, groupByIntent, mean, shuffledIndices } from './vectors.js';
 
 /** Uncovered traffic with a vector, grouped; `members` index into the caller's list. */
 export interface CandidateGroups {
@@ -183,13 +183,7 @@ function nearestIntent(members: readonly TrafficItem[], intentOf: ReadonlyMap<nu
 }
 
 function suggestNames(items: readonly TrafficItem[], groups: readonly (readonly number[])[], references: readonly ReferenceItem[]) {
-  const known = new Map<string, string[]>();
-  for (const r of references) {
-    if (r.intent === null) continue;
-    const list = known.get(r.intent) ?? [];
-    list.push(r.text);
-    known.set(r.intent, list);
-  }
+  const known = groupByIntent(references, (r) => r.text);
   const texts = groups.map((g) => g.flatMap((i) => (items[i]?.text ? [items[i]?.text ?? ''] : [])));
   const scored = distinctiveTerms([...texts.map((t) => ({ texts: t })), ...[...known.values()].map((t) => ({ texts: t }))]);
   return texts.map((t, gi) => {

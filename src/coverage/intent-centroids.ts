@@ -1,5 +1,5 @@
 import type { CalibrationSample } from './calibrate.js';
-import { centroid } from './vectors.js';
+import { centroid, groupByIntent } from './vectors.js';
 
 /**
  * Per intent, the normalised mean of its references' vectors: the router's intent decision reads a
@@ -7,13 +7,7 @@ import { centroid } from './vectors.js';
  * made with the calibration (which reads them all anyway) and cached with it.
  */
 export function intentCentroids(references: Iterable<Pick<CalibrationSample, 'intent' | 'vector'>>): Map<string, Float32Array> {
-  const members = new Map<string, Float32Array[]>();
-  for (const r of references) {
-    if (r.intent === null) continue;
-    const list = members.get(r.intent) ?? [];
-    list.push(r.vector);
-    members.set(r.intent, list);
-  }
+  const members = groupByIntent(references, (r) => r.vector);
   return new Map([...members].map(([intent, vectors]) => [intent, centroid(vectors)]));
 }
 

@@ -42,3 +42,15 @@ export function shuffledIndices(n: number, seed: number): number[] {
   }
   return out;
 }
+
+/** Items grouped by their intent, in first-seen order; items without one (`intent: null`) are left out. */
+export function groupByIntent<T extends { readonly intent: string | null }, V>(items: Iterable<T>, pick: (item: T) => V): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
+  for (const item of items) {
+    if (item.intent === null) continue;
+    const list = groups.get(item.intent) ?? [];
+    list.push(pick(item));
+    groups.set(item.intent, list);
+  }
+  return groups;
+}

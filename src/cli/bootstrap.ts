@@ -51,7 +51,12 @@ export interface Deps {
   readonly background: BackgroundSet;
   /** The seed run at start, when the database was empty and seedOnEmpty is on. */
   readonly initialSeed?: SeedSummary;
-  close(): void;
+  /**
+   * Commits the write queue, saves the index and closes the database at once (synchronously), then
+   * resolves when the embedding workers this owns have terminated. Await it before process.exit():
+   * a native addon (onnxruntime) torn down mid-exit on a worker thread can kill the process by a signal.
+   */
+  close(): Promise<void>;
 }
 
 export interface BootstrapOptions {
@@ -124,8 +129,7 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
       queue.flush();
       index.save();
       db.close();
-      // Terminating workers is asynchronous; it starts now, and nothing waits on it.
-      if (ownsEmbedder) void embedder.close();
+      return ownsEmbedder ? embedder.close() : Promise.resolve();
     },
   };
   const retention = startRetentionSweep({ decisions, queue, logger: logger.child({ module: 'retention' }), retentionDays: () => deps.config.log.retentionDays });

@@ -73,7 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
       try {
         return await runSeed(deps, parseSeedArgs(rest), (line) => process.stdout.write(`${line}\n`));
       } finally {
-        deps.close();
+        await deps.close();
       }
     }
     case 'coverage': {
@@ -86,7 +86,7 @@ async function main(argv: readonly string[]): Promise<number> {
           onProgress: progressReporter('embedding prompts'),
         });
       } finally {
-        deps.close();
+        await deps.close();
       }
     }
   }

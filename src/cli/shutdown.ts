@@ -10,6 +10,8 @@ export interface ClosableServer {
 const IDLE_SWEEP_MS = 50;
 /** Outcome writes of requests that already finished get this long even when the deadline is spent. */
 const WRITE_GRACE_MS = 1_000;
+/** Embedding workers get this long to terminate (one in a native call finishes it first). */
+const WORKER_EXIT_MS = 5_000;
 
 /**
  * Stops the service in order: no new connections; in-flight requests finish while idle keep-alive
@@ -29,7 +31,11 @@ export async function shutDown(server: ClosableServer, deps: Deps, signal: strin
   if (!drained) logger.error({ deadlineMs }, 'shutdown deadline passed; cut the connections still open');
   const remaining = Math.max(WRITE_GRACE_MS, deadlineMs - (performance.now() - started));
   await Promise.race([deps.proxy.idle(), new Promise((resolve) => setTimeout(resolve, remaining).unref())]);
-  deps.close();
+  // Writes are committed and the database closed synchronously inside close(); the wait is for the
+  // embedding workers. process.exit() while one is still tearing down onnxruntime's native binding
+  // ends the process by a signal instead of exit code 0 (seen in CI after a config reload).
+  const workersExited = await Promise.race([deps.close().then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, WORKER_EXIT_MS, false).unref())]);
+  if (!workersExited) logger.warn({ waitedMs: WORKER_EXIT_MS }, 'embedding workers had not exited; exiting anyway');
   logger.info({ ms: Math.round(performance.now() - started), drained }, 'stopped: writes committed, index saved, database closed');
   return drained ? 0 : 1;
 }

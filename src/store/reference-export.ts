@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from './db.js';
+import { writeTransaction, type Db } from './db.js';
 import { META_KEYS } from './meta-store.js';
 import type { WinRecord } from './types.js';
 
@@ -56,6 +56,7 @@ export function exportReferences(db: Db): ExportedReference[] {
  * back into the same database does not count what was learned here a second time.
  */
 export function databaseId(db: Db): string {
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING').run(META_KEYS.databaseId, randomUUID());
+  const insert = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING');
+  writeTransaction(db, () => insert.run(META_KEYS.databaseId, randomUUID()))();
   return db.prepare<[string], string>('SELECT value FROM meta WHERE key = ?').pluck().get(META_KEYS.databaseId) ?? '';
 }

@@ -288,10 +288,6 @@ export class SqliteReferenceStore {
     })();
   }
 
-  clearVectors(): void {
-    this.db.prepare('UPDATE reference_prompts SET vector = NULL').run();
-  }
-
   idByHash(hash: string): number | null {
     return this.stmts.byHash.get(hash)?.id ?? null;
   }

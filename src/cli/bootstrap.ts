@@ -70,6 +70,8 @@ export interface BootstrapOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** After the references: background prompts embedded (done, total; 0 of 0 when cached), then calibration and the policy fit run. */
   readonly onCalibrationProgress?: (done: number, total: number) => void;
+  /** The registry to fill (serve's, which /metrics already served during start-up); a new one by default. */
+  readonly metrics?: Metrics;
 }
 
 export function dataPaths(config: Config): { db: string; index: string } {
@@ -106,7 +108,7 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
   const outcomes = new SqliteOutcomeStore(db);
   const queue = new WriteQueue(db);
   const sessions = new SessionAffinity({ ttlMs: config.routing.sessions.ttlSeconds * 1000, maxSessions: config.routing.sessions.maxSessions });
-  const base = { config, logger, db, meta, references, decisions, embedder, index, initialSeed, outcomes, queue, sessions, background, metrics: new Metrics() };
+  const base = { config, logger, db, meta, references, decisions, embedder, index, initialSeed, outcomes, queue, sessions, background, metrics: options.metrics ?? new Metrics() };
   const deps: Deps = {
     ...base,
     router: buildRouter(base),

@@ -54,11 +54,12 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'serve': {
       const report = progressReporter('embedding references');
       // The server listens at once; /readyz says when the embedder, index and first seed are done.
-      const { server, ready, releaseStartupSignals } = listenWhileStarting(config, logger, (onProgress) =>
+      const { server, ready, releaseStartupSignals } = listenWhileStarting(config, logger, (onProgress, metrics) =>
         bootstrap(config, logger, {
           onProgress: (done, total) => (onProgress(done, total), report(done, total)),
           onCalibrationProgress: (done, total) => onProgress(done, total, 'calibrating'),
           env,
+          metrics,
         }),
       );
       const deps = await ready;

@@ -1,15 +1,11 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { AppError } from '../shared/errors.js';
+import type { Metrics, StartupPhase } from '../shared/metrics.js';
 import type { AppEnv } from './env.js';
 import { onError, RETRY_AFTER_SECONDS } from './problem.js';
 
-/**
- * Where start-up is: loading the embedder and index; embedding reference prompts (done of total);
- * or calibrating: embedding the background set (done of total prompts; 0 of 0 when its vectors are
- * cached), then fitting the coverage test and the routing policy.
- */
-export type StartupPhase = 'loading' | 'embedding' | 'calibrating';
+export type { StartupPhase } from '../shared/metrics.js';
 
 export interface StartupProgress {
   readonly phase: StartupPhase;
@@ -19,11 +15,12 @@ export interface StartupProgress {
 
 /**
  * What the server answers while the embedder loads and the first seed (or a re-embed after an
- * embedder change) runs: /healthz 200 (the process is alive), /readyz 503 with progress, and every
- * other path 503 with Retry-After (problem+json; OpenAI's error shape on /v1/chat/completions, via
- * onError). The composition root swaps in the real app when start-up is done.
+ * embedder change) runs: /healthz 200 (the process is alive), /readyz 503 with progress, /metrics
+ * 200 with what exists yet (process metrics and the start-up figures, Metrics.trackStartup), so a
+ * scrape does not mark the target down, and every other path 503 with Retry-After (problem+json;
+ * OpenAI's error shape on /v1/chat/completions, via onError). The composition root swaps in the real app when start-up is done.
  */
-export function createStartingApp(progress: () => StartupProgress) {
+export function createStartingApp(progress: () => StartupProgress, metrics: Metrics) {
   const notReady = () => {
     const p = progress();
     const where = {
@@ -38,6 +35,10 @@ export function createStartingApp(progress: () => StartupProgress) {
     .onError(onError)
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/readyz', (c) => c.json({ status: 'starting' as const, ...progress() }, 503, { 'retry-after': String(RETRY_AFTER_SECONDS) }))
+    .get('/metrics', async (c) => {
+      const { contentType, body } = await metrics.render();
+      return c.body(body, 200, { 'content-type': contentType });
+    })
     .all('*', () => {
       throw notReady();
     });

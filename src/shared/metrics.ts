@@ -60,7 +60,66 @@ export class Metrics {
     this.outcomes.inc({ model, result: value >= 0.5 ? 'success' : 'failure' });
   }
 
+  /**
+   * Registers the start-up figures (phase, prompts embedded of planned, seconds taken) and returns
+   * their setter; `serve` calls it before it listens, so a scrape during a long start-up gets them
+   * with the process metrics, and they stay in the registry once the full app answers.
+   */
+  trackStartup(): StartupMetrics {
+    return trackStartup(this.registry);
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
+}
+
+/**
+ * Where start-up is: loading the embedder and index; embedding reference prompts (done of total);
+ * or calibrating: embedding the background set (done of total prompts; 0 of 0 when its vectors are
+ * cached), then fitting the coverage test and the routing policy.
+ */
+export type StartupPhase = 'loading' | 'embedding' | 'calibrating';
+
+export interface StartupMetrics {
+  /** The current phase and its prompts embedded (`done`) of planned (`total`). */
+  progress(phase: StartupPhase, done: number, total: number): void;
+  /** Start-up is over: phase "ready", and the duration stops growing. */
+  ready(): void;
+}
+
+const STARTUP_STATES = ['loading', 'embedding', 'calibrating', 'ready'] as const;
+
+function trackStartup(registry: Registry): StartupMetrics {
+  const began = performance.now();
+  let seconds: number | undefined;
+  // A state set (one series per phase, 1 for the current one), as Prometheus exporters show enums.
+  const phase = new Gauge({ name: 'semroute_startup_phase', help: 'Start-up phase: 1 for the current one (loading, embedding, calibrating, ready), 0 for the others', labelNames: ['phase'] as const, registers: [registry] });
+  const embedded = new Gauge({ name: 'semroute_startup_prompts_embedded', help: 'Prompts the current start-up phase has embedded (reference prompts, then background prompts)', registers: [registry] });
+  const planned = new Gauge({ name: 'semroute_startup_prompts_planned', help: 'Prompts the current start-up phase embeds in all (0 when their vectors are cached)', registers: [registry] });
+  new Gauge({
+    name: 'semroute_startup_duration_seconds',
+    help: 'Seconds start-up has taken so far, or took once ready (from listening to serving)',
+    registers: [registry],
+    collect() {
+      this.set(seconds ?? (performance.now() - began) / 1000);
+    },
+  });
+  const enter = (current: (typeof STARTUP_STATES)[number]) => {
+    for (const state of STARTUP_STATES) phase.set({ phase: state }, state === current ? 1 : 0);
+  };
+  enter('loading');
+  embedded.set(0);
+  planned.set(0);
+  return {
+    progress(current, done, total) {
+      enter(current);
+      embedded.set(done);
+      planned.set(total);
+    },
+    ready() {
+      enter('ready');
+      seconds ??= (performance.now() - began) / 1000;
+    },
+  };
 }

@@ -47,11 +47,20 @@ async function gatedEmbedder(): Promise<{ embedder: Embedder; seed: HeldCall; ba
   return { embedder, seed, background };
 }
 
+/** GET /metrics in Prometheus text format: status 200, then each sample line as series → value. */
+async function scrape(base: string): Promise<Map<string, number>> {
+  const res = await fetch(`${base}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  const samples = (await res.text()).split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+  return new Map(samples.map((line) => [line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))]));
+}
+
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
 describe('start-up: the server listens at once', () => {
-  it('answers /healthz 200, /readyz 503 with progress and routes 503 + Retry-After while the first seed runs, then serves', async () => {
+  it('answers /healthz 200, /readyz 503 with progress, /metrics 200 with the start-up figures and routes 503 + Retry-After while the first seed runs, then serves', async () => {
     const { dir, cleanup: removeDir } = tempDir();
     const config = testConfig(dir, { server: { host: '127.0.0.1', port: 0 } });
     const gated = await gatedEmbedder();
@@ -62,8 +71,8 @@ describe('start-up: the server listens at once', () => {
       deps?.close();
       removeDir();
     };
-    started = listenWhileStarting(config, silentLogger(), (onProgress) =>
-      bootstrap(config, silentLogger(), { embedder: gated.embedder, onProgress, onCalibrationProgress: (done, total) => onProgress(done, total, 'calibrating') }),
+    started = listenWhileStarting(config, silentLogger(), (onProgress, metrics) =>
+      bootstrap(config, silentLogger(), { embedder: gated.embedder, onProgress, onCalibrationProgress: (done, total) => onProgress(done, total, 'calibrating'), metrics }),
     );
     await new Promise((resolve) => started?.server.once('listening', resolve));
     const base = `http://127.0.0.1:${(started.server.address() as AddressInfo).port}`;
@@ -86,6 +95,14 @@ describe('start-up: the server listens at once', () => {
     expect(chat.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await chat.json()).toMatchObject({ error: { type: 'server_error' } });
 
+    // A Prometheus scrape during start-up succeeds (the target stays up) with what exists yet.
+    const during = await scrape(base);
+    expect(during.get('semroute_startup_phase{phase="embedding"}')).toBe(1);
+    expect(during.get('semroute_startup_phase{phase="ready"}')).toBe(0);
+    expect(during.get('semroute_startup_prompts_embedded')).toBe(0);
+    expect(during.get('semroute_startup_prompts_planned')).toBe(progress.total);
+    expect(during.get('semroute_process_resident_memory_bytes')).toBeGreaterThan(0);
+
     // References done, background set in flight: /readyz names the phase, not "351 of 351 embedding".
     gated.seed.release();
     const backgroundPrompts = await gated.background.reached;
@@ -99,6 +116,12 @@ describe('start-up: the server listens at once', () => {
     gated.background.release();
     deps = await started.ready;
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    // The full app's /metrics keeps the start-up's figures: the same registry carries on.
+    const after = await scrape(base);
+    expect(after.get('semroute_startup_phase{phase="ready"}')).toBe(1);
+    expect(after.get('semroute_startup_phase{phase="calibrating"}')).toBe(0);
+    expect(after.get('semroute_startup_duration_seconds')).toBeGreaterThan(0);
+    expect(after.get('semroute_index_size')).toBe(deps.index.size);
     const routed = await fetch(`${base}/v1/route`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'write a python function' }) });
     expect(routed.status).toBe(200);
   });

@@ -7,6 +7,7 @@ import { createStartingApp, type StartupPhase, type StartupProgress } from '../.
 import { parseOptions } from '../../shared/command-line.js';
 import { AppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import { Metrics } from '../../shared/metrics.js';
 import { appDepsOf, type Deps } from '../bootstrap.js';
 import type { ConfigReloader } from '../config-reload.js';
 import { watchParent } from '../parent-watch.js';
@@ -68,11 +69,18 @@ export interface StartingServer {
  * Listens at once, answering with the starting app (healthz 200, readyz 503 with progress, the rest
  * 503 + Retry-After) while `start` loads the embedder, opens the index and seeds; then swaps in the
  * real app. `start` receives the progress callback to report (done, total) reference prompts embedded,
- * then, with phase 'calibrating', background prompts.
+ * then, with phase 'calibrating', background prompts; and the metrics /metrics serves from the start,
+ * for the deps to keep (bootstrap's `metrics` option), so the start-up figures outlive start-up.
  */
-export function listenWhileStarting(config: Config, logger: Logger, start: (onProgress: (done: number, total: number, phase?: StartupPhase) => void) => Promise<Deps>): StartingServer {
+export function listenWhileStarting(
+  config: Config,
+  logger: Logger,
+  start: (onProgress: (done: number, total: number, phase?: StartupPhase) => void, metrics: Metrics) => Promise<Deps>,
+): StartingServer {
   let progress: StartupProgress = { phase: 'loading', done: 0, total: 0 };
-  let handler: FetchHandler = createStartingApp(() => progress).fetch;
+  const metrics = new Metrics();
+  const startup = metrics.trackStartup();
+  let handler: FetchHandler = createStartingApp(() => progress, metrics).fetch;
   // A signal's default action ends the process at once. Until runServe handles them, SIGHUP is only
   // logged, and SIGTERM/SIGINT are kept to be re-raised then, so they still drain and exit cleanly.
   let pendingStop: NodeJS.Signals | undefined;
@@ -104,9 +112,11 @@ export function listenWhileStarting(config: Config, logger: Logger, start: (onPr
   });
   const started = start((done, total, phase = 'embedding') => {
     progress = { phase, done, total };
-  });
+    startup.progress(phase, done, total);
+  }, metrics);
   const ready = Promise.all([started, listening]).then(
     ([deps, url]) => {
+      startup.ready();
       handler = createApp(appDepsOf(deps)).fetch;
       logger.info({ url, pid: process.pid, embedder: deps.embedder.fingerprint, references: deps.index.size }, 'ready');
       logger.info({ routing: deps.router.describe() }, formatRoutingLine(deps.router.describe()));

@@ -109,6 +109,7 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
   const queue = new WriteQueue(db);
   const sessions = new SessionAffinity({ ttlMs: config.routing.sessions.ttlSeconds * 1000, maxSessions: config.routing.sessions.maxSessions });
   const base = { config, logger, db, meta, references, decisions, embedder, index, initialSeed, outcomes, queue, sessions, background, metrics: options.metrics ?? new Metrics() };
+  base.metrics.observeEmbeddingPool(() => embedder.stats());
   const deps: Deps = {
     ...base,
     router: buildRouter(base),

@@ -42,6 +42,7 @@ export class Metrics {
   readonly cooldowns = new Counter({ name: 'semroute_cooldowns_total', help: 'Times a model was put in cooldown by the circuit breaker', labelNames: ['model'] as const, registers: [this.registry] });
   readonly spend = new Counter({ name: 'semroute_spend_usd_total', help: 'Upstream spend in USD by model and API key name', labelNames: ['model', 'key'] as const, registers: [this.registry] });
   readonly indexSize = new Gauge({ name: 'semroute_index_size', help: 'Reference prompts in the HNSW index', registers: [this.registry] });
+  private poolStats: (() => EmbeddingPoolFigures) | undefined;
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'semroute_' });
@@ -58,6 +59,15 @@ export class Metrics {
 
   recordOutcome(model: string, value: number): void {
     this.outcomes.inc({ model, result: value >= 0.5 ? 'success' : 'failure' });
+  }
+
+  /**
+   * Exports the embedding pool's figures, read from `stats` at each scrape (names after Prometheus's
+   * conventions: counters end in _total, sizes in _bytes). A later call replaces the source.
+   */
+  observeEmbeddingPool(stats: () => EmbeddingPoolFigures): void {
+    if (this.poolStats === undefined) registerPoolMetrics(this.registry, () => this.poolStats?.());
+    this.poolStats = stats;
   }
 
   /**
@@ -122,4 +132,73 @@ function trackStartup(registry: Registry): StartupMetrics {
       seconds ??= (performance.now() - began) / 1000;
     },
   };
+}
+
+/** What the embedding pool reports (src/embedding's PoolStats; shared imports nothing of it). */
+export interface EmbeddingPoolFigures {
+  readonly workers: number;
+  readonly inFlight: number;
+  readonly queued: number;
+  readonly restarts: number;
+  readonly cache: { readonly entries: number; readonly bytes: number; readonly hits: number; readonly misses: number };
+  /** Resident set growth per worker after its model loaded, in MiB (whole). */
+  readonly workerMemoryMb: readonly number[];
+}
+
+type PoolFigure = (s: EmbeddingPoolFigures) => number;
+
+const POOL_GAUGES: readonly [name: string, help: string, read: PoolFigure][] = [
+  ['semroute_embedding_workers', 'Embedding worker threads with their model loaded (0 when embedding runs in-process)', (s) => s.workers],
+  ['semroute_embedding_in_flight', 'Texts the embedding workers are embedding now', (s) => s.inFlight],
+  ['semroute_embedding_queued', 'Texts waiting for an embedding worker (routes and bulk work)', (s) => s.queued],
+  ['semroute_embedding_cache_entries', 'Vectors in the embedding cache', (s) => s.cache.entries],
+  ['semroute_embedding_cache_size_bytes', 'Bytes the embedding cache holds (vectors and keys)', (s) => s.cache.bytes],
+];
+
+const POOL_COUNTERS: readonly [name: string, help: string, read: PoolFigure][] = [
+  ['semroute_embedding_worker_restarts_total', 'Embedding workers that died and were replaced', (s) => s.restarts],
+  ['semroute_embedding_cache_hits_total', 'Texts answered from the embedding cache', (s) => s.cache.hits],
+  ['semroute_embedding_cache_misses_total', 'Texts the embedding cache did not hold (embedded by the model)', (s) => s.cache.misses],
+];
+
+const MIB = 2 ** 20;
+
+function registerPoolMetrics(registry: Registry, stats: () => EmbeddingPoolFigures | undefined): void {
+  for (const [name, help, read] of POOL_GAUGES) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const s = stats();
+        if (s) this.set(read(s));
+      },
+    });
+  }
+  // The pool keeps the running counts; a scrape copies them (reset + inc is how prom-client sets a counter).
+  for (const [name, help, read] of POOL_COUNTERS) {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const s = stats();
+        if (!s) return;
+        this.reset();
+        this.inc(read(s));
+      },
+    });
+  }
+  new Gauge({
+    name: 'semroute_embedding_worker_memory_bytes',
+    help: 'Resident set growth of each embedding worker once its model loaded, in bytes (measured in whole MiB)',
+    labelNames: ['worker'] as const,
+    registers: [registry],
+    collect() {
+      const s = stats();
+      if (!s) return;
+      this.reset();
+      s.workerMemoryMb.forEach((mb, i) => this.set({ worker: String(i) }, mb * MIB));
+    },
+  });
 }

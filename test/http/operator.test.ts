@@ -77,6 +77,22 @@ describe('metrics and OpenAPI', () => {
     for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^[a-zA-Z_:][\w:]*(\{.*\})? ([-+\d.eE]+|NaN|[+-]Inf)$/i);
   });
 
+  it('serves the embedding pool\'s figures: a repeated prompt counts one cache miss, then one hit', async () => {
+    const { call, app } = await start();
+    const sample = async (series: string) => {
+      const value = new RegExp(`^${series} (\\S+)$`, 'm').exec(await (await app.request('/metrics')).text())?.[1];
+      expect(value, series).toMatch(/^\d+$/);
+      return Number(value);
+    };
+    const [hits, misses] = [await sample('semroute_embedding_cache_hits_total'), await sample('semroute_embedding_cache_misses_total')];
+    for (let i = 0; i < 2; i++) expect((await call('POST', '/v1/route', { prompt: 'A prompt seen twice by the embedding cache' })).status).toBe(200);
+    expect(await sample('semroute_embedding_cache_hits_total')).toBe(hits + 1);
+    expect(await sample('semroute_embedding_cache_misses_total')).toBe(misses + 1);
+    // The lexical embedder runs in-process: no workers, nothing queued.
+    expect(await sample('semroute_embedding_workers')).toBe(0);
+    expect(await sample('semroute_embedding_queued')).toBe(0);
+  });
+
   it('serves an OpenAPI 3.1 document built from the schemas, and a docs page', async () => {
     const { app } = await start(TOKEN);
     const doc = (await (await app.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> };

@@ -1,3 +1,4 @@
+import { unknownEnvWarnings } from '#src/config/env-names.js';
 import { configFilePath, loadConfig } from '#src/config/load.js';
 import { AppError } from '#src/shared/errors.js';
 import { createLogger } from '#src/shared/logger.js';
@@ -50,6 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const overrides = command === 'serve' ? serveOverrides(parseServeArgs(rest)) : {};
   const config = loadConfig({ env, overrides });
   const logger = createLogger(config.log.level);
+  for (const { variable, message } of unknownEnvWarnings(env, config)) logger.warn({ variable }, message);
   switch (command) {
     case 'serve': {
       const report = progressReporter('embedding references');

@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { AppError } from '../shared/errors.js';
 import { issueSentence } from '../shared/issue-messages.js';
+import { ENV_PREFIX, envNameSuggestion, NAMED_ENV } from './env-names.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -17,7 +18,6 @@ export interface LoadConfigOptions {
   overrides?: Tree;
 }
 
-const ENV_PREFIX = 'ROUTER_';
 const DEFAULT_FILE = 'router.config.yaml';
 
 /** Merges defaults < file < env < overrides, validates once, and freezes the result. */
@@ -96,15 +96,8 @@ interface EnvSetting {
 
 /** Every config value the environment sets, in precedence order (a later one wins). */
 function envSettings(env: Env): EnvSetting[] {
-  const named: [string, string[]][] = [
-    ['PORT', ['server', 'port']],
-    ['ROUTER_DATA_DIR', ['dataDir']],
-    ['ROUTER_REFERENCE_DIR', ['referenceDir']],
-    ['ROUTER_BACKGROUND_DIR', ['backgroundDir']],
-    ['ROUTER_ADMIN_TOKEN', ['admin', 'token']],
-  ];
   const settings: EnvSetting[] = [];
-  for (const [name, keys] of named) {
+  for (const [name, keys] of NAMED_ENV) {
     const value = env[name];
     if (value) settings.push({ name, keys, value });
   }
@@ -121,23 +114,33 @@ function envSettings(env: Env): EnvSetting[] {
  */
 function configError(source: string, issues: readonly z.core.$ZodIssue[], envNames: ReadonlyMap<string, string>): AppError {
   const details = issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
-  const envNamesByIssue = issues.map((i) => envNameFor(i, envNames));
-  const lines = details.map((d, n) => `  ${d.path}: ${d.message}${envNamesByIssue[n] === undefined ? '' : ` (set by environment variable ${envNamesByIssue[n]})`}`).join('\n');
-  const fromEnv = envNamesByIssue.filter((e) => e !== undefined).length;
+  const envNamesByIssue = issues.map((i) => envNamesFor(i, envNames));
+  const lines = details.map((d, n) => `  ${d.path}: ${d.message}${envNote(issues[n], envNamesByIssue[n] ?? [])}`).join('\n');
+  const fromEnv = envNamesByIssue.filter((e) => e.length > 0).length;
   const header = fromEnv === issues.length ? 'environment' : fromEnv > 0 ? `${source} and environment` : source;
   return new AppError('CONFIG_INVALID', `invalid configuration (${header}):\n${lines}`, details);
 }
 
-/** The variable that set the issue's value, or one of its parents, or (for unknown keys) the key. */
-function envNameFor(issue: z.core.$ZodIssue, envNames: ReadonlyMap<string, string>): string | undefined {
+/** " (set by environment variable X)"; for a key the schema does not know, with the setting it most likely meant. */
+function envNote(issue: z.core.$ZodIssue | undefined, names: readonly string[]): string {
+  if (names.length === 0) return '';
+  const meant = issue?.code === 'unrecognized_keys' ? names.map(envNameSuggestion).filter((m) => m !== undefined) : [];
+  return ` (set by environment variable ${names.join(', ')}${meant.length > 0 ? `; did you mean ${meant.join(', ')}?` : ''})`;
+}
+
+/**
+ * The variable that set the issue's value, or one of its parents; for unknown keys, the variables
+ * that set the key or anything under it (ROUTER_ROUTNG__K sets routng.k: the unknown key is routng).
+ */
+function envNamesFor(issue: z.core.$ZodIssue, envNames: ReadonlyMap<string, string>): string[] {
   const keys = issue.path.map(String);
   for (let n = keys.length; n > 0; n--) {
     const name = envNames.get(keys.slice(0, n).join('.'));
-    if (name !== undefined) return name;
+    if (name !== undefined) return [name];
   }
-  if (issue.code !== 'unrecognized_keys') return undefined;
-  const names = issue.keys.map((k) => envNames.get([...keys, k].join('.'))).filter((n) => n !== undefined);
-  return names.length > 0 ? names.join(', ') : undefined;
+  if (issue.code !== 'unrecognized_keys') return [];
+  const unknown = issue.keys.map((k) => [...keys, k].join('.'));
+  return [...envNames].filter(([path]) => unknown.some((u) => path === u || path.startsWith(`${u}.`))).map(([, name]) => name);
 }
 
 function snakeToCamel(word: string): string {

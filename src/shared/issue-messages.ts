@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { closestName } from './spelling.js';
 
 /**
  * zod's default messages, rewritten as sentences a person can act on: "must be a number" instead of
@@ -19,7 +20,7 @@ export function issueSentence(issue: z.core.$ZodRawIssue): string | undefined {
     case 'invalid_value':
       return `must be ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`}`;
     case 'unrecognized_keys':
-      return `has ${issue.keys.length === 1 ? 'an unknown field' : 'unknown fields'}: ${issue.keys.join(', ')} (check the spelling)`;
+      return unknownKeysSentence(issue.keys, knownKeys(issue.inst));
     case 'invalid_union':
       return 'does not match any of the accepted shapes (see /docs)';
     case 'not_multiple_of':
@@ -29,6 +30,19 @@ export function issueSentence(issue: z.core.$ZodRawIssue): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** "has an unknown field: promt (did you mean prompt?)"; "(check the spelling)" when no known key is close. */
+function unknownKeysSentence(keys: readonly string[], known: readonly string[]): string {
+  const suggested = keys.map((key) => ({ key, meant: closestName(key, known) }));
+  const named = suggested.map(({ key, meant }) => (meant === undefined ? key : `${key} (did you mean ${meant}?)`)).join(', ');
+  const hint = suggested.some(({ meant }) => meant !== undefined) ? '' : ' (check the spelling)';
+  return `has ${keys.length === 1 ? 'an unknown field' : 'unknown fields'}: ${named}${hint}`;
+}
+
+/** The keys the object schema that raised the issue accepts (zod passes the schema to the error map as `inst`). */
+export function knownKeys(inst: unknown): string[] {
+  return inst instanceof z.ZodObject ? Object.keys(inst.shape) : [];
 }
 
 const FORMATS: Record<string, string> = { url: 'URL', email: 'e-mail address', uuid: 'UUID', datetime: 'ISO 8601 date-time' };

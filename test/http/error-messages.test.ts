@@ -21,7 +21,7 @@ describe('validation errors read like sentences', () => {
       ['POST', '/v1/route', { prompt: 'hi', k: 2.5 }, { path: 'k', message: 'must be a whole number' }],
       ['POST', '/v1/route', { prompt: 'hi', maxPricePer1M: -1 }, { path: 'maxPricePer1M', message: 'must be at least 0' }],
       ['POST', '/v1/route', { prompt: 'hi', models: [] }, { path: 'models', message: 'must not be empty' }],
-      ['POST', '/v1/route', { promt: 'hi', prompt: 'hi' }, { path: '(root)', message: 'has an unknown field: promt (check the spelling)' }],
+      ['POST', '/v1/route', { promt: 'hi', prompt: 'hi' }, { path: '(root)', message: 'has an unknown field: promt (did you mean prompt?)' }],
       ['POST', '/v1/outcomes', { prompt: 'hi', model: 'big', outcome: { success: 'yes' } }, { path: 'outcome', message: 'does not match any of the accepted shapes (see /docs)' }],
       ['POST', '/v1/route', { prompt: 'hi', target: { quality: 0.95 } }, { path: 'target', message: 'must be {qualityShare: x} or {costShare: x}, only one of them, with x in (0, 1]' }],
       ['POST', '/v1/admin/references', { prompt: 'hi', records: { big: { wins: -1 } } }, { path: 'records.big.wins', message: 'must be at least 0' }],

@@ -51,7 +51,9 @@ const HELP = `npm run eval -- (--dataset routerbench|routellm|routerdc | --file 
   --min-support <n>       routing.minSupport (default: the router's, 1)
   --prior-strength <n>    routing.priorStrength for knn-winrate (default: the router's, 4)
   --similarity-power <n>  routing.similarityPower (default: the router's, 4)
-  --groups <list>         only these groups (e.g. mmlu,gsm8k)
+  --groups <list>         only these groups (e.g. mmlu,gsm8k); the rest are dropped before the folds, so
+                          the router also trains (references, fitted k, default model) on these groups
+                          only, and a group's figures differ from its row in a run over every group
   --full-prompt           routerbench: route on the whole prompt, few-shot examples included
   --cache-dir <dir>       keep model embeddings between runs (default data/eval-cache; lexical is never kept)
   --no-cache              embed everything afresh and keep nothing

@@ -2,17 +2,15 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { loadBackgroundSet, type BackgroundSet } from '../coverage/background.js';
-import { resolveCoverageModel } from '../coverage/threshold.js';
 import { createEmbedderPool, inProcessPool } from '../embedding/create-pool.js';
 import { fingerprintKey, reportsCuts, type Embedder, type EmbedderPool } from '../embedding/embedder.js';
 import { embedderLanguages } from '../embedding/languages.js';
 import { ReferenceIndex } from '../routing/reference-index.js';
-import { coverageTestOf } from '../routing/coverage.js';
-import { resolveRoutingFit } from '../routing/tuning.js';
 import { Router } from '../routing/router.js';
 import { compileRules } from '../routing/rules.js';
 import { SessionAffinity } from '../routing/session-affinity.js';
 import { reseedFromDatabase, seedReferenceSets, type SeedSummary } from '../seeding/seed.js';
+import { AppError } from '../shared/errors.js';
 import { Metrics } from '../shared/metrics.js';
 import type { ChatProxy } from '../proxy/chat-proxy.js';
 import { createChatProxy } from '../proxy/create-chat-proxy.js';
@@ -26,6 +24,9 @@ import { startRetentionSweep } from '../store/retention.js';
 import { Learner } from '../routing/learner.js';
 import { createMetaStore, type MetaStore } from '../store/meta-store.js';
 import { SqliteReferenceStore } from '../store/reference-store.js';
+import { FitWorker } from './fit-worker-client.js';
+import { fitRouter, type RouterFit } from './router-fit.js';
+import { RouterRefits, type RefitOutcome } from './router-refits.js';
 
 export interface Deps {
   /** Replaced whole by a hot reload (catalog, rules, routing knobs). */
@@ -45,6 +46,8 @@ export interface Deps {
   /** Our front-door API keys: name → key. */
   readonly proxyKeys: ReadonlyMap<string, string>;
   router: Router;
+  /** Rebuilds `router` (and swaps `config` with it) off the event loop, one refit at a time. */
+  readonly refits: RouterRefits;
   /** Session → model, kept across router rebuilds. */
   readonly sessions: SessionAffinity;
   /** Calibration-only prompts (backgroundDir) and their vectors, loaded once at start. */
@@ -110,9 +113,17 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
   const sessions = new SessionAffinity({ ttlMs: config.routing.sessions.ttlSeconds * 1000, maxSessions: config.routing.sessions.maxSessions });
   const base = { config, logger, db, meta, references, decisions, embedder, index, initialSeed, outcomes, queue, sessions, background, metrics: options.metrics ?? new Metrics() };
   base.metrics.observeEmbeddingPool(() => embedder.stats());
+  const fitWorker = new FitWorker(
+    { dbPath: paths.db, indexPath: paths.index, index: config.index, dims: embedder.fingerprint.dims, embedderKey: fingerprintKey(embedder.fingerprint), background },
+    { meta, logger },
+  );
+  // Start-up fits the same way as a reload: in the fit worker, so /healthz answers meanwhile.
+  const routerFor = async (next: Config, options: { refit: boolean }) => routerOf({ ...base, config: next }, await fitWorker.fit(next, options));
+  const refits = new RouterRefits({ target: () => deps, build: routerFor, logger });
   const deps: Deps = {
     ...base,
-    router: buildRouter(base),
+    router: await routerFor(config, { refit: false }),
+    refits,
     learner: new Learner({
       references,
       decisions,
@@ -127,6 +138,8 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
     proxy: createChatProxy({ ...base, learner: () => deps.learner, router: () => deps.router, config: () => deps.config, startConfig: config, env }),
     proxyKeys: new Map(config.proxy.budgets.keys.flatMap((k) => (env[k.keyEnv] ? [[k.name, env[k.keyEnv] ?? '']] : []))),
     close() {
+      refits.close();
+      void fitWorker.close();
       clearInterval(saver);
       retention.stop();
       queue.flush();
@@ -148,25 +161,19 @@ export function seedModelCheck(config: Config): { knownModels: ReadonlySet<strin
 }
 
 /** A router over the current state; call again after the reference set changes (new threshold). */
+type RouterDeps = Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'index' | 'queue'> & { readonly embedder: Embedder; sessions?: SessionAffinity; background?: BackgroundSet };
+
+/** Calibrates and fits on this thread (CLI commands, tests); the server refits through `deps.refits`. */
 export function buildRouter(
-  deps: Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'index' | 'queue'> & { readonly embedder: Embedder; sessions?: SessionAffinity; background?: BackgroundSet },
+  deps: RouterDeps,
   /** refit: fit the policy even when a fit for the same records is cached (seed, on demand). */
   options: { refit?: boolean } = {},
 ): Router {
-  const coverage = resolveCoverageModel(
-    { references: deps.references, meta: deps.meta, index: deps.index, embedderKey: fingerprintKey(deps.embedder.fingerprint), ...(deps.background ? { background: deps.background } : {}), logger: deps.logger },
-    deps.config.routing,
-  );
-  const fit = resolveRoutingFit({
-    references: deps.references,
-    index: deps.index,
-    catalog: deps.config.catalog,
-    routing: deps.config.routing,
-    coverage: coverageTestOf(coverage, deps.config.routing),
-    meta: deps.meta,
-    embedderKey: fingerprintKey(deps.embedder.fingerprint),
-    ...(options.refit ? { force: true } : {}),
-  });
+  return routerOf(deps, fitRouter({ ...deps, embedderKey: fingerprintKey(deps.embedder.fingerprint) }, options));
+}
+
+/** A router over the live store with a fit made earlier (`fitRouter`, here or in the fit worker). */
+export function routerOf(deps: RouterDeps, { coverage, fit }: RouterFit): Router {
   return new Router({
     fit,
     embedder: deps.embedder,
@@ -222,12 +229,13 @@ export function appDepsOf(deps: Deps, logger: Logger = deps.logger.child({ modul
     requireProxyKey: deps.config.proxy.budgets.requireKey,
     admin: {
       token: deps.config.admin.token,
-      referencesChanged: () => {
-        deps.router = buildRouter(deps);
+      // The router is refitted off the event loop; the response waits for it, other requests do not.
+      referencesChanged: async () => {
+        await deps.refits.request();
       },
       rebuild: async () => {
         const summary = await reseedFromDatabase(deps);
-        deps.router = buildRouter(deps);
+        if ((await deps.refits.request()) === 'failed') throw new AppError('INTERNAL', 'the index was rebuilt but refitting the router failed; the previous router stays in force');
         return summary;
       },
     },
@@ -241,13 +249,13 @@ const VERSION = '0.1.0';
 const RESTART_ONLY = ['dataDir', 'server', 'embedding', 'index', 'admin'] as const;
 
 /**
- * Swaps in a new config's catalog, rules and routing/learning knobs. The caller has already parsed
- * it (a bad file never gets here). Returns the sections that need a restart to change.
+ * Swaps in a new config's catalog, rules and routing/learning knobs together with a router refitted
+ * for it (off the event loop; until then the running config and router serve). The caller has
+ * already parsed it (a bad file never gets here). Returns the refit's outcome and the sections that
+ * need a restart to change.
  */
-export function applyReloadedConfig(deps: Deps, next: Config): string[] {
+export async function applyReloadedConfig(deps: Deps, next: Config): Promise<{ outcome: RefitOutcome; needsRestart: string[] }> {
   const needsRestart = RESTART_ONLY.filter((key) => JSON.stringify(next[key]) !== JSON.stringify(deps.config[key]));
   const merged: Config = { ...next, ...Object.fromEntries(RESTART_ONLY.map((key) => [key, deps.config[key]])) };
-  deps.config = merged;
-  deps.router = buildRouter(deps);
-  return needsRestart;
+  return { outcome: await deps.refits.request({ config: merged }), needsRestart };
 }

@@ -43,7 +43,7 @@ describe('config hot reload', () => {
   it('takes a new catalog and rules without a restart', async () => {
     const { deps, file, reloader } = await setup();
     writeFileSync(file, readFileSync(file, 'utf8').replace('defaultModel: gpt-5 ', 'defaultModel: claude-haiku-4-5 ') + RULE);
-    expect(reloader.reload()).toBe(true);
+    expect(await reloader.reload()).toBe('applied');
     expect(deps.config.routing.defaultModel).toBe('claude-haiku-4-5');
     const { decision } = await deps.router.route({ prompt: 'hello there', constraints: {} });
     expect(decision.kind === 'routed' && decision.rule).toBe('pin-greetings');
@@ -52,7 +52,7 @@ describe('config hot reload', () => {
   it('keeps the command line over the file (serve --port) and logs the rebuilt routing line', async () => {
     const { deps, file, logs, reloader } = await setup({ overrides: { server: { port: 9917 } } });
     writeFileSync(file, readFileSync(file, 'utf8').replace('costWeight: 0.25 ', 'costWeight: 0.5 '));
-    expect(reloader.reload()).toBe(true);
+    expect(await reloader.reload()).toBe('applied');
     expect(deps.config.server.port).toBe(9917);
     expect(logs.filter((l) => l.includes('only after a restart'))).toEqual([]);
     expect(logs.find((l) => l.startsWith('routing: '))).toContain('costWeight 0.5');
@@ -62,7 +62,7 @@ describe('config hot reload', () => {
     const { deps, file, logs, reloader } = await setup();
     const before = deps.config;
     writeFileSync(file, 'catalog:\n  - id: x\n    provider: p\n    inputPricePer1M: -3\n');
-    expect(reloader.reload()).toBe(false);
+    expect(await reloader.reload()).toBe('rejected');
     expect(deps.config).toBe(before);
     expect(logs[0]).toContain('rejected');
   });

@@ -4,11 +4,19 @@ import path from 'node:path';
 import { loadConfig, type Env } from '../config/load.js';
 import type { Logger } from '../shared/logger.js';
 import { applyReloadedConfig, type Deps } from './bootstrap.js';
+import type { RefitOutcome } from './router-refits.js';
 import { formatRoutingLine } from './routing-line.js';
 
+/** `rejected`: the file did not parse; the others are the refit's (router-refits.ts). */
+export type ReloadOutcome = 'rejected' | RefitOutcome;
+
 export interface ConfigReloader {
-  /** Re-reads the file; a bad file is rejected with a log line and the running config stays. */
-  reload(): boolean;
+  /**
+   * Re-reads the file; a bad file is rejected with a log line and the running config stays. A good
+   * one is applied with a router refitted for it, off the event loop: resolves once it is in force
+   * (or failed, or was superseded by a later reload while it waited; reloads run one at a time).
+   */
+  reload(): Promise<ReloadOutcome>;
   /** Reloads on file change (debounced) and on SIGHUP; returns a function that stops both. */
   watch(): () => void;
 }
@@ -27,22 +35,24 @@ export interface ConfigReloaderOptions {
 export function createConfigReloader(deps: Deps, options: ConfigReloaderOptions): ConfigReloader {
   const { env, file, logger } = options;
   let lastSeen = fingerprintOf(file);
-  const reload = (): boolean => {
+  const reload = async (): Promise<ReloadOutcome> => {
     lastSeen = fingerprintOf(file);
     let next;
     try {
       next = loadConfig({ env, file, ...(options.overrides ? { overrides: options.overrides } : {}) });
     } catch (error) {
       logger.error({ file, error: error instanceof Error ? error.message : String(error) }, 'config file rejected; the running config stays in force');
-      return false;
+      return 'rejected';
     }
-    const needsRestart = applyReloadedConfig(deps, next);
+    const { outcome, needsRestart } = await applyReloadedConfig(deps, next);
+    // failed: the refit logged why; superseded: a later reload's lines follow.
+    if (outcome !== 'applied') return outcome;
     logger.info({ file, models: next.catalog.length, rules: next.rules.length }, 'config reloaded');
     if (needsRestart.length > 0) logger.warn({ sections: needsRestart }, 'these settings changed but take effect only after a restart');
     // The router was rebuilt: its fit, the target's cost weight and the expected shares, as at start.
     const routing = deps.router.describe();
     logger.info({ routing }, formatRoutingLine(routing));
-    return true;
+    return 'applied';
   };
   /** After any event: reload only when the content changed, and wait quietly while the file is gone. */
   const reloadIfChanged = (): void => {
@@ -53,7 +63,7 @@ export function createConfigReloader(deps: Deps, options: ConfigReloaderOptions)
       logger.warn({ file }, 'config file is gone; the running config stays in force until it is back');
       return;
     }
-    reload();
+    void reload();
   };
   return {
     reload,

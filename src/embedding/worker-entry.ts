@@ -11,12 +11,19 @@ import { pathToFileURL } from 'node:url';
  * resolved from this file, so the working directory does not matter.
  */
 export function embedWorkerEntry(): { script: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { script: new URL('./embed-worker.js', here), eval: false };
+  return siblingWorkerEntry(import.meta.url, 'embed-worker');
+}
+
+/**
+ * The same for any worker module `name` (no extension) beside the module at `moduleUrl` (pass
+ * `import.meta.url`): the compiled `name.js`, or under tsx and vitest a bootstrap that imports `name.ts`.
+ */
+export function siblingWorkerEntry(moduleUrl: string, name: string): { script: string | URL; eval: boolean } {
+  if (!moduleUrl.endsWith('.ts')) return { script: new URL(`./${name}.js`, moduleUrl), eval: false };
   // The `import` condition of tsx's "./esm/api" export (createRequire would pick the CommonJS one).
-  const tsxDir = path.dirname(createRequire(here).resolve('tsx/package.json'));
+  const tsxDir = path.dirname(createRequire(moduleUrl).resolve('tsx/package.json'));
   const tsxApi = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./embed-worker.ts', here).href;
+  const entry = new URL(`./${name}.ts`, moduleUrl).href;
   const script = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   return { script, eval: true };
 }

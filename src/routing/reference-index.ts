@@ -106,10 +106,13 @@ export class ReferenceIndex {
   }
 }
 
-/** Index files are valid for one embedder, one HNSW shape and one generation of the reference set. */
 function indexFingerprint(deps: ReferenceIndexDeps): string {
-  const { m, efConstruction } = deps.config;
-  return `${fingerprintKey(deps.embedder.fingerprint)}|m=${m}|efc=${efConstruction}|gen=${deps.store.generation()}`;
+  return indexFileFingerprint(fingerprintKey(deps.embedder.fingerprint), deps.config, deps.store.generation());
+}
+
+/** Index files are valid for one embedder, one HNSW shape and one generation of the reference set. */
+export function indexFileFingerprint(embedderKey: string, config: Pick<IndexConfig, 'm' | 'efConstruction'>, generation: number): string {
+  return `${embedderKey}|m=${config.m}|efc=${config.efConstruction}|gen=${generation}`;
 }
 
 /** A new embedder makes every stored vector meaningless: re-embed the stored texts. */

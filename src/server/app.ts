@@ -64,8 +64,8 @@ export interface AppDeps {
 /** What admin endpoints may trigger in the composition root; `token` undefined = no admin endpoints. */
 export interface AdminHooks {
   readonly token: string | undefined;
-  /** The reference set changed: recalibrate and rebuild the router. */
-  referencesChanged(): void;
+  /** The reference set changed: recalibrate and rebuild the router (off the event loop); resolves when it is in force. */
+  referencesChanged(): Promise<void>;
   rebuild(): Promise<{ references: number; embedded: number; seconds: number }>;
 }
 

@@ -243,7 +243,7 @@ describe('concurrency', () => {
     const expected: RouteAnswer[] = [];
     for (let v = versions.length - 1; v >= 0; v--) {
       write(v);
-      expect(reloader.reload()).toBe(true);
+      expect(await reloader.reload()).toBe('applied');
       const { status, answer } = await route(svc, KNOWN.prompt);
       expect(status, JSON.stringify(answer)).toBe(200);
       expected[v] = answer;

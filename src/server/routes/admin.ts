@@ -34,7 +34,7 @@ export const adminRoutes = (deps: AppDeps, token: string) =>
       );
       if (put.changed) {
         await deps.index.embedMissing();
-        deps.admin.referencesChanged();
+        await deps.admin.referencesChanged();
       }
       Object.assign(c.get('event'), { reference_id: put.id, unknown_models: unknownModels.length });
       return c.json(AddReferenceResponseSchema.parse({ ...put, unknownModels }), put.created ? 201 : 200);
@@ -50,11 +50,11 @@ export const adminRoutes = (deps: AppDeps, token: string) =>
       if (!found) throw new AppError('NOT_FOUND', `no reference with id ${id}`);
       return c.json(StoredReferenceSchema.parse(found));
     })
-    .delete('/references/:id', (c) => {
+    .delete('/references/:id', async (c) => {
       const id = parseWith(ReferenceIdSchema, c.req.param('id'), 'reference id');
       if (!deps.references.remove(id)) throw new AppError('NOT_FOUND', `no reference with id ${id}`);
       deps.index.remove(id);
-      deps.admin.referencesChanged();
+      await deps.admin.referencesChanged();
       return c.body(null, 204);
     })
     .post('/rebuild', async (c) => c.json(RebuildResponseSchema.parse(await deps.admin.rebuild())));

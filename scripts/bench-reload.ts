@@ -38,6 +38,8 @@ interface Row {
   reloadSeconds: number;
   outcome: string;
   delayMs: { p50: number; p99: number; max: number };
+  /** The same histogram over 2 s with nothing running: the machine's own noise. */
+  idleMaxMs: number;
   fitSamples: number | null;
   coverageThreshold: number;
 }
@@ -73,12 +75,17 @@ async function measure(root: string, size: number): Promise<Row> {
   await new Promise((resolve) => setTimeout(resolve, 50));
   delay.disable();
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const idle = monitorEventLoopDelay({ resolution: 5 });
+  idle.enable();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  idle.disable();
   const row = {
     references: deps.references.count(),
     startupSeconds,
     reloadSeconds,
     outcome,
     delayMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
+    idleMaxMs: ms(idle.max),
     fitSamples: deps.router.fit?.samples ?? null,
     coverageThreshold: deps.router.coverageThreshold,
   };
@@ -106,7 +113,7 @@ const rows = trees.map(([label, root]) => [label, runTree(label, root)] as const
 for (const [label, r] of rows) {
   console.log(
     `${label}: ${r.references} references, reload ${r.outcome} in ${r.reloadSeconds.toFixed(2)} s (fit on ${r.fitSamples ?? 0} samples, threshold ${r.coverageThreshold.toFixed(3)}); ` +
-      `event loop delay during it p50 ${r.delayMs.p50} ms, p99 ${r.delayMs.p99} ms, max ${r.delayMs.max} ms; start-up ${r.startupSeconds.toFixed(2)} s`,
+      `event loop delay during it p50 ${r.delayMs.p50} ms, p99 ${r.delayMs.p99} ms, max ${r.delayMs.max} ms (idle 2 s afterwards: max ${r.idleMaxMs} ms); start-up ${r.startupSeconds.toFixed(2)} s`,
   );
 }
 const [first, last] = [rows[0]?.[1], rows.at(-1)?.[1]];

@@ -58,6 +58,23 @@ describe('config hot reload', () => {
     expect(logs.find((l) => l.startsWith('routing: '))).toContain('costWeight 0.5');
   });
 
+  it('runs reloads one at a time: one waiting is superseded by the next, and the last file read wins', async () => {
+    const { deps, file, logs, reloader } = await setup();
+    const base = readFileSync(file, 'utf8');
+    const withK = (k: number) => writeFileSync(file, base.replace('k: 10 ', `k: ${k} `));
+    withK(11);
+    const first = reloader.reload();
+    withK(12);
+    const second = reloader.reload();
+    withK(13);
+    const third = reloader.reload();
+    // The first refit had started; the second waited and the third replaced it.
+    expect(await Promise.all([first, second, third])).toEqual(['applied', 'superseded', 'applied']);
+    expect(deps.config.routing.k).toBe(13);
+    expect(deps.router.coverageTest.k).toBe(13);
+    expect(logs.filter((l) => l === 'config reloaded')).toHaveLength(2);
+  });
+
   it('rejects a bad file with a clear log line and keeps the old config', async () => {
     const { deps, file, logs, reloader } = await setup();
     const before = deps.config;

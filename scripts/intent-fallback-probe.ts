@@ -4,7 +4,7 @@
  * replays, without the router, the choice the policy makes when it does not follow the neighbours
  * (gap threshold ∞): the prompt's intent by the router's own rule (`nearestIntentOf` over the 10
  * nearest references, centroid blend) ranked by `rankingRate`. With USE Lite that column equals the
- * eval's knn-winrate margins on 170beeb, whose fit chose ∞ for every intent. The other columns are
+ * eval's knn-winrate margins at 42c3436, whose fit chose ∞ for every intent. The other columns are
  * the alternatives tried for issue 17's out-of-distribution groups, all fitted on the training rows:
  *
  * - across intents: each model's rate averaged over intents (each intent counts once);

@@ -6,6 +6,8 @@
  * 384-d clustered vectors, six models with records, coverage 'auto', no background set). `--before`
  * names another checkout (with node_modules) to measure the same way in the same run.
  *
+ * Then the admin rebuild's work (POST /v1/admin/rebuild) the same way, for what it still holds on the loop.
+ *
  * Usage: npm run bench:reload -- [--before <dir>] [--before-label <text>] [--size 10000]
  */
 import { spawnSync } from 'node:child_process';
@@ -40,6 +42,9 @@ interface Row {
   delayMs: { p50: number; p99: number; max: number };
   /** The same histogram over 2 s with nothing running: the machine's own noise. */
   idleMaxMs: number;
+  /** The admin rebuild afterwards (nothing changed: the refit comes from cache). */
+  rebuildSeconds: number;
+  rebuildDelayMs: { p50: number; p99: number; max: number };
   fitSamples: number | null;
   coverageThreshold: number;
 }
@@ -64,34 +69,42 @@ async function measure(root: string, size: number): Promise<Row> {
   const deps = await fixtures.openSyntheticStore(fixtures.tempConfig(overrides(10), dataDir));
   const startupSeconds = (performance.now() - t) / 1000;
   const reloader = reloading.createConfigReloader(deps, { env: {}, file: path.join(root, 'router.config.yaml'), logger: logging.silentLogger(), overrides: fixtures.tempConfig(overrides(12), dataDir) });
-  const delay = monitorEventLoopDelay({ resolution: 5 });
-  delay.enable();
-  // A few samples first: the histogram measures from its previous sample, and has none at enable().
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  t = performance.now();
-  const outcome = String(await Promise.resolve<unknown>(reloader.reload()));
-  const reloadSeconds = (performance.now() - t) / 1000;
-  // One more turn, so a stall that ended with the reload is sampled too.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  delay.disable();
-  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-  const idle = monitorEventLoopDelay({ resolution: 5 });
-  idle.enable();
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  idle.disable();
+  const reload = await stallDuring(() => Promise.resolve<unknown>(reloader.reload()));
+  const idle = await stallDuring(() => new Promise((resolve) => setTimeout(resolve, 2000)));
+  // POST /v1/admin/rebuild's work (the records, the whole HNSW index, then a refit served from cache).
+  const bootstrapping: typeof import('../src/cli/bootstrap.js') = await load('src/cli/bootstrap.ts');
+  const rebuild = await stallDuring(() => bootstrapping.appDepsOf(deps).admin.rebuild());
   const row = {
     references: deps.references.count(),
     startupSeconds,
-    reloadSeconds,
-    outcome,
-    delayMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
-    idleMaxMs: ms(idle.max),
+    reloadSeconds: reload.seconds,
+    outcome: String(reload.result),
+    delayMs: reload.delayMs,
+    idleMaxMs: idle.delayMs.max,
+    rebuildSeconds: rebuild.seconds,
+    rebuildDelayMs: rebuild.delayMs,
     fitSamples: deps.router.fit?.samples ?? null,
     coverageThreshold: deps.router.coverageThreshold,
   };
   deps.close();
   rmSync(dataDir, { recursive: true, force: true });
   return row;
+}
+
+/** Runs `work` under monitorEventLoopDelay (resolution 5 ms): its wall time and the loop's delay meanwhile, in ms. */
+async function stallDuring(work: () => Promise<unknown>): Promise<{ seconds: number; result: unknown; delayMs: Row['delayMs'] }> {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  // A few samples first: the histogram measures from its previous sample, and has none at enable().
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const t = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - t) / 1000;
+  // One more turn, so a stall that ended with the work is sampled too.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  delay.disable();
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  return { seconds, result, delayMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) } };
 }
 
 if (values.child !== undefined) {
@@ -113,7 +126,8 @@ const rows = trees.map(([label, root]) => [label, runTree(label, root)] as const
 for (const [label, r] of rows) {
   console.log(
     `${label}: ${r.references} references, reload ${r.outcome} in ${r.reloadSeconds.toFixed(2)} s (fit on ${r.fitSamples ?? 0} samples, threshold ${r.coverageThreshold.toFixed(3)}); ` +
-      `event loop delay during it p50 ${r.delayMs.p50} ms, p99 ${r.delayMs.p99} ms, max ${r.delayMs.max} ms (idle 2 s afterwards: max ${r.idleMaxMs} ms); start-up ${r.startupSeconds.toFixed(2)} s`,
+      `event loop delay during it p50 ${r.delayMs.p50} ms, p99 ${r.delayMs.p99} ms, max ${r.delayMs.max} ms (idle 2 s afterwards: max ${r.idleMaxMs} ms); ` +
+      `admin rebuild ${r.rebuildSeconds.toFixed(2)} s, delay max ${r.rebuildDelayMs.max} ms; start-up ${r.startupSeconds.toFixed(2)} s`,
   );
 }
 const [first, last] = [rows[0]?.[1], rows.at(-1)?.[1]];

@@ -143,13 +143,13 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
     proxyKeys: new Map(config.proxy.budgets.keys.flatMap((k) => (env[k.keyEnv] ? [[k.name, env[k.keyEnv] ?? '']] : []))),
     close() {
       refits.close();
-      void fitWorker.close();
       clearInterval(saver);
       retention.stop();
       queue.flush();
       index.save();
       db.close();
-      return ownsEmbedder ? embedder.close() : Promise.resolve();
+      // The fit worker too may be inside a native call (SQLite, hnswlib) when asked to stop.
+      return Promise.all([fitWorker.close(), ownsEmbedder ? embedder.close() : undefined]).then(() => undefined);
     },
   };
   const retention = startRetentionSweep({ decisions, queue, logger: logger.child({ module: 'retention' }), retentionDays: () => deps.config.log.retentionDays });
@@ -164,10 +164,12 @@ export function seedModelCheck(config: Config): { knownModels: ReadonlySet<strin
   return { knownModels: new Set(config.catalog.map((m) => m.id)), strictModels: config.strictModels };
 }
 
-/** A router over the current state; call again after the reference set changes (new threshold). */
 type RouterDeps = Pick<Deps, 'config' | 'logger' | 'meta' | 'references' | 'decisions' | 'index' | 'queue'> & { readonly embedder: Embedder; sessions?: SessionAffinity; background?: BackgroundSet };
 
-/** Calibrates and fits on this thread (CLI commands, tests); the server refits through `deps.refits`. */
+/**
+ * A router over the current state, calibrated and fitted on this thread (CLI commands, tests); the
+ * server refits through `deps.refits`, off the event loop.
+ */
 export function buildRouter(
   deps: RouterDeps,
   /** refit: fit the policy even when a fit for the same records is cached (seed, on demand). */

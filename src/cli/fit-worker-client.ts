@@ -12,25 +12,41 @@ interface PendingFit {
 }
 
 /**
- * One worker thread that runs router fits (fit-worker.ts), started on the first fit and kept for the
- * next (a start costs ~0.1 s compiled, ~0.5 s under tsx). It holds the process open only while a fit
- * runs. A worker that crashes fails its fits and is replaced on the next one.
+ * After this long without a fit the worker stops, and its heap and native memory go with it: an idle
+ * isolate does not collect its garbage, which held ~40-60 MiB (a soak with a rebuild every 15 s grew
+ * RSS past its bound). A start costs ~0.1 s compiled, ~0.5 s under tsx: refits in a burst (admin
+ * edits) share one worker.
+ */
+const IDLE_STOP_MS = 5_000;
+
+/**
+ * One worker thread that runs router fits (fit-worker.ts), started on demand and stopped when idle.
+ * It holds the process open only while a fit runs. A worker that crashes fails its fits and is
+ * replaced on the next one.
  */
 export class FitWorker {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, PendingFit>();
   private nextId = 1;
   private closed = false;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly data: FitWorkerData,
     /** The server's meta (the worker's cache entries are written here) and logger (its lines are emitted here). */
     private readonly host: { readonly meta: MetaStore; readonly logger: Logger },
+    private readonly idleStopMs = IDLE_STOP_MS,
   ) {}
+
+  /** True while a worker thread exists (fitting, or idle for less than the idle stop time). */
+  get started(): boolean {
+    return this.worker !== undefined;
+  }
 
   /** Calibrates and fits on one snapshot of the database, off this thread. Rejects when the fit throws or the worker dies. */
   fit(config: FitConfig, options: { refit?: boolean } = {}): Promise<RouterFit> {
     if (this.closed) return Promise.reject(new Error('the fit worker is shut down'));
+    clearTimeout(this.idleTimer);
     const worker = (this.worker ??= this.spawn());
     const job: FitJob = { id: this.nextId++, config: { routing: config.routing, catalog: config.catalog }, refit: options.refit ?? false };
     worker.ref();
@@ -43,6 +59,7 @@ export class FitWorker {
   /** Stops the worker; a fit still running is rejected. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = undefined;
     this.failAll(new Error('the fit worker is shut down'));
@@ -61,7 +78,7 @@ export class FitWorker {
   private settle(worker: Worker, reply: FitReply): void {
     const pending = this.pending.get(reply.id);
     this.pending.delete(reply.id);
-    if (this.pending.size === 0) worker.unref();
+    if (this.pending.size === 0) this.idle(worker);
     if (!pending) return;
     if (!reply.ok) {
       const error = new Error(`router fit failed in the fit worker: ${reply.message}`);
@@ -72,6 +89,18 @@ export class FitWorker {
     for (const [key, value] of reply.metaWrites) this.host.meta.set(key, value);
     for (const line of reply.logs) emit(this.host.logger, line);
     pending.resolve(reply.result);
+  }
+
+  /** Lets the process exit without it, and stops it unless a fit comes within IDLE_STOP_MS. */
+  private idle(worker: Worker): void {
+    worker.unref();
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.worker !== worker || this.pending.size > 0) return;
+      this.worker = undefined;
+      void worker.terminate();
+    }, this.idleStopMs);
+    this.idleTimer.unref();
   }
 
   private lost(worker: Worker, error: Error): void {

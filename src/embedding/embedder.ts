@@ -1,3 +1,5 @@
+import type { EmbeddingPoolFigures } from '../shared/metrics.js';
+
 /** Turns texts into L2-normalised vectors. One implementation per technology. */
 export interface Embedder {
   /** Stable description of what produces the vectors; stored in SQLite to decide re-embedding. */
@@ -57,15 +59,8 @@ export interface EmbedderPool extends Embedder {
   close(): Promise<void>;
 }
 
-export interface PoolStats {
-  readonly workers: number;
-  readonly inFlight: number;
-  readonly queued: number;
-  readonly restarts: number;
-  readonly cache: { readonly entries: number; readonly bytes: number; readonly hits: number; readonly misses: number };
-  /** Resident set growth per worker after its model loaded, in MB (0 for in-process pools). */
-  readonly workerMemoryMb: readonly number[];
-}
+/** The pool's figures (workers, texts in flight and queued, restarts, cache, per-worker memory in MiB); /metrics exports them. */
+export type PoolStats = EmbeddingPoolFigures;
 
 /** True for the pool, which can say when it cut a text; plain embedders cannot. */
 export function reportsCuts(embedder: Embedder): embedder is EmbedderPool {

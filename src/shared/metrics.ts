@@ -141,7 +141,7 @@ export interface EmbeddingPoolFigures {
   readonly queued: number;
   readonly restarts: number;
   readonly cache: { readonly entries: number; readonly bytes: number; readonly hits: number; readonly misses: number };
-  /** Resident set growth per worker after its model loaded, in MiB (whole). */
+  /** Resident set growth per worker after its model loaded, in MiB (whole; 0 for in-process pools). */
   readonly workerMemoryMb: readonly number[];
 }
 

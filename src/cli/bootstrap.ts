@@ -5,7 +5,7 @@ import { loadBackgroundSet, type BackgroundSet } from '../coverage/background.js
 import { createEmbedderPool, inProcessPool } from '../embedding/create-pool.js';
 import { fingerprintKey, reportsCuts, type Embedder, type EmbedderPool } from '../embedding/embedder.js';
 import { embedderLanguages } from '../embedding/languages.js';
-import { ReferenceIndex } from '../routing/reference-index.js';
+import { ReferenceIndex, type SnapshotIndexBuilder } from '../routing/reference-index.js';
 import { Router, type RecordTotals } from '../routing/router.js';
 import { compileRules } from '../routing/rules.js';
 import { SessionAffinity } from '../routing/session-affinity.js';
@@ -48,6 +48,8 @@ export interface Deps {
   router: Router;
   /** Rebuilds `router` (and swaps `config` with it) off the event loop, one refit at a time. */
   readonly refits: RouterRefits;
+  /** Builds the HNSW index over one snapshot in the fit worker (an admin rebuild), off the event loop. */
+  readonly buildIndex: SnapshotIndexBuilder;
   /** Session → model, kept across router rebuilds. */
   readonly sessions: SessionAffinity;
   /** Calibration-only prompts (backgroundDir) and their vectors, loaded once at start. */
@@ -128,6 +130,7 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
     ...base,
     router: await routerFor(config, { refit: false }),
     refits,
+    buildIndex: (outPath) => fitWorker.buildIndex(outPath),
     learner: new Learner({
       references,
       decisions,
@@ -241,7 +244,10 @@ export function appDepsOf(deps: Deps, logger: Logger = deps.logger.child({ modul
         await deps.refits.request();
       },
       rebuild: async () => {
-        const summary = await reseedFromDatabase(deps);
+        const summary = await reseedFromDatabase(deps, { buildIndex: deps.buildIndex }).catch((error: unknown) => {
+          deps.logger.error({ err: error }, 'rebuilding the index failed; the previous index stays in force');
+          throw new AppError('INDEX_REBUILD_FAILED', 'rebuilding the index failed; the previous index and router stay in force', undefined, { cause: error });
+        });
         if ((await deps.refits.request()) === 'failed') throw new AppError('INTERNAL', 'the index was rebuilt but refitting the router failed; the previous router stays in force');
         return summary;
       },

@@ -1,5 +1,6 @@
 import type { IndexConfig } from '../config/schema.js';
 import type { BackgroundSet } from '../coverage/background.js';
+import type { SnapshotIndexFile } from '../routing/reference-index.js';
 import type { FitConfig, RouterFit } from './router-fit.js';
 
 /** Fixed for a worker's life: all of it takes a restart to change (data dir, embedder, index shape). */
@@ -16,14 +17,26 @@ export interface FitWorkerData {
 
 export interface FitJob {
   readonly id: number;
+  readonly kind: 'fit';
   readonly config: FitConfig;
   readonly refit: boolean;
 }
 
+/** Build the HNSW index over one snapshot's vectors and save it at `outPath` (with its sidecar). */
+export interface IndexJob {
+  readonly id: number;
+  readonly kind: 'index';
+  readonly outPath: string;
+}
+
+export type { SnapshotIndexFile };
+
 export type FitReply =
+  | { readonly id: number; readonly ok: true; readonly kind: 'index'; readonly built: SnapshotIndexFile }
   | {
       readonly id: number;
       readonly ok: true;
+      readonly kind: 'fit';
       readonly result: RouterFit;
       /** Cache entries for meta: the worker only reads SQLite, the server's connection writes them. */
       readonly metaWrites: readonly (readonly [string, string])[];

@@ -3,11 +3,16 @@ import { z } from 'zod';
 import { siblingWorkerEntry } from '../embedding/worker-entry.js';
 import type { Logger } from '../shared/logger.js';
 import type { MetaStore } from '../store/meta-store.js';
-import type { FitJob, FitReply, FitWorkerData } from './fit-protocol.js';
+import type { FitJob, FitReply, FitWorkerData, IndexJob, SnapshotIndexFile } from './fit-protocol.js';
 import type { FitConfig, RouterFit } from './router-fit.js';
 
-interface PendingFit {
-  resolve(fit: RouterFit): void;
+type DoneReply = Extract<FitReply, { ok: true }>;
+type JobBody = Omit<FitJob, 'id'> | Omit<IndexJob, 'id'>;
+
+interface PendingJob {
+  /** What the job does, for its error message. */
+  readonly what: string;
+  resolve(reply: DoneReply): void;
   reject(error: Error): void;
 }
 
@@ -20,13 +25,13 @@ interface PendingFit {
 const IDLE_STOP_MS = 5_000;
 
 /**
- * One worker thread that runs router fits (fit-worker.ts), started on demand and stopped when idle.
+ * One worker thread that runs router fits and index builds (fit-worker.ts), started on demand and stopped when idle.
  * It holds the process open only while a fit runs. A worker that crashes fails its fits and is
  * replaced on the next one.
  */
 export class FitWorker {
   private worker: Worker | undefined;
-  private readonly pending = new Map<number, PendingFit>();
+  private readonly pending = new Map<number, PendingJob>();
   private nextId = 1;
   private closed = false;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -44,14 +49,32 @@ export class FitWorker {
   }
 
   /** Calibrates and fits on one snapshot of the database, off this thread. Rejects when the fit throws or the worker dies. */
-  fit(config: FitConfig, options: { refit?: boolean } = {}): Promise<RouterFit> {
+  async fit(config: FitConfig, options: { refit?: boolean } = {}): Promise<RouterFit> {
+    const reply = await this.run('router fit', { kind: 'fit', config: { routing: config.routing, catalog: config.catalog }, refit: options.refit ?? false });
+    if (reply.kind !== 'fit') throw new Error(`the fit worker answered a fit with a ${reply.kind} reply`);
+    for (const [key, value] of reply.metaWrites) this.host.meta.set(key, value);
+    for (const line of reply.logs) emit(this.host.logger, line);
+    return reply.result;
+  }
+
+  /**
+   * Builds the HNSW index over one snapshot's vectors and saves it at `outPath` (HnswIndex.save),
+   * off this thread. Resolves with the snapshot's generation and count; rejects when the build or save throws.
+   */
+  async buildIndex(outPath: string): Promise<SnapshotIndexFile> {
+    const reply = await this.run('index build', { kind: 'index', outPath });
+    if (reply.kind !== 'index') throw new Error(`the fit worker answered an index build with a ${reply.kind} reply`);
+    return reply.built;
+  }
+
+  private run(what: string, body: JobBody): Promise<DoneReply> {
     if (this.closed) return Promise.reject(new Error('the fit worker is shut down'));
     clearTimeout(this.idleTimer);
     const worker = (this.worker ??= this.spawn());
-    const job: FitJob = { id: this.nextId++, config: { routing: config.routing, catalog: config.catalog }, refit: options.refit ?? false };
+    const job = { id: this.nextId++, ...body };
     worker.ref();
-    return new Promise<RouterFit>((resolve, reject) => {
-      this.pending.set(job.id, { resolve, reject });
+    return new Promise<DoneReply>((resolve, reject) => {
+      this.pending.set(job.id, { what, resolve, reject });
       worker.postMessage(job);
     });
   }
@@ -81,14 +104,12 @@ export class FitWorker {
     if (this.pending.size === 0) this.idle(worker);
     if (!pending) return;
     if (!reply.ok) {
-      const error = new Error(`router fit failed in the fit worker: ${reply.message}`);
+      const error = new Error(`${pending.what} failed in the fit worker: ${reply.message}`);
       if (reply.stack) error.stack = reply.stack;
       pending.reject(error);
       return;
     }
-    for (const [key, value] of reply.metaWrites) this.host.meta.set(key, value);
-    for (const line of reply.logs) emit(this.host.logger, line);
-    pending.resolve(reply.result);
+    pending.resolve(reply);
   }
 
   /** Lets the process exit without it, and stops it unless a fit comes within IDLE_STOP_MS. */

@@ -1,6 +1,6 @@
 /**
- * The fit worker: calibrates the coverage test and fits the policy (router-fit.ts) off the server's
- * event loop, on its own read-only use of the database. Each job reads one snapshot: a deferred
+ * The fit worker: calibrates the coverage test and fits the policy (router-fit.ts), and builds the
+ * HNSW index for an admin rebuild, off the server's event loop, on its own read-only use of the database. Each job reads one snapshot: a deferred
  * transaction held open from the first read to the end, so every record, vector and total the fit
  * sees is from the same commit (WAL: the server keeps writing meanwhile). The worker writes nothing;
  * cache entries and log lines go back to the server with the result.
@@ -16,7 +16,7 @@ import { createLogger } from '../shared/logger.js';
 import { openDatabase } from '../store/db.js';
 import { createMetaStore, type MetaStore } from '../store/meta-store.js';
 import { SqliteReferenceStore } from '../store/reference-store.js';
-import type { FitReply } from './fit-protocol.js';
+import type { FitReply, SnapshotIndexFile } from './fit-protocol.js';
 import { fitRouter } from './router-fit.js';
 
 const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null;
@@ -29,14 +29,17 @@ const WorkerDataSchema = z.object({
   embedderKey: z.string(),
   background: z.object({ hash: z.string(), prompts: z.number(), vectors: z.array(z.instanceof(Float32Array)) }).nullable(),
 });
-type WorkerData = z.infer<typeof WorkerDataSchema>;
 
 /** The config sections come from the server's parsed, validated config; only their shape is checked here. */
-const JobSchema = z.object({
-  id: z.number(),
-  refit: z.boolean(),
-  config: z.object({ routing: z.custom<RoutingConfig>(isObject), catalog: z.array(z.custom<CatalogModel>(isObject)) }),
-});
+const JobSchema = z.discriminatedUnion('kind', [
+  z.object({
+    id: z.number(),
+    kind: z.literal('fit'),
+    refit: z.boolean(),
+    config: z.object({ routing: z.custom<RoutingConfig>(isObject), catalog: z.array(z.custom<CatalogModel>(isObject)) }),
+  }),
+  z.object({ id: z.number(), kind: z.literal('index'), outPath: z.string() }),
+]);
 
 const data = WorkerDataSchema.parse(workerData);
 const port = parentPort;
@@ -47,17 +50,19 @@ function runJob(message: unknown): FitReply {
   const parsed = JobSchema.safeParse(message);
   const id = parsed.success ? parsed.data.id : -1;
   if (!parsed.success) return { id, ok: false, message: `bad fit job: ${parsed.error.message}` };
-  const logs: string[] = [];
-  const logger = createLogger('debug', new Writable({ write: (chunk: Buffer, _encoding, done) => (logs.push(String(chunk)), done()) }));
+  const job = parsed.data;
   const db = openDatabase(data.dbPath);
   try {
     db.exec('BEGIN');
     const references = new SqliteReferenceStore(db);
+    if (job.kind === 'index') return { id, ok: true, kind: 'index', built: saveSnapshotIndex(references, job.outPath) };
+    const logs: string[] = [];
+    const logger = createLogger('debug', new Writable({ write: (chunk: Buffer, _encoding, done) => (logs.push(String(chunk)), done()) }));
     const meta = bufferedMeta(createMetaStore(db));
-    const index = snapshotIndex(references, data);
+    const index = snapshotIndex(references);
     const background = data.background ?? undefined;
-    const result = fitRouter({ config: parsed.data.config, references, meta, index, embedderKey: data.embedderKey, background, logger }, { refit: parsed.data.refit });
-    return { id, ok: true, result, metaWrites: [...meta.writes], logs };
+    const result = fitRouter({ config: job.config, references, meta, index, embedderKey: data.embedderKey, background, logger }, { refit: job.refit });
+    return { id, ok: true, kind: 'fit', result, metaWrites: [...meta.writes], logs };
   } catch (error) {
     return { id, ok: false, message: error instanceof Error ? error.message : String(error), ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) };
   } finally {
@@ -78,18 +83,34 @@ function bufferedMeta(stored: MetaStore): MetaStore & { readonly writes: Map<str
  * generation (the usual case), else built from the vectors in the snapshot, in store order and
  * with the configured seed, as the server builds it.
  */
-function snapshotIndex(references: SqliteReferenceStore, d: WorkerData): { search(vector: Float32Array, k: number): Neighbor[] } {
+function snapshotIndex(references: SqliteReferenceStore): { search(vector: Float32Array, k: number): Neighbor[] } {
   let index: HnswIndex | undefined;
   const open = (): HnswIndex => {
     const count = references.countWithVectors();
-    const expected = { dims: d.dims, fingerprint: indexFileFingerprint(d.embedderKey, d.index, references.generation()), count };
-    const loaded = HnswIndex.load(d.indexPath, expected, { efSearch: d.index.efSearch });
+    const expected = { dims: data.dims, fingerprint: indexFileFingerprint(data.embedderKey, data.index, references.generation()), count };
+    const loaded = HnswIndex.load(data.indexPath, expected, { efSearch: data.index.efSearch });
     if (loaded.ok) return loaded.index;
-    const { m, efConstruction, efSearch, seed } = d.index;
-    const items = (function* () {
-      for (const { id, vector } of references.vectors()) yield { label: id, vector };
-    })();
-    return HnswIndex.build(items, { dims: d.dims, capacity: Math.max(16, count), m, efConstruction, efSearch, seed });
+    return buildFromSnapshot(references, count);
   };
   return { search: (vector, k) => (index ??= open()).search(vector, k) };
+}
+
+/** The snapshot's vectors in store order, with the configured seed: what ReferenceIndex builds on the server. */
+function buildFromSnapshot(references: SqliteReferenceStore, count: number): HnswIndex {
+  const { m, efConstruction, efSearch, seed } = data.index;
+  const items = (function* () {
+    for (const { id, vector } of references.vectors()) yield { label: id, vector };
+  })();
+  return HnswIndex.build(items, { dims: data.dims, capacity: Math.max(16, count), m, efConstruction, efSearch, seed });
+}
+
+/**
+ * An admin rebuild's index: built from the snapshot and saved at `outPath` with a fingerprint naming
+ * the snapshot's generation, so the server can tell what changed after it.
+ */
+function saveSnapshotIndex(references: SqliteReferenceStore, outPath: string): SnapshotIndexFile {
+  const generation = references.generation();
+  const count = references.countWithVectors();
+  buildFromSnapshot(references, count).save(outPath, indexFileFingerprint(data.embedderKey, data.index, generation));
+  return { path: outPath, generation, count };
 }

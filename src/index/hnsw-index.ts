@@ -97,6 +97,11 @@ export class HnswIndex implements VectorIndex {
     return this.live.has(label);
   }
 
+  /** The live labels, in no particular order. */
+  labels(): number[] {
+    return [...this.live];
+  }
+
   search(vector: Float32Array, k: number): Neighbor[] {
     assertDims(vector, this.dims);
     const n = Math.min(Math.floor(k), this.live.size);
@@ -151,6 +156,15 @@ export class HnswIndex implements VectorIndex {
       rmSync(tmp, { force: true });
       rmSync(sidecarTmp, { force: true });
     }
+  }
+
+  /**
+   * Moves a saved index and its sidecar (from `save`) to `to`, index first as `save` does: a crash
+   * between the two renames leaves a sidecar whose hash does not match, which `load` reports as unreadable.
+   */
+  static move(from: string, to: string): void {
+    renameSync(from, to);
+    renameSync(`${from}.json`, `${to}.json`);
   }
 
   /**

@@ -7,6 +7,14 @@ export function tempPathsOf(file: string, pid = process.pid): { index: string; s
 }
 
 /**
+ * Where the fit worker saves an index it built for this process (`<file>.rebuild-<pid>`, with its
+ * sidecar and its own save's temp files beside it); the server loads it and renames it over `file`.
+ */
+export function rebuildPathOf(file: string, pid = process.pid): string {
+  return `${file}.rebuild-${pid}`;
+}
+
+/**
  * Deletes the temp files of saves that a crash cut short: those of processes that no longer run.
  * Each is a full copy of the index, so they would otherwise pile up beside it, one per crash.
  * A live process's temp files (another command saving the same index) are left alone.
@@ -16,7 +24,8 @@ export function removeStaleTempFiles(file: string): number {
   const prefix = path.basename(file);
   let removed = 0;
   for (const name of readdirSync(dir)) {
-    const pid = /^(?:|\.json)\.tmp-(\d+)$/.exec(name.slice(prefix.length))?.[1];
+    const match = /^(?:\.rebuild-(\d+)(?:\.json)?(?:\.tmp-\d+)?|(?:\.json)?\.tmp-(\d+))$/.exec(name.slice(prefix.length));
+    const pid = match?.[1] ?? match?.[2];
     if (!name.startsWith(prefix) || pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
     rmSync(path.join(dir, name), { force: true });
     removed += 1;

@@ -1,7 +1,8 @@
+import { rmSync } from 'node:fs';
 import type { IndexConfig } from '../config/schema.js';
 import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
 import { HnswIndex } from '../index/hnsw-index.js';
-import { removeStaleTempFiles } from '../index/temp-files.js';
+import { rebuildPathOf, removeStaleTempFiles } from '../index/temp-files.js';
 import type { Neighbor } from '../index/vector-index.js';
 import type { Logger } from '../shared/logger.js';
 import { META_KEYS, type MetaStore } from '../store/meta-store.js';
@@ -18,12 +19,25 @@ export interface ReferenceIndexDeps {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/** An index file saved over one snapshot of the store: exactly its references with vectors at `generation`. */
+export interface SnapshotIndexFile {
+  readonly path: string;
+  /** The snapshot's reference generation (meta), named in the file's fingerprint. */
+  readonly generation: number;
+  readonly count: number;
+}
+
+/** Builds and saves an index over one snapshot at `outPath`, off the event loop (the fit worker's `buildIndex`). */
+export type SnapshotIndexBuilder = (outPath: string) => Promise<SnapshotIndexFile>;
+
 /**
  * Keeps the HNSW index a faithful cache of SQLite: vectors come from the store, the file is reused
  * only when its sidecar matches the active embedder and the store's reference generation.
  */
 export class ReferenceIndex {
   private dirty = false;
+  /** The rebuild running now (rebuilds run one at a time: they share one output path). */
+  private rebuilding: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly deps: ReferenceIndexDeps,
@@ -63,10 +77,46 @@ export class ReferenceIndex {
     return this.index.describe();
   }
 
+  /** The labels (reference ids) the index holds now, in no particular order. */
+  labels(): number[] {
+    return this.index.labels();
+  }
+
   /** Rebuilds from the vectors in SQLite (no re-embedding) and swaps the new index in whole. */
   rebuild(): void {
     this.index = buildFromStore(this.deps);
     this.save();
+  }
+
+  /**
+   * Rebuilds off the event loop: `build` saves an index over one snapshot of SQLite; here it is
+   * loaded, brought up to what SQLite holds now (rows added or deleted after the snapshot) and
+   * swapped in whole, in one synchronous step, then moved over the index file. Until then the
+   * current index serves. Rejects, keeping the current index, when the build fails or its file does
+   * not load. Waits for a rebuild already running.
+   */
+  rebuildOffThread(build: SnapshotIndexBuilder): Promise<void> {
+    const run = this.rebuilding.then(() => this.rebuildOnce(build));
+    this.rebuilding = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rebuildOnce(build: SnapshotIndexBuilder): Promise<void> {
+    const outPath = rebuildPathOf(this.deps.indexPath);
+    try {
+      const built = await build(outPath);
+      const expected = { dims: this.index.dims, fingerprint: indexFileFingerprint(fingerprintKey(this.deps.embedder.fingerprint), this.deps.config, built.generation), count: built.count };
+      const loaded = HnswIndex.load(built.path, expected, { efSearch: this.deps.config.efSearch });
+      if (!loaded.ok) throw new Error(`the rebuilt index file is ${loaded.reason}`);
+      const caughtUp = catchUp(loaded.index, this.deps.store, built.generation);
+      this.index = loaded.index;
+      HnswIndex.move(built.path, this.deps.indexPath);
+      // Rows changed after the snapshot are in the index but not in the file (it names the snapshot's generation).
+      this.dirty = caughtUp;
+    } finally {
+      rmSync(outPath, { force: true });
+      rmSync(`${outPath}.json`, { force: true });
+    }
   }
 
   /**
@@ -104,6 +154,19 @@ export class ReferenceIndex {
     this.dirty = false;
     this.index.save(this.deps.indexPath, indexFingerprint(this.deps));
   }
+}
+
+/**
+ * Brings an index built at `generation` up to the store: removes labels whose row is gone, adds rows
+ * that got a vector since. Reads only ids (and the new rows' vectors), and only when the generation
+ * moved. Returns whether anything could have changed.
+ */
+function catchUp(index: HnswIndex, store: SqliteReferenceStore, generation: number): boolean {
+  if (store.generation() === generation) return false;
+  const stored = store.vectorIds();
+  for (const label of index.labels()) if (!stored.has(label)) index.remove(label);
+  for (const { id, vector } of store.vectorsOf([...stored].filter((id) => !index.has(id)))) index.add(id, vector);
+  return true;
 }
 
 function indexFingerprint(deps: ReferenceIndexDeps): string {

@@ -1,6 +1,6 @@
 import { statSync, writeFileSync, renameSync } from 'node:fs';
 import { fingerprintKey, type Embedder } from '../embedding/embedder.js';
-import type { ReferenceIndex } from '../routing/reference-index.js';
+import type { ReferenceIndex, SnapshotIndexBuilder } from '../routing/reference-index.js';
 import type { Logger } from '../shared/logger.js';
 import type { SqliteReferenceStore } from '../store/reference-store.js';
 import { crossSetDuplicates, listSetFiles, readSetFile, SET_FORMAT_VERSION, type LineError, type ReferenceSetFile, type SetHeader } from './reference-file.js';
@@ -120,11 +120,16 @@ export interface FromDbSummary {
  * Rebuilds everything derived from SQLite: records from seed records plus learned deltas, missing
  * vectors, and the whole index. What the database holds is the truth; this makes the rest agree.
  */
-export async function reseedFromDatabase(deps: SeedDeps): Promise<FromDbSummary> {
+export async function reseedFromDatabase(
+  deps: SeedDeps,
+  /** buildIndex: build the index over a snapshot elsewhere (the server's fit worker); absent: here, on this thread. */
+  options: { buildIndex?: SnapshotIndexBuilder } = {},
+): Promise<FromDbSummary> {
   const start = performance.now();
   deps.references.recomputeAllRecords();
   const embedded = await deps.index.embedMissing();
-  deps.index.rebuild();
+  if (options.buildIndex) await deps.index.rebuildOffThread(options.buildIndex);
+  else deps.index.rebuild();
   return { references: deps.index.size, embedded, seconds: (performance.now() - start) / 1000 };
 }
 

@@ -27,6 +27,7 @@ const OPENAI_ERROR = {
   MODEL_NOT_READY: { type: 'server_error', code: 'not_ready' },
   EMBEDDER_UNAVAILABLE: { type: 'server_error', code: 'not_ready' },
   STORE_BUSY: { type: 'server_error', code: 'store_busy' },
+  INDEX_REBUILD_FAILED: { type: 'server_error', code: 'index_rebuild_failed' },
   DIMENSION_MISMATCH: { type: 'server_error', code: 'internal_error' },
   CONFIG_INVALID: { type: 'server_error', code: 'internal_error' },
   INTERNAL: { type: 'server_error', code: 'internal_error' },

@@ -20,6 +20,7 @@ const STATUS = {
   MODEL_NOT_READY: 503,
   EMBEDDER_UNAVAILABLE: 503,
   STORE_BUSY: 503,
+  INDEX_REBUILD_FAILED: 500,
   CONFIG_INVALID: 500,
   DIMENSION_MISMATCH: 500,
   INTERNAL: 500,
@@ -30,7 +31,7 @@ export function statusOf(code: ErrorCode): ContentfulStatusCode {
 }
 
 /** Codes whose message we wrote ourselves and that help the caller, even on a 5xx. */
-const OWN_DETAIL: ReadonlySet<ErrorCode> = new Set(['UPSTREAM_FAILED', 'INDEX_NOT_READY', 'MODEL_NOT_READY', 'EMBEDDER_UNAVAILABLE', 'STORE_BUSY']);
+const OWN_DETAIL: ReadonlySet<ErrorCode> = new Set(['UPSTREAM_FAILED', 'INDEX_NOT_READY', 'MODEL_NOT_READY', 'EMBEDDER_UNAVAILABLE', 'STORE_BUSY', 'INDEX_REBUILD_FAILED']);
 
 /** Seconds a client should wait before retrying a 503. */
 export const RETRY_AFTER_SECONDS = 2;

@@ -274,6 +274,20 @@ export class SqliteReferenceStore {
     for (const row of stmt.iterate()) yield { id: row.id, vector: blobToVector(row.vector) };
   }
 
+  /** The ids of the references that have a vector (what the index should hold). */
+  vectorIds(): Set<number> {
+    return new Set(this.db.prepare<[], number>('SELECT id FROM reference_prompts WHERE vector IS NOT NULL').pluck().all());
+  }
+
+  /** The vectors of `ids` (those that exist and have one). */
+  vectorsOf(ids: readonly number[]): { id: number; vector: Float32Array }[] {
+    const stmt = this.db.prepare<[number], Buffer>('SELECT vector FROM reference_prompts WHERE id = ? AND vector IS NOT NULL').pluck();
+    return ids.flatMap((id) => {
+      const blob = stmt.get(id);
+      return blob ? [{ id, vector: blobToVector(blob) }] : [];
+    });
+  }
+
   /** Every reference text with its id, for re-embedding under a new embedder. */
   texts(): { id: number; text: string; intent: string | null }[] {
     return this.db.prepare<[], { id: number; text: string; intent: string | null }>('SELECT id, text, intent FROM reference_prompts ORDER BY id').all();

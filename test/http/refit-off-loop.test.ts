@@ -4,7 +4,8 @@ import { Writable } from 'node:stream';
 import { writeFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrap, type Deps } from '../../src/cli/bootstrap.js';
+import { appDepsOf, bootstrap, type Deps } from '../../src/cli/bootstrap.js';
+import { createApp } from '../../src/server/app.js';
 import { createConfigReloader } from '../../src/cli/config-reload.js';
 import { loadConfig } from '../../src/config/load.js';
 import { LexicalEmbedder } from '../../src/embedding/lexical-embedder.js';
@@ -123,3 +124,76 @@ describe('a refit at a few thousand references runs off the event loop', () => {
     expect(deps.router.intentRecords).toEqual(deps.references.intentTotals());
   }, 300_000);
 });
+
+const sorted = (ids: Iterable<number>) => [...ids].sort((a, b) => a - b);
+
+describe('an admin rebuild at a few thousand references builds the index off the event loop', () => {
+  it('answers /healthz and /v1/route after the rebuild began and before its index is in force; the index then holds exactly SQLite rows, with an add made meanwhile', async () => {
+    // A row in SQLite the index lacks (another process wrote it), and a record off its sources:
+    // the rebuild recomputes the record first, then builds the index that holds the row.
+    const extra = deps.references.insertLearned({ text: 'w7x1 w7x2 written behind the index', intent: 'intent_7', contentHash: 'behind-the-index', vector: firstVector() });
+    const drifted = deps.db.prepare<[], { reference_id: number; model: string }>('SELECT reference_id, model FROM records ORDER BY reference_id, model LIMIT 1').get();
+    if (!drifted) throw new Error('no records');
+    deps.db.prepare('UPDATE records SET wins = wins + 1000 WHERE reference_id = ? AND model = ?').run(drifted.reference_id, drifted.model);
+    const winsNow = deps.db.prepare<[number, string], number>('SELECT wins FROM records WHERE reference_id = ? AND model = ?').pluck();
+    const drift = winsNow.get(drifted.reference_id, drifted.model) ?? 0;
+
+    const rebuilding = postJson(`${url}/v1/admin/rebuild`, {}, adminHeaders);
+    let settled = false;
+    void rebuilding.finally(() => (settled = true));
+    let adding: ReturnType<typeof postJson> | undefined;
+    const midRebuild: string[] = [];
+    for (let i = 0; i < 20_000 && !settled; i++) {
+      const health = await fetch(`${url}/healthz`);
+      const route = await postJson(`${url}/v1/route`, { prompt: 'w3x1 w3x2 w3x4 a question' });
+      expect([health.status, route.status]).toEqual([200, 200]);
+      await health.arrayBuffer();
+      const began = (winsNow.get(drifted.reference_id, drifted.model) ?? 0) < drift;
+      if (began && !deps.index.labels().includes(extra)) {
+        midRebuild.push('answered');
+        adding ??= postJson(`${url}/v1/admin/references`, { prompt: 'w5x1 w5x2 added during the rebuild', intent: 'intent_5' }, adminHeaders);
+      }
+    }
+    // The records were recomputed and the old index (without the row) still served while both answered.
+    expect(midRebuild.length).toBeGreaterThan(0);
+    expect((await rebuilding).status).toBe(200);
+    expect((await adding)?.status).toBe(201);
+    expect(sorted(deps.index.labels())).toEqual(sorted(deps.references.vectorIds()));
+    expect(deps.index.labels()).toContain(extra);
+  }, 300_000);
+
+  it('brings the built index up to SQLite: rows deleted and added after the snapshot, before the swap', async () => {
+    const [gone] = sorted(deps.index.labels());
+    let added = 0;
+    await deps.index.rebuildOffThread(async (outPath) => {
+      const built = await deps.buildIndex(outPath);
+      // After the worker's snapshot: an admin delete and a learned reference land, as their handlers make them.
+      if (gone !== undefined && deps.references.remove(gone)) deps.index.remove(gone);
+      added = deps.references.insertLearned({ text: 'w9x1 w9x3 learned after the snapshot', intent: 'intent_9', contentHash: 'after-the-snapshot', vector: firstVector() });
+      deps.index.add(added, firstVector());
+      return built;
+    });
+    const labels = deps.index.labels();
+    expect(labels).toContain(added);
+    expect(labels).not.toContain(gone);
+    expect(sorted(labels)).toEqual(sorted(deps.references.vectorIds()));
+  }, 300_000);
+
+  it('keeps the index in force and answers problem+json when the rebuild fails', async () => {
+    const before = sorted(deps.index.labels());
+    const failing = { ...deps, buildIndex: () => Promise.reject(new Error('disk full')) };
+    const res = await createApp(appDepsOf(failing, silentLogger())).request('/v1/admin/rebuild', { method: 'POST', headers: adminHeaders });
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await res.json()) as { title: string }).title).toBe('INDEX_REBUILD_FAILED');
+    expect(sorted(deps.index.labels())).toEqual(before);
+    expect(sorted(deps.index.labels())).toEqual(sorted(deps.references.vectorIds()));
+  }, 300_000);
+});
+
+/** A stored vector, for rows written straight to the store. */
+function firstVector(): Float32Array {
+  const [first] = deps.references.vectorsOf(sorted(deps.index.labels()).slice(0, 1));
+  if (!first) throw new Error('no stored vector');
+  return first.vector;
+}

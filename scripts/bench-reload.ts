@@ -6,12 +6,13 @@
  * 384-d clustered vectors, six models with records, coverage 'auto', no background set). `--before`
  * names another checkout (with node_modules) to measure the same way in the same run.
  *
- * Then the admin rebuild's work (POST /v1/admin/rebuild) the same way, for what it still holds on the loop.
+ * Then the admin rebuild's work (POST /v1/admin/rebuild) the same way (its index is built in the fit worker
+ * since 5d165f8), and how long loading the saved index file takes on the thread (what the swap reads).
  *
  * Usage: npm run bench:reload -- [--before <dir>] [--before-label <text>] [--size 10000]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -45,6 +46,8 @@ interface Row {
   /** The admin rebuild afterwards (nothing changed: the refit comes from cache). */
   rebuildSeconds: number;
   rebuildDelayMs: { p50: number; p99: number; max: number };
+  /** HnswIndex.load of the saved index file afterwards, on this thread: what the server's swap reads. */
+  indexLoadMs: number;
   fitSamples: number | null;
   coverageThreshold: number;
 }
@@ -74,6 +77,7 @@ async function measure(root: string, size: number): Promise<Row> {
   // POST /v1/admin/rebuild's work (the records, the whole HNSW index, then a refit served from cache).
   const bootstrapping: typeof import('../src/cli/bootstrap.js') = await load('src/cli/bootstrap.ts');
   const rebuild = await stallDuring(() => bootstrapping.appDepsOf(deps).admin.rebuild());
+  const indexLoadMs = await timeIndexLoad(root, bootstrapping.dataPaths(deps.config).index);
   const row = {
     references: deps.references.count(),
     startupSeconds,
@@ -83,12 +87,24 @@ async function measure(root: string, size: number): Promise<Row> {
     idleMaxMs: idle.delayMs.max,
     rebuildSeconds: rebuild.seconds,
     rebuildDelayMs: rebuild.delayMs,
+    indexLoadMs,
     fitSamples: deps.router.fit?.samples ?? null,
     coverageThreshold: deps.router.coverageThreshold,
   };
   deps.close();
   rmSync(dataDir, { recursive: true, force: true });
   return row;
+}
+
+/** Loads the saved index as its sidecar describes it (sha256, structural walk, hnswlib's reader): wall ms. */
+async function timeIndexLoad(root: string, indexPath: string): Promise<number> {
+  const hnsw: typeof import('../src/index/hnsw-index.js') = await import(pathToFileURL(path.join(root, 'src/index/hnsw-index.ts')).href);
+  const sidecar = JSON.parse(readFileSync(`${indexPath}.json`, 'utf8')) as { dims: number; fingerprint: string; count: number };
+  const t = performance.now();
+  const loaded = hnsw.HnswIndex.load(indexPath, sidecar);
+  const ms = performance.now() - t;
+  if (!loaded.ok) throw new Error(`the saved index did not load: ${loaded.reason}`);
+  return Math.round(ms * 10) / 10;
 }
 
 /** Runs `work` under monitorEventLoopDelay (resolution 5 ms): its wall time and the loop's delay meanwhile, in ms. */
@@ -127,9 +143,12 @@ for (const [label, r] of rows) {
   console.log(
     `${label}: ${r.references} references, reload ${r.outcome} in ${r.reloadSeconds.toFixed(2)} s (fit on ${r.fitSamples ?? 0} samples, threshold ${r.coverageThreshold.toFixed(3)}); ` +
       `event loop delay during it p50 ${r.delayMs.p50} ms, p99 ${r.delayMs.p99} ms, max ${r.delayMs.max} ms (idle 2 s afterwards: max ${r.idleMaxMs} ms); ` +
-      `admin rebuild ${r.rebuildSeconds.toFixed(2)} s, delay max ${r.rebuildDelayMs.max} ms; start-up ${r.startupSeconds.toFixed(2)} s`,
+      `admin rebuild ${r.rebuildSeconds.toFixed(2)} s, delay during it p99 ${r.rebuildDelayMs.p99} ms, max ${r.rebuildDelayMs.max} ms (loading its index file: ${r.indexLoadMs} ms); start-up ${r.startupSeconds.toFixed(2)} s`,
   );
 }
 const [first, last] = [rows[0]?.[1], rows.at(-1)?.[1]];
-if (rows.length === 2 && first && last) console.log(`worst stall: ${(first.delayMs.max / Math.max(1, last.delayMs.max)).toFixed(0)}x smaller (max ${first.delayMs.max} ms → ${last.delayMs.max} ms)`);
+if (rows.length === 2 && first && last) {
+  console.log(`worst stall: ${(first.delayMs.max / Math.max(1, last.delayMs.max)).toFixed(0)}x smaller (max ${first.delayMs.max} ms → ${last.delayMs.max} ms)`);
+  console.log(`admin rebuild's worst stall: ${(first.rebuildDelayMs.max / Math.max(1, last.rebuildDelayMs.max)).toFixed(0)}x smaller (max ${first.rebuildDelayMs.max} ms → ${last.rebuildDelayMs.max} ms)`);
+}
 console.log(machineLine());

@@ -48,6 +48,9 @@ interface Row {
   rebuildDelayMs: { p50: number; p99: number; max: number };
   /** HnswIndex.load of the saved index file afterwards, on this thread: what the server's swap reads. */
   indexLoadMs: number;
+  /** What the rebuild still runs on this thread, each timed alone afterwards: recomputeAllRecords, and the record totals' re-read (router). */
+  recomputeMs: number;
+  totalsReadMs: number;
   fitSamples: number | null;
   coverageThreshold: number;
 }
@@ -78,6 +81,8 @@ async function measure(root: string, size: number): Promise<Row> {
   const bootstrapping: typeof import('../src/cli/bootstrap.js') = await load('src/cli/bootstrap.ts');
   const rebuild = await stallDuring(() => bootstrapping.appDepsOf(deps).admin.rebuild());
   const indexLoadMs = await timeIndexLoad(root, bootstrapping.dataPaths(deps.config).index);
+  const recomputeMs = timed(() => deps.references.recomputeAllRecords());
+  const totalsReadMs = timed(() => deps.router.refreshTotals());
   const row = {
     references: deps.references.count(),
     startupSeconds,
@@ -88,12 +93,20 @@ async function measure(root: string, size: number): Promise<Row> {
     rebuildSeconds: rebuild.seconds,
     rebuildDelayMs: rebuild.delayMs,
     indexLoadMs,
+    recomputeMs,
+    totalsReadMs,
     fitSamples: deps.router.fit?.samples ?? null,
     coverageThreshold: deps.router.coverageThreshold,
   };
   deps.close();
   rmSync(dataDir, { recursive: true, force: true });
   return row;
+}
+
+function timed(work: () => void): number {
+  const t = performance.now();
+  work();
+  return Math.round((performance.now() - t) * 10) / 10;
 }
 
 /** Loads the saved index as its sidecar describes it (sha256, structural walk, hnswlib's reader): wall ms. */
@@ -143,7 +156,7 @@ for (const [label, r] of rows) {
   console.log(
     `${label}: ${r.references} references, reload ${r.outcome} in ${r.reloadSeconds.toFixed(2)} s (fit on ${r.fitSamples ?? 0} samples, threshold ${r.coverageThreshold.toFixed(3)}); ` +
       `event loop delay during it p50 ${r.delayMs.p50} ms, p99 ${r.delayMs.p99} ms, max ${r.delayMs.max} ms (idle 2 s afterwards: max ${r.idleMaxMs} ms); ` +
-      `admin rebuild ${r.rebuildSeconds.toFixed(2)} s, delay during it p99 ${r.rebuildDelayMs.p99} ms, max ${r.rebuildDelayMs.max} ms (loading its index file: ${r.indexLoadMs} ms); start-up ${r.startupSeconds.toFixed(2)} s`,
+      `admin rebuild ${r.rebuildSeconds.toFixed(2)} s, delay during it p99 ${r.rebuildDelayMs.p99} ms, max ${r.rebuildDelayMs.max} ms (on the thread, each alone: loading its index file ${r.indexLoadMs} ms, recomputing the records ${r.recomputeMs} ms, re-reading the record totals ${r.totalsReadMs} ms); start-up ${r.startupSeconds.toFixed(2)} s`,
   );
 }
 const [first, last] = [rows[0]?.[1], rows.at(-1)?.[1]];

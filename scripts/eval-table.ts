@@ -59,8 +59,30 @@ type Run = { readonly report: Report; readonly facts: z.infer<typeof RunFacts> }
 /** The router's own policy: the figures README quotes. */
 const ROUTER_POLICY = 'knn-winrate';
 
+/** A usage mistake (a missing or unreadable file, a bad --pair): one line on stderr, exit code 2, like every command. */
+function usageError(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+
+const MISSING_HINT =
+  'write it with `npm run eval -- … --json <file>`; the before/ files in README come from the same commands run in a checkout of b9bfc05 (README, "Evaluation")';
+
+function readReport(file: string): Report {
+  if (!existsSync(file)) usageError(`eval JSON not found: ${file}; ${MISSING_HINT}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    usageError(`${file} is not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const parsed = ReportSchema.safeParse(json);
+  if (!parsed.success) usageError(`${file} is not an eval JSON (from \`npm run eval -- … --json\`): ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`);
+  return parsed.data;
+}
+
 function readRun(file: string): Run {
-  const report = ReportSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  const report = readReport(file);
   const sidecar = `${file}.run.json`;
   if (existsSync(sidecar)) return { report, facts: RunFacts.parse(JSON.parse(readFileSync(sidecar, 'utf8'))) };
   const load = report.loadAverage?.map((l) => l.toFixed(1)).join(' ') ?? 'not recorded';
@@ -107,7 +129,7 @@ function targetCell(g: Group, share: number): string {
 
 function groupOf(r: Report, name: string): Group {
   const g = r.groups.find((x) => x.group === name);
-  if (!g) throw new Error(`${r.dataset} has no group ${name} (has ${r.groups.map((x) => x.group).join(', ')})`);
+  if (!g) usageError(`${r.dataset} has no group ${name} (has ${r.groups.map((x) => x.group).join(', ')})`);
   return g;
 }
 
@@ -152,6 +174,7 @@ function main(): void {
   const share = Number(values.target);
   const pairs = values.pair.map((spec) => {
     const [beforeFile = '', afterFile = '', groups = 'all'] = spec.split(':');
+    if (beforeFile === '' || afterFile === '') usageError(`--pair '${spec}' needs <before.json>:<after.json>[:<groups>]; see --help`);
     return { before: readRun(beforeFile), after: readRun(afterFile), groups: groups.split(',') };
   });
   console.log(`| dataset, group | best single model | before | after | margin over the zero router, before → after | target qualityShare ${share}, held out |`);

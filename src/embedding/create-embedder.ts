@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { EmbeddingConfig } from '../config/schema.js';
 import type { Logger } from '../shared/logger.js';
 import type { Embedder } from './embedder.js';
-import { fallbackWarning, firstLine } from './fallback-warning.js';
+import { fallbackFields, fallbackWarning, firstLine } from './fallback-warning.js';
 import { LexicalEmbedder } from './lexical-embedder.js';
 import { TransformersEmbedder, type TransformersEmbedderOptions } from './transformers-embedder.js';
 import { UseLiteEmbedder } from './use-lite-embedder.js';
@@ -48,11 +48,13 @@ async function autoEmbedder(config: EmbedderChoice, dataDir: string, logger: Log
   }
   try {
     const embedder = await UseLiteEmbedder.create({ batchSize: config.batchSize ?? 32 });
-    logger.warn({ model: config.modelId, reason: transformersReason, loaded: embedder.fingerprint.modelId }, fallbackWarning({ modelId: config.modelId, dtype: config.dtype, transformersReason }));
+    const reasons = { modelId: config.modelId, dtype: config.dtype, transformersReason };
+    logger.warn(fallbackFields(reasons, embedder.fingerprint.modelId), fallbackWarning(reasons));
     return embedder;
   } catch (error) {
     const useLiteReason = firstLine(error);
-    logger.warn({ model: config.modelId, reason: transformersReason, useLiteReason, loaded: 'lexical' }, fallbackWarning({ modelId: config.modelId, dtype: config.dtype, transformersReason, useLiteReason }));
+    const reasons = { modelId: config.modelId, dtype: config.dtype, transformersReason, useLiteReason };
+    logger.warn(fallbackFields(reasons, 'lexical'), fallbackWarning(reasons));
     return new LexicalEmbedder({ dims: config.lexicalDims });
   }
 }

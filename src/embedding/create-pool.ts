@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { EmbeddingConfig } from '../config/schema.js';
 import type { Logger } from '../shared/logger.js';
 import { hasBudget, reportsCuts, type Embedder, type EmbedderPool, type InputBudget } from './embedder.js';
-import { fallbackWarning, firstLine } from './fallback-warning.js';
+import { fallbackFields, fallbackWarning, firstLine } from './fallback-warning.js';
 import { LexicalEmbedder } from './lexical-embedder.js';
 import { BoundedEmbedderPool, type PoolSettings } from './pool.js';
 import { WorkerPool } from './worker-pool.js';
@@ -100,11 +100,13 @@ async function autoPool(config: EmbeddingConfig, dataDir: string, logger: Logger
   }
   try {
     const pool = await workerPool(config, 'use-lite', dataDir, logger);
-    logger.warn({ model: config.modelId, reason: transformersReason, loaded: pool.fingerprint.modelId }, fallbackWarning({ modelId: config.modelId, dtype: config.dtype, transformersReason }));
+    const reasons = { modelId: config.modelId, dtype: config.dtype, transformersReason };
+    logger.warn(fallbackFields(reasons, pool.fingerprint.modelId), fallbackWarning(reasons));
     return pool;
   } catch (error) {
     const useLiteReason = firstLine(error);
-    logger.warn({ model: config.modelId, reason: transformersReason, useLiteReason, loaded: 'lexical' }, fallbackWarning({ modelId: config.modelId, dtype: config.dtype, transformersReason, useLiteReason }));
+    const reasons = { modelId: config.modelId, dtype: config.dtype, transformersReason, useLiteReason };
+    logger.warn(fallbackFields(reasons, 'lexical'), fallbackWarning(reasons));
     return lexicalPool(config);
   }
 }

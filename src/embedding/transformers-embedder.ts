@@ -4,7 +4,7 @@ import { AutoModel, AutoTokenizer, env, mean_pooling, Tensor, type PreTrainedMod
 import { AppError } from '../shared/errors.js';
 import type { Embedder, EmbedderFingerprint, InputBudget } from './embedder.js';
 import { CHARS_PER_TOKEN_BOUND, cutTokenIds } from './input-budget.js';
-import { onnxFileFor, type TransformersDtype } from './model-files.js';
+import { offlineAdvice, type TransformersDtype } from './model-files.js';
 
 export type { TransformersDtype } from './model-files.js';
 
@@ -146,11 +146,9 @@ function loadFailure(options: TransformersEmbedderOptions, cause: unknown): stri
   const local = path.join(options.localModelPath ?? options.cacheDir, options.modelId);
   const url = `${env.remoteHost}${options.modelId}/resolve/main/`;
   const where = options.allowRemote ? `looked in ${local} and the cache ${options.cacheDir}, then tried ${url}` : `looked in ${local} and the cache ${options.cacheDir} (downloads off)`;
-  return (
-    `cannot load embedding model ${options.modelId}: ${reason} (${where}). To run offline, put config.json, tokenizer.json, ` +
-    `tokenizer_config.json and ${onnxFileFor(options.dtype)} (dtype ${options.dtype}) in <folder>/${options.modelId}/ and set ROUTER_EMBEDDING__LOCAL_MODEL_PATH=<folder> ` +
-    `(or copy them into ${path.join(options.cacheDir, options.modelId)}), and ROUTER_EMBEDDING__ALLOW_REMOTE=false`
-  );
+  // The cause on the first line, the remedy on the second: `auto` logs only the first (firstLine) and
+  // gives its own remedy, so a fallback warning says it once.
+  return `cannot load embedding model ${options.modelId}: ${reason} (${where}).\n${offlineAdvice(options)}`;
 }
 
 function withTrailingSlash(dir: string): string {

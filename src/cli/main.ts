@@ -8,6 +8,7 @@ import { parseSeedArgs, runSeed, SEED_HELP } from '#src/cli/commands/seed.js';
 import { listenWhileStarting, parseServeArgs, runServe, SERVE_HELP, serveOverrides } from '#src/cli/commands/serve.js';
 import { createConfigReloader } from '#src/cli/config-reload.js';
 import { progressReporter } from '#src/cli/progress.js';
+import { warnUnsetUpstreamKeys } from '#src/proxy/upstream-keys.js';
 
 // `#src/*` (package.json "imports") resolves to src/*.ts under tsx and vitest, and to the compiled
 // dist/*.js under node (dist/package.json, written by scripts/build.ts, maps it there).
@@ -54,6 +55,8 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const { variable, message } of unknownEnvWarnings(env, config)) logger.warn({ variable }, message);
   switch (command) {
     case 'serve': {
+      // Only serve proxies: seed and coverage never call an upstream.
+      warnUnsetUpstreamKeys(config.catalog, env, logger.child({ module: 'proxy' }));
       const report = progressReporter('embedding references');
       // The server listens at once; /readyz says when the embedder, index and first seed are done.
       const { server, ready, releaseStartupSignals } = listenWhileStarting(config, logger, (onProgress, metrics) =>

@@ -27,17 +27,10 @@ export interface ChatProxyWiring {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/**
- * Builds the front door and its stores. Warns once per model whose `apiKeyEnv` names an unset
- * variable: its calls would go out without a key.
- */
+/** Builds the front door and its stores (`serve` warns about unset upstream keys: upstream-keys.ts). */
 export function createChatProxy(w: ChatProxyWiring): ChatProxy {
   const config = w.startConfig;
   const logger = w.logger.child({ module: 'proxy' });
-  for (const m of config.catalog) {
-    const name = m.upstream?.apiKeyEnv;
-    if (name !== undefined && !w.env[name]) logger.warn({ model: m.id, variable: name }, `upstream key for ${m.id} is unset: set ${name}, or its calls go out without a key`);
-  }
   const spend = new SqliteSpendStore(w.db);
   const ledger = new BudgetLedger(spend, () => w.config().proxy.budgets);
   const log = new AttemptLog({

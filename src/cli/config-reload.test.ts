@@ -49,6 +49,18 @@ describe('config hot reload', () => {
     expect(decision.kind === 'routed' && decision.rule).toBe('pin-greetings');
   });
 
+  it('warns about an upstream added with an unset apiKeyEnv, as at start, and only once', async () => {
+    const { file, logs, reloader } = await setup();
+    const upstream = '    tags: [premium, general, code]\n    upstream: { baseUrl: "http://127.0.0.1:9/v1", apiKeyEnv: SEMROUTE_TEST_UNSET_KEY }\n';
+    writeFileSync(file, readFileSync(file, 'utf8').replace('    tags: [premium, general, code]\n', upstream));
+    expect(await reloader.reload()).toBe('applied');
+    const warning = 'upstream key for gpt-5 is unset: set SEMROUTE_TEST_UNSET_KEY, or its calls go out without a key';
+    expect(logs.filter((l) => l === warning)).toHaveLength(1);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('costWeight: 0.25 ', 'costWeight: 0.5 '));
+    expect(await reloader.reload()).toBe('applied');
+    expect(logs.filter((l) => l === warning)).toHaveLength(1);
+  });
+
   it('keeps the command line over the file (serve --port) and logs the rebuilt routing line', async () => {
     const { deps, file, logs, reloader } = await setup({ overrides: { server: { port: 9917 } } });
     writeFileSync(file, readFileSync(file, 'utf8').replace('costWeight: 0.25 ', 'costWeight: 0.5 '));

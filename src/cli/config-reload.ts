@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, unwatchFile, watch, watchFile, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Env } from '../config/load.js';
+import { warnUnsetUpstreamKeys } from '../proxy/upstream-keys.js';
 import type { Logger } from '../shared/logger.js';
 import { applyReloadedConfig, type Deps } from './bootstrap.js';
 import type { RefitOutcome } from './router-refits.js';
@@ -44,10 +45,12 @@ export function createConfigReloader(deps: Deps, options: ConfigReloaderOptions)
       logger.error({ file, error: error instanceof Error ? error.message : String(error) }, 'config file rejected; the running config stays in force');
       return 'rejected';
     }
+    const previousCatalog = deps.config.catalog;
     const { outcome, needsRestart } = await applyReloadedConfig(deps, next);
     // failed: the refit logged why; superseded: a later reload's lines follow.
     if (outcome !== 'applied') return outcome;
     logger.info({ file, models: next.catalog.length, rules: next.rules.length }, 'config reloaded');
+    warnUnsetUpstreamKeys(next.catalog, env, logger, previousCatalog);
     if (needsRestart.length > 0) logger.warn({ sections: needsRestart }, 'these settings changed but take effect only after a restart');
     // The router was rebuilt: its fit, the target's cost weight and the expected shares, as at start.
     const routing = deps.router.describe();

@@ -99,16 +99,18 @@ function shortModel(id: string): string {
   return slash >= 0 ? id.slice(slash + 1) : id;
 }
 
-const q = (x: number) => x.toFixed(3);
-const num = (x: number | null) => (x === null ? '-' : x.toFixed(3));
+/** Three decimals; a value that rounds to zero prints 0.000, never -0.000. */
+const q = (x: number) => (Math.abs(x) < 0.0005 ? '0.000' : x.toFixed(3));
+const num = (x: number | null) => (x === null ? '-' : q(x));
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const share = (x: number | null) => (x === null ? 'never' : pct(x));
 
-/** Costs span 1e-5 to 1e-2 USD: three significant digits keep them comparable. */
+/** Signed to three decimals; a value that rounds to zero is shown unsigned (0.000). */
 function signed(x: number): string {
-  return `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+  return Math.abs(x) < 0.0005 ? '0.000' : `${x > 0 ? '+' : ''}${x.toFixed(3)}`;
 }
 
+/** Costs span 1e-5 to 1e-2 USD: three significant digits keep them comparable. */
 function usd(x: number): string {
   return x === 0 ? '0' : x.toPrecision(3);
 }

@@ -33,4 +33,12 @@ describe('renderGroup and renderSummary', () => {
     expect(renderSummary([equalCostGroup(-0.0123)])).toContain('-0.012');
   });
 
+  it('collapse consecutive sweep rows that differ only in costWeight, saying how many they cover', () => {
+    const lines = renderGroup(equalCostGroup(0)).split('\n');
+    const sweep = lines.filter((l) => /^ {2}\d/.test(l));
+    expect(sweep).toHaveLength(3);
+    expect(sweep[0]).toMatch(/^ {2}0–0\.49 \(50 costWeights\) +0\.620 /);
+    expect(sweep[1]).toMatch(/^ {2}0\.5 +0\.610 /);
+    expect(sweep[2]).toMatch(/^ {2}0\.6 +0\.620 /);
+  });
 });

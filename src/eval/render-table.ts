@@ -53,8 +53,32 @@ function renderPolicy(p: PolicyReport, g: GroupReport, curves: boolean): string[
   }
   if (!curves) return lines;
   const headers = ['costWeight', 'quality', '$/query', 'predicted', ...(p.apgr !== null ? ['strong'] : []), 'calls'];
-  lines.push(...table(headers, p.curve.map((c) => curveRow(c, p.apgr !== null))).map((l) => `  ${l}`));
+  lines.push(...table(headers, collapseRuns(p.curve.map((c) => curveRow(c, p.apgr !== null)))).map((l) => `  ${l}`));
   return lines;
+}
+
+/**
+ * Consecutive sweep rows that differ only in costWeight (RouterDC's models all cost the same, so every
+ * weight routes alike) become one row naming the first and last weight and how many it covers.
+ */
+export function collapseRuns(rows: readonly (readonly string[])[]): string[][] {
+  const out: string[][] = [];
+  let count = 0;
+  let first = '';
+  const sameFigures = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((cell, i) => i === 0 || cell === b[i]);
+  for (const [i, row] of rows.entries()) {
+    const last = out.at(-1);
+    const previous = rows[i - 1];
+    if (last !== undefined && previous !== undefined && sameFigures(previous, row)) {
+      count += 1;
+      last[0] = `${first}–${row[0] ?? ''} (${count} costWeights)`;
+      continue;
+    }
+    out.push([...row]);
+    first = row[0] ?? '';
+    count = 1;
+  }
+  return out;
 }
 
 function curveRow(c: CurvePoint, twoModel: boolean): string[] {

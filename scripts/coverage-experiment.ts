@@ -6,7 +6,7 @@
  * calibrated threshold and over the whole trade-off curve), and how cleanly the report's candidate
  * clusters recover the unknown intents. `--tune` adds the grids the defaults were chosen from
  * (run it on --split val). Datasets are read at run time by path, never copied.
- * Usage: npx tsx scripts/coverage-experiment.ts --dataset clinc150|banking77|<file.jsonl> [options] (--help)
+ * Usage: node --import tsx scripts/coverage-experiment.ts --dataset clinc150|banking77|<file.jsonl> [options] (--help)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -31,7 +31,7 @@ import { loadIntentDataset, pickKnownIntents, type Utterance } from './coverage-
 import { parseScriptArgs } from '../src/shared/command-line.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const HELP = `npx tsx scripts/coverage-experiment.ts --dataset clinc150|banking77|<file.jsonl> [options]
+const HELP = `node --import tsx scripts/coverage-experiment.ts --dataset clinc150|banking77|<file.jsonl> [options]
   --known-share <x>        share of intents the references know (default 0.5)
   --seed <n>               which intents are known (default 1)
   --embedder <b>           auto | lexical | use-lite | transformers (default auto)

@@ -5,7 +5,7 @@
  * set) through the real router with the shipped config, and prints how many come back covered and
  * whether the intent is right. Issue 15 asks: off-topic ≤ 10% covered; in-domain ≥ 90% covered with
  * the intent right for ≥ 85%.
- * Usage: npx tsx scripts/coverage-probes.ts [--embedder use-lite|lexical|auto|transformers] [--json]
+ * Usage: node --import tsx scripts/coverage-probes.ts [--embedder use-lite|lexical|auto|transformers] [--json]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -41,7 +41,7 @@ interface Routed extends Probe {
 async function main(): Promise<void> {
   const { values } = parseScriptArgs({ options: { embedder: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
-    console.log('npx tsx scripts/coverage-probes.ts [--embedder use-lite|lexical|auto|transformers] [--json]');
+    console.log('node --import tsx scripts/coverage-probes.ts [--embedder use-lite|lexical|auto|transformers] [--json]');
     return;
   }
   const backend = z.enum(['auto', 'use-lite', 'lexical', 'transformers']).parse(values.embedder ?? 'auto');

@@ -8,7 +8,7 @@
  * when other lines are added, removed or reordered, and a second run changes nothing. Prompt, intent
  * and line order are preserved; blank lines are dropped.
  *
- * Usage: npx tsx scripts/generate-illustrative-records.ts [--dir reference-prompts] [--check]
+ * Usage: node --import tsx scripts/generate-illustrative-records.ts [--dir reference-prompts] [--check]
  *        (or npm run generate-records [-- --dir <folder>])
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { seededRandom } from '../src/shared/random.js';
 import { COMPARISONS, type IntentId, INTENTS, isIntentId, MODELS, type ModelId, type Outcome, PROFILE, profileProblems } from './illustrative-profile.js';
 import { parseScriptArgs } from '../src/shared/command-line.js';
 
-const HELP = `Usage: npx tsx scripts/generate-illustrative-records.ts [options]
+const HELP = `Usage: node --import tsx scripts/generate-illustrative-records.ts [options]
 
 Rewrites the "records" of every line in <dir>/*.jsonl with illustrative win/loss/tie counts drawn
 from the capability profile in scripts/illustrative-profile.ts, seeded by each prompt's text

@@ -14,7 +14,7 @@
  *   intent's own training rows (leave-one-out, every third row), else the intent's ranking;
  * - neighbours: the neighbours' Beta posterior around the intent's rate (priorStrength 2), i.e. gap 0.
  *
- * Usage: npx tsx scripts/intent-fallback-probe.ts [--embedder lexical|use-lite] [--data <dir>]
+ * Usage: node --import tsx scripts/intent-fallback-probe.ts [--embedder lexical|use-lite] [--data <dir>]
  *        [--cache-dir data/eval-cache] [--k 50] [--power 4] [--quantiles 0.02,0.1]
  * USE Lite vectors come from the eval's cache (run `npm run eval -- --dataset routerdc` once first).
  */
@@ -42,7 +42,7 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('npx tsx scripts/intent-fallback-probe.ts [--embedder lexical|use-lite] [--data <dir>] [--cache-dir <dir>] [--k 50] [--power 4] [--quantiles 0.02,0.1]');
+  console.log('node --import tsx scripts/intent-fallback-probe.ts [--embedder lexical|use-lite] [--data <dir>] [--cache-dir <dir>] [--k 50] [--power 4] [--quantiles 0.02,0.1]');
   process.exit(0);
 }
 const K = Number(values.k);

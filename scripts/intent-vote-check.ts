@@ -4,7 +4,7 @@
  * (a few train utterances per intent are the references, the val or test split is the traffic).
  * Prints the share of prompts whose intent is right under the router's rule and under alternatives,
  * so a change of rule is justified beyond the probe sets. Datasets are read by path, never copied.
- * Usage: npx tsx scripts/intent-vote-check.ts [--embedder use-lite|lexical] [--k 10] [--per-intent 20] [--split val|test]
+ * Usage: node --import tsx scripts/intent-vote-check.ts [--embedder use-lite|lexical] [--k 10] [--per-intent 20] [--split val|test]
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ import { machineLine } from './bench-lib.js';
 import { loadIntentDataset, type Utterance } from './coverage-experiment-data.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const HELP = `npx tsx scripts/intent-vote-check.ts [options]
+const HELP = `node --import tsx scripts/intent-vote-check.ts [options]
   --embedder <b>     use-lite | lexical | auto | transformers (default auto)
   --k <n>            neighbours the rule reads (default 10, routing.k's default)
   --per-intent <n>   references per dataset intent, seeded sample of train (default 20; the bundled sets hold ~22)

@@ -2,7 +2,7 @@
  * How often does the language check call English traffic another language (which would make it
  * uncovered), and how often does it catch other languages? Runs detectLanguage over the public
  * intent datasets' English utterances (read by path, never copied) and the hand-written non-English
- * fixture. Usage: npx tsx scripts/language-check.ts [--data ../shared/data]
+ * fixture. Usage: node --import tsx scripts/language-check.ts [--data ../shared/data]
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { parseScriptArgs } from '../src/shared/command-line.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseScriptArgs({ options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
 if (values.help) {
-  console.log('Usage: npx tsx scripts/language-check.ts [--data <dir>]   (default ../shared/data)');
+  console.log('Usage: node --import tsx scripts/language-check.ts [--data <dir>]   (default ../shared/data)');
   process.exit(0);
 }
 const data = values.data ?? path.resolve(ROOT, '../shared/data');

@@ -142,7 +142,7 @@ export async function bootstrap(config: Config, logger: Logger, options: Bootstr
       learning: config.learning,
       logger: logger.child({ module: 'learner' }),
     }),
-    proxy: createChatProxy({ ...base, learner: () => deps.learner, router: () => deps.router, config: () => deps.config, startConfig: config, env }),
+    proxy: createChatProxy({ ...base, learner: () => deps.learner, router: () => deps.router, config: () => deps.config, env }),
     proxyKeys: new Map(config.proxy.budgets.keys.flatMap((k) => (env[k.keyEnv] ? [[k.name, env[k.keyEnv] ?? '']] : []))),
     close() {
       refits.close();

@@ -21,8 +21,8 @@ export interface ChatProxyDeps {
   readonly catalog: () => readonly CatalogModel[];
   readonly config: () => ProxyConfig;
   readonly routing: () => RoutingConfig;
-  /** Upstream API keys by model id, read from the environment at start; never logged. */
-  readonly upstreamKeys: ReadonlyMap<string, string | undefined>;
+  /** The API key for a model's upstream: its current catalog entry's apiKeyEnv, read from the environment; never logged. */
+  readonly upstreamKey: (model: string) => string | undefined;
   readonly breaker: CircuitBreaker;
   readonly ledger: BudgetLedger;
   readonly log: AttemptLog;
@@ -149,7 +149,7 @@ export class ChatProxy {
       for (let retry = 0; retry <= cfg.retries && Date.now() < deadline; retry++) {
         const remaining = deadline - Date.now();
         const timeoutMs = Math.min(entry.upstream?.timeoutMs ?? remaining, remaining);
-        const outcome = await runAttempt({ ...ctx, model, entry, timeoutMs, upstreamKey: this.deps.upstreamKeys.get(model), log: this.deps.log, streamEnded: (end) => this.streamEnded(model, end) });
+        const outcome = await runAttempt({ ...ctx, model, entry, timeoutMs, upstreamKey: this.deps.upstreamKey(model), log: this.deps.log, streamEnded: (end) => this.streamEnded(model, end) });
         const step = this.act(ctx, outcome, { loop, model, entry, at: i, retriesLeft: cfg.retries - retry });
         if (step.kind === 'answer') return step.result;
         if (step.kind === 'next') break;

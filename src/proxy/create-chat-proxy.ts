@@ -21,15 +21,12 @@ export interface ChatProxyWiring {
   readonly learner: () => Learner;
   readonly router: () => Router;
   readonly config: () => Config;
-  /** The config at start: which upstream keys to read. */
-  readonly startConfig: Config;
   /** Where upstream API keys are read from, by the names in `catalog[].upstream.apiKeyEnv`. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** Builds the front door and its stores (`serve` warns about unset upstream keys: upstream-keys.ts). */
 export function createChatProxy(w: ChatProxyWiring): ChatProxy {
-  const config = w.startConfig;
   const logger = w.logger.child({ module: 'proxy' });
   const spend = new SqliteSpendStore(w.db);
   const ledger = new BudgetLedger(spend, () => w.config().proxy.budgets);
@@ -50,7 +47,11 @@ export function createChatProxy(w: ChatProxyWiring): ChatProxy {
     catalog: () => w.config().catalog,
     config: () => w.config().proxy,
     routing: () => w.config().routing,
-    upstreamKeys: new Map(config.catalog.map((m) => [m.id, m.upstream?.apiKeyEnv ? w.env[m.upstream.apiKeyEnv] : undefined])),
+    // Read by the current catalog, so an upstream added or re-keyed by a config reload gets its key.
+    upstreamKey: (model) => {
+      const name = w.config().catalog.find((m) => m.id === model)?.upstream?.apiKeyEnv;
+      return name === undefined ? undefined : w.env[name];
+    },
     breaker: new CircuitBreaker(() => w.config().proxy.cooldown),
     ledger,
     log,

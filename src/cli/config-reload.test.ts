@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, tempDir } from '../../test/helpers/test-deps.js';
+import { PROJECT_ROOT, tempDir, TEST_CONFIG_FILE } from '../../test/helpers/test-deps.js';
 import { LexicalEmbedder } from '../embedding/lexical-embedder.js';
 import { silentLogger } from '../shared/logger.js';
 import { loadConfig } from '../config/load.js';
@@ -15,7 +15,7 @@ afterEach(() => running.splice(0).forEach((f) => f()));
 async function setup(options: { configMap?: boolean; overrides?: Record<string, unknown> } = {}) {
   const { dir, cleanup } = tempDir();
   const file = path.join(dir, 'router.yaml');
-  const shipped = readFileSync(path.join(PROJECT_ROOT, 'router.config.yaml'), 'utf8');
+  const shipped = readFileSync(TEST_CONFIG_FILE, 'utf8');
   if (options.configMap) {
     // Kubernetes' layout: router.yaml -> ..data/router.yaml, ..data -> ..<timestamp>/
     mkdirSync(path.join(dir, '..v1'));

@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, tempDir } from '../../test/helpers/test-deps.js';
+import { tempDir, TEST_CONFIG_FILE } from '../../test/helpers/test-deps.js';
 import { AppError } from '../shared/errors.js';
 import { envOverrides, loadConfig } from './load.js';
 
-const SHIPPED = path.join(PROJECT_ROOT, 'router.config.yaml');
+/** The shipped defaults, from the test copy (users edit the root file; see shipped-config.test.ts). */
+const SHIPPED = TEST_CONFIG_FILE;
 
 function configError(fn: () => unknown): AppError {
   try {

@@ -1,10 +1,10 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../test/helpers/test-deps.js';
+import { TEST_CONFIG_FILE } from '../../test/helpers/test-deps.js';
 import { AppError } from '../shared/errors.js';
 import { loadConfig } from './load.js';
 
-const SHIPPED = path.join(PROJECT_ROOT, 'router.config.yaml');
+/** The shipped defaults, from the test copy (users edit the root file; see shipped-config.test.ts). */
+const SHIPPED = TEST_CONFIG_FILE;
 
 /** A model id the shipped catalog holds, whatever it is renamed to. */
 function shippedModel(): string {

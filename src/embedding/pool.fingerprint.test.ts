@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, tempDir } from '../../test/helpers/test-deps.js';
+import { PROJECT_ROOT, tempDir, TEST_CONFIG_FILE } from '../../test/helpers/test-deps.js';
 import { bootstrap, type Deps } from '../cli/bootstrap.js';
 import { loadConfig } from '../config/load.js';
 import { META_KEYS } from '../store/meta-store.js';
@@ -32,7 +32,7 @@ function counting(inner: Embedder): Embedder & { texts: number } {
 async function startWith(dataDir: string, embedding: Record<string, unknown>): Promise<{ deps: Deps; embedded: number }> {
   const config = loadConfig({
     env: {},
-    file: path.join(PROJECT_ROOT, 'router.config.yaml'),
+    file: TEST_CONFIG_FILE,
     // No background set: only the 10 fixture references are embedded at start.
     overrides: { dataDir, referenceDir: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets'), backgroundDir: path.join(dataDir, 'none'), log: { level: 'silent' }, embedding },
   });

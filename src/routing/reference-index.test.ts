@@ -1,7 +1,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, tempDir } from '../../test/helpers/test-deps.js';
+import { PROJECT_ROOT, tempDir, TEST_CONFIG_FILE } from '../../test/helpers/test-deps.js';
 import { bootstrap, dataPaths, type Deps } from '../cli/bootstrap.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -25,7 +25,7 @@ function config(overrides: Record<string, unknown> = {}, dataDir?: string): Conf
   }
   return loadConfig({
     env: {},
-    file: path.join(PROJECT_ROOT, 'router.config.yaml'),
+    file: TEST_CONFIG_FILE,
     // No background set: these tests count the embedder's calls on references alone.
     overrides: { dataDir: dir, referenceDir: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets'), backgroundDir: path.join(dir, 'none'), log: { level: 'silent' }, ...overrides },
   });

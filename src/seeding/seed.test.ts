@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, tempDir } from '../../test/helpers/test-deps.js';
+import { PROJECT_ROOT, tempDir, TEST_CONFIG_FILE } from '../../test/helpers/test-deps.js';
 import { bootstrap, type Deps } from '../cli/bootstrap.js';
 import { loadConfig } from '../config/load.js';
 import { LexicalEmbedder } from '../embedding/lexical-embedder.js';
@@ -23,7 +23,7 @@ async function setup(overrides: Record<string, unknown> = {}): Promise<{ deps: D
   for (const f of ['alpha.jsonl', 'beta.jsonl']) copyFileSync(path.join(FIXTURE_SETS, f), path.join(setsDir, f));
   const config = loadConfig({
     env: {},
-    file: path.join(PROJECT_ROOT, 'router.config.yaml'),
+    file: TEST_CONFIG_FILE,
     overrides: { dataDir: path.join(dir, 'data'), referenceDir: setsDir, seedOnEmpty: false, log: { level: 'silent' }, ...overrides },
   });
   const deps = await bootstrap(config, silentLogger(), { embedder: new LexicalEmbedder({ dims: 256 }) });

@@ -9,7 +9,7 @@ import { seededRandom } from '../../src/shared/random.js';
 import { openDatabase, type Db } from '../../src/store/db.js';
 import { spawnCli, type CliProcess } from '../helpers/cli-process.js';
 import { indexFileState, type IndexFileState } from '../helpers/index-file.js';
-import { PROJECT_ROOT, tempDir } from '../helpers/test-deps.js';
+import { tempDir, TEST_CONFIG_FILE } from '../helpers/test-deps.js';
 
 /** Where each run's SIGKILL lands: a moment after work starts, or an event the seed reports. */
 type Trigger = { after: 'seeding' | 'spawn'; ms: number } | { on: 'first-commit' | 'embedding' | 'embedded' | 'summary' };
@@ -186,7 +186,7 @@ describe('crash safety while seeding', () => {
     const log = new PassThrough();
     let logged = '';
     log.on('data', (d: Buffer) => (logged += String(d)));
-    const deps = await bootstrap(loadConfig({ env, file: path.join(PROJECT_ROOT, 'router.config.yaml') }), createLogger('info', log));
+    const deps = await bootstrap(loadConfig({ env, file: TEST_CONFIG_FILE }), createLogger('info', log));
     deps.close();
     expect(logged).toMatch(/"reason":"unreadable".*rebuilding it from SQLite/);
     tempFilesRemoved += Number(/"files":(\d+),[^\n]*removed temp files/.exec(logged)?.[1] ?? 0);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { PROJECT_ROOT } from './test-deps.js';
+import { PROJECT_ROOT, TEST_CONFIG_FILE } from './test-deps.js';
 
 /** One run of `tsx src/cli/main.ts …` in its own process, with its output collected as it arrives. */
 export interface CliProcess {
@@ -25,11 +25,15 @@ export function spawnCli(args: readonly string[], env: Readonly<Record<string, s
   return spawnCommand(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/main.ts'), ...args], env);
 }
 
-/** Any command from the project root (npm start, node dist/…, a script), with only `env` (plus PATH and HOME). */
+/**
+ * Any command from the project root (npm start, node dist/…, a script), with only `env` (plus PATH
+ * and HOME). ROUTER_CONFIG defaults to the test copy of the shipped config, so the CLI never falls
+ * back to ./router.config.yaml, the file users edit.
+ */
 export function spawnCommand(file: string, args: readonly string[], env: Readonly<Record<string, string>>): CliProcess {
   const child = spawn(file, [...args], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ROUTER_CONFIG: TEST_CONFIG_FILE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { LexicalEmbedder } from '../../src/embedding/lexical-embedder.js';
 import { silentLogger } from '../../src/shared/logger.js';
-import { PROJECT_ROOT } from './test-deps.js';
+import { PROJECT_ROOT, TEST_CONFIG_FILE } from './test-deps.js';
 
 /** Two models that the fixture sets (test/fixtures/reference-sets) hold records for. */
 export const BIG_SMALL_CATALOG = [
@@ -16,7 +16,7 @@ export const BIG_SMALL_CATALOG = [
 export function fixtureConfig(dataDir: string, overrides: Record<string, unknown> = {}): Config {
   return loadConfig({
     env: {},
-    file: path.join(PROJECT_ROOT, 'router.config.yaml'),
+    file: TEST_CONFIG_FILE,
     overrides: {
       dataDir,
       referenceDir: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets'),

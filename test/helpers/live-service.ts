@@ -8,7 +8,7 @@ import { useKeepAlive } from '../../src/cli/commands/serve.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createApp } from '../../src/server/app.js';
 import { silentLogger } from '../../src/shared/logger.js';
-import { PROJECT_ROOT, tempDir } from './test-deps.js';
+import { PROJECT_ROOT, tempDir, TEST_CONFIG_FILE } from './test-deps.js';
 
 export const ADMIN_TOKEN = 'concurrency-admin-token-0123';
 
@@ -29,7 +29,7 @@ export interface LiveService {
 export async function startLiveService(): Promise<LiveService> {
   const { dir, cleanup } = tempDir('semroute-concurrency-');
   const configFile = path.join(dir, 'router.yaml');
-  writeFileSync(configFile, readFileSync(path.join(PROJECT_ROOT, 'router.config.yaml'), 'utf8'));
+  writeFileSync(configFile, readFileSync(TEST_CONFIG_FILE, 'utf8'));
   // The tests' client shares this process's event loop with the service. A refit on a config reload
   // or a rebuild holds that loop for seconds on a loaded machine; with Node's 5 s keep-alive the
   // server's idle timer then fires before it reads a request the client already sent on a reused
@@ -75,11 +75,14 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
 
 export const adminHeaders = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
-/** Runs `tsx src/cli/main.ts <args>` in its own process; resolves with its exit code and output. */
+/**
+ * Runs `tsx src/cli/main.ts <args>` in its own process; resolves with its exit code and output.
+ * ROUTER_CONFIG defaults to the test copy of the shipped config, not ./router.config.yaml (users edit it).
+ */
 export function runCli(args: readonly string[], env: Readonly<Record<string, string>>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/main.ts'), ...args], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
+    env: { PATH: process.env['PATH'] ?? '', ROUTER_CONFIG: TEST_CONFIG_FILE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -13,6 +13,12 @@ import { silentLogger } from '../../src/shared/logger.js';
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const FIXTURE_MODELS = path.join(PROJECT_ROOT, 'test/fixtures/models');
 export const TINY_MODEL_ID = 'tiny-bert';
+/**
+ * The config every test loads: a byte copy of the shipped router.config.yaml as committed. Tests
+ * never read the root file, which users edit (README tells them to add rules and upstreams there);
+ * src/config/shipped-config.test.ts checks this copy against the committed root file.
+ */
+export const TEST_CONFIG_FILE = path.join(PROJECT_ROOT, 'test/fixtures/router.config.yaml');
 
 /** Settings for the real transformers pipeline on the committed tiny model, with downloads off. */
 export const TINY_EMBEDDING = {
@@ -53,11 +59,11 @@ export function tempDir(prefix = 'semroute-test-'): { dir: string; cleanup: () =
  */
 export const OFF_TOPIC_THRESHOLD = { routing: { coverageThreshold: 0.3 } } as const;
 
-/** The shipped config (its catalog and defaults) pointed at a temp data dir and the tiny model. */
+/** The shipped config (its catalog and defaults, from TEST_CONFIG_FILE) pointed at a temp data dir and the tiny model. */
 export function testConfig(dataDir: string, overrides: Record<string, unknown> = {}): Config {
   return loadConfig({
     env: {},
-    file: path.join(PROJECT_ROOT, 'router.config.yaml'),
+    file: TEST_CONFIG_FILE,
     overrides: {
       dataDir,
       referenceDir: path.join(PROJECT_ROOT, 'reference-prompts'),

@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { ProblemSchema } from '../../src/server/schemas.js';
 import { AppError } from '../../src/shared/errors.js';
 import { startAdminApp } from '../helpers/admin-app.js';
-import { PROJECT_ROOT } from '../helpers/test-deps.js';
+import { TEST_CONFIG_FILE } from '../helpers/test-deps.js';
 
 const running: (() => void)[] = [];
 afterEach(() => running.splice(0).forEach((f) => f()));
@@ -39,7 +38,7 @@ describe('validation errors read like sentences', () => {
   it('in config files', () => {
     let error: unknown;
     try {
-      loadConfig({ env: { PORT: 'seventy' }, file: path.join(PROJECT_ROOT, 'router.config.yaml'), overrides: { routing: { k: 0, defaultModel: 'gpt-5' }, rules: [{ name: 'r', when: {}, then: { pin: 'gpt-5' } }] } });
+      loadConfig({ env: { PORT: 'seventy' }, file: TEST_CONFIG_FILE, overrides: { routing: { k: 0, defaultModel: 'gpt-5' }, rules: [{ name: 'r', when: {}, then: { pin: 'gpt-5' } }] } });
     } catch (e) {
       error = e;
     }

@@ -11,7 +11,7 @@ import { createApp } from '../../src/server/app.js';
 import { RouteResponseSchema } from '../../src/server/schemas.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { startLexical } from '../helpers/lexical-deps.js';
-import { PROJECT_ROOT, tempDir } from '../helpers/test-deps.js';
+import { PROJECT_ROOT, tempDir, TEST_CONFIG_FILE } from '../helpers/test-deps.js';
 
 const running: (() => void)[] = [];
 afterEach(() => running.splice(0).forEach((f) => f()));
@@ -35,14 +35,14 @@ function readmeExample() {
 }
 
 function shippedCatalog(): string[] {
-  return loadConfig({ env: {}, file: path.join(PROJECT_ROOT, 'router.config.yaml') }).catalog.map((m) => m.id);
+  return loadConfig({ env: {}, file: TEST_CONFIG_FILE }).catalog.map((m) => m.id);
 }
 
 async function app(rules: unknown) {
   const { dir, cleanup } = tempDir();
   const config = loadConfig({
     env: {},
-    file: path.join(PROJECT_ROOT, 'router.config.yaml'),
+    file: TEST_CONFIG_FILE,
     overrides: { dataDir: dir, referenceDir: path.join(PROJECT_ROOT, 'test/fixtures/reference-sets'), rules, log: { level: 'silent' } },
   });
   const deps: Deps = await startLexical(config);

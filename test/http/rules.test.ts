@@ -6,7 +6,7 @@ import { RouteResponseSchema } from '../../src/server/schemas.js';
 import { AppError } from '../../src/shared/errors.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { BIG_SMALL_CATALOG, fixtureConfig, startLexical } from '../helpers/lexical-deps.js';
-import { tempDir } from '../helpers/test-deps.js';
+import { TEST_CONFIG_FILE, tempDir } from '../helpers/test-deps.js';
 
 const RULES = [
   { name: 'greetings-to-big', when: { keywords: ['hello'] }, then: { pin: 'big' } },
@@ -46,7 +46,7 @@ describe('rules before similarity', () => {
 
   it('rejects a rule naming a model outside the catalog at load time', () => {
     const bad = () =>
-      loadConfig({ env: {}, overrides: { catalog: BIG_SMALL_CATALOG, routing: { defaultModel: 'big' }, rules: [{ name: 'x', when: { tier: ['a'] }, then: { pin: 'gpt-17' } }] } });
+      loadConfig({ env: {}, file: TEST_CONFIG_FILE, overrides: { catalog: BIG_SMALL_CATALOG, routing: { defaultModel: 'big' }, rules: [{ name: 'x', when: { tier: ['a'] }, then: { pin: 'gpt-17' } }] } });
     expect(bad).toThrow(AppError);
     try {
       bad();

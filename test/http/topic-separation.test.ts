@@ -9,7 +9,7 @@ import { fingerprintKey, type Embedder } from '../../src/embedding/embedder.js';
 import { LexicalEmbedder } from '../../src/embedding/lexical-embedder.js';
 import { UseLiteEmbedder } from '../../src/embedding/use-lite-embedder.js';
 import { silentLogger } from '../../src/shared/logger.js';
-import { PROJECT_ROOT, tempDir } from '../helpers/test-deps.js';
+import { PROJECT_ROOT, tempDir, TEST_CONFIG_FILE } from '../helpers/test-deps.js';
 
 /** Six everyday topics, six prompts each, none of them in the bundled references. */
 const ROWS = readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/coverage/topic-pairs.jsonl'), 'utf8')
@@ -23,7 +23,7 @@ afterAll(() => cleanups.forEach((c) => c()));
 /** The bundled references, every topic prompt routed as traffic, then the report's clusters with their members' topics. */
 async function candidateTopics(embedder: Embedder): Promise<{ topics: string[][]; uncovered: number }> {
   const dir = tempDir();
-  const config = loadConfig({ env: {}, file: path.join(PROJECT_ROOT, 'router.config.yaml'), overrides: { dataDir: dir.dir, log: { level: 'silent' } } });
+  const config = loadConfig({ env: {}, file: TEST_CONFIG_FILE, overrides: { dataDir: dir.dir, log: { level: 'silent' } } });
   const deps: Deps = await bootstrap(config, silentLogger(), { embedder });
   cleanups.push(() => {
     deps.close();

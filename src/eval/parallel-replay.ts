@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import type { Embedder } from '../embedding/embedder.js';
+import { siblingWorkerEntry } from '../embedding/worker-entry.js';
 import type { PolicyName } from '../routing/policies/registry.js';
 import type { RoutingTarget } from '../routing/policies/target.js';
 import type { Fold } from './folds.js';
@@ -70,7 +68,8 @@ export async function replayInWorkers(job: FoldJob, embedder: Embedder, options:
 }
 
 function runInWorker(job: FoldJob, index: number, embedder: Embedder, hooks: ParallelHooks): Promise<FoldResult> {
-  const entry = foldWorkerEntry();
+  // The compiled fold-worker.js, or under tsx and vitest a bootstrap that registers tsx first.
+  const entry = siblingWorkerEntry(import.meta.url, 'fold-worker');
   const worker = new Worker(entry.script, { eval: entry.eval, workerData: { job, index } });
   return new Promise<FoldResult>((resolve, reject) => {
     let settled = false;
@@ -94,18 +93,4 @@ function runInWorker(job: FoldJob, index: number, embedder: Embedder, hooks: Par
     worker.once('error', (error) => settle(() => reject(error)));
     worker.once('exit', (code) => settle(() => reject(new Error(`fold ${index + 1}: worker exited with code ${code} before finishing`))));
   });
-}
-
-/**
- * Compiled JavaScript starts the sibling .js file; TypeScript source (tsx, vitest) starts a small
- * eval'd bootstrap that registers tsx's loader inside the worker first (as embedding/worker-entry.ts
- * does for the embed workers: on Node 20 `--import tsx` does not reach a worker's entry module).
- */
-function foldWorkerEntry(): { script: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { script: new URL('./fold-worker.js', here), eval: false };
-  const tsxDir = path.dirname(createRequire(here).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(path.join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./fold-worker.ts', here).href;
-  return { script: `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`, eval: true };
 }
